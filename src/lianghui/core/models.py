@@ -1,0 +1,80 @@
+"""Base models shared by every app: timestamps, sources and citations."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    ZH_HANS = "zh-hans", _("Chinese")
+    EN = "en", _("English")
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Bilingual:
+    """Pick the zh or en variant of a field for the active language, falling back
+    to the other one, so a record known in one language still shows."""
+
+    def localized(self, field: str) -> str:
+        zh, en = getattr(self, f"{field}_zh", ""), getattr(self, f"{field}_en", "")
+        if (get_language() or "en").startswith("zh"):
+            return zh or en
+        return en or zh
+
+    def alternate(self, field: str) -> str:
+        """The other language's variant, when it exists and differs."""
+        shown = self.localized(field)
+        zh, en = getattr(self, f"{field}_zh", ""), getattr(self, f"{field}_en", "")
+        other = en if shown == zh else zh
+        return other if other and other != shown else ""
+
+
+class Source(TimeStamped):
+    """A document that facts came from."""
+
+    key = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.EN)
+    file = models.CharField(max_length=200, blank=True, help_text=_("Name of a local copy."))
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Citation(models.Model):
+    """Links any record (optionally one of its fields) to the source it came from."""
+
+    # PROTECT: a source that still backs a fact must not vanish silently.
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=60, blank=True, help_text=_("The field this supports."))
+    locator = models.CharField(max_length=500, blank=True, help_text=_("Where in the source."))
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        ordering = ["source__key", "field", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source.key}: {self.field or '*'}"
+
+
+def citations_relation() -> GenericRelation:
+    return GenericRelation(Citation)

@@ -1,0 +1,597 @@
+"""Import JSON Lines records: streaming, all-or-nothing, idempotent.
+
+Records are validated line by line and written in batches with bulk inserts, all
+inside one transaction; any error rolls everything back. A record whose key is
+already stored is compared with its stored canonical form and rewritten only if
+it differs, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lianghui.core.models import Citation
+
+from . import exporter
+from .schema import CITATION, SPECS, Invalid, Spec, check_record
+
+BATCH_SIZE = 1000
+MAX_ERRORS = 20
+# Types whose every key -> id fits in memory; proposals are looked up per batch.
+CACHED_TYPES = ("source", "body", "proposal_kind", "session", "topic", "organization", "member")
+
+
+@dataclass(frozen=True)
+class RecordError:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RecordError]):
+        self.errors = errors
+        more = " (and more; the import stopped there)" if len(errors) >= MAX_ERRORS else ""
+        super().__init__(
+            f"nothing was imported: {len(errors)} error(s){more}\n"
+            + "\n".join(str(e) for e in errors)
+        )
+
+
+@dataclass
+class Report:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def add(self, bucket: str, type_name: str, n: int) -> None:
+        counts = getattr(self, bucket)
+        counts[type_name] = counts.get(type_name, 0) + n
+
+    def summary(self) -> str:
+        parts = []
+        for bucket in ("created", "updated", "unchanged"):
+            counts = getattr(self, bucket)
+            if counts:
+                parts.append(f"{bucket} " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+        return "; ".join(parts) or "no records"
+
+
+@dataclass
+class Line:
+    """One record of the import, parsed, with where it came from."""
+
+    file: str
+    number: int
+    spec: Spec
+    rec: dict
+    ids: dict = field(default_factory=dict)  # resolved refs, by dotted field path
+
+
+class Stop(Exception):
+    """Too many errors: stop reading, report what we have."""
+
+
+class Registry:
+    """Natural key -> database id, per record type."""
+
+    def __init__(self) -> None:
+        self.maps: dict[str, dict[str, int]] = {}
+        self.extra: dict[str, dict[int, int]] = {}  # session/kind id -> body id
+
+    def map(self, type_name: str) -> dict[str, int]:
+        if type_name not in self.maps:
+            model = SPECS[type_name].model
+            self.maps[type_name] = dict(model.objects.values_list("key", "id"))
+            if type_name in ("session", "proposal_kind"):
+                self.extra[type_name] = dict(model.objects.values_list("id", "body_id"))
+        return self.maps[type_name]
+
+    def add(self, type_name: str, key: str, pk: int, body_id: int | None = None) -> None:
+        if type_name in CACHED_TYPES:
+            self.map(type_name)[key] = pk
+            if body_id is not None:
+                self.extra[type_name][pk] = body_id
+
+    def resolve_many(self, type_name: str, keys: set[str]) -> dict[str, int]:
+        if type_name in CACHED_TYPES:
+            known = self.map(type_name)
+            return {k: known[k] for k in keys if k in known}
+        model = SPECS[type_name].model
+        found: dict[str, int] = {}
+        keys_list = list(keys)
+        for start in range(0, len(keys_list), 900):
+            chunk = keys_list[start : start + 900]
+            found.update(model.objects.filter(key__in=chunk).values_list("key", "id"))
+        return found
+
+
+def _no_duplicate_names(pairs: list[tuple[str, Any]]) -> dict:
+    obj = {}
+    for name, value in pairs:
+        if name in obj:
+            raise Invalid(f"the field {name!r} appears twice in one object", name)
+        obj[name] = value
+    return obj
+
+
+def parse(spec: Spec, obj: Any, path: str = "") -> dict:
+    """Validate one JSON object against its spec; raise Invalid naming the field."""
+    if not isinstance(obj, dict):
+        raise Invalid(f"must be an object, not {type(obj).__name__}", path)
+    for name in obj:
+        if name not in spec.allowed and not (name == "type" and not path):
+            raise Invalid(f"unknown field for {spec.name}", path + name)
+    rec: dict[str, Any] = {}
+    for f in spec.fields:
+        try:
+            rec[f.name] = f.parse(obj.get(f.name))
+        except Invalid as exc:
+            raise Invalid(exc.message, path + f.name) from None
+    for child in spec.children:
+        value = obj.get(child.name)
+        if child.many:
+            if value is None:
+                value = []
+            if not isinstance(value, list):
+                raise Invalid("must be a list", path + child.name)
+            rec[child.name] = [
+                parse(child, item, f"{path}{child.name}[{n}].") for n, item in enumerate(value)
+            ]
+        else:
+            rec[child.name] = None if value is None else parse(child, value, f"{path}{child.name}.")
+    if spec.cited:
+        value = obj.get("sources") or []
+        if not isinstance(value, list):
+            raise Invalid("must be a list", path + "sources")
+        rec["sources"] = sorted(
+            (parse(CITATION, item, f"{path}sources[{n}].") for n, item in enumerate(value)),
+            key=lambda c: (c["source"], c["field"], c["locator"]),
+        )
+    return rec
+
+
+class Importer:
+    def __init__(
+        self, *, batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None
+    ):
+        self.batch_size = batch_size
+        self.progress = progress or (lambda n: None)
+        self.registry = Registry()
+        self.errors: list[RecordError] = []
+        self.report = Report()
+        self.batch: list[Line] = []
+        self.seen: dict[tuple[str, str], tuple[str, int]] = {}
+        self.deferred: list[tuple[Line, str, str]] = []  # (line, field, target key)
+        self.content_types: dict[str, int] = {}
+
+    # --- reading -----------------------------------------------------------------
+
+    def error(self, file: str, line: int, field: str, message: str) -> None:
+        self.errors.append(RecordError(file, line, field, message))
+        if len(self.errors) >= MAX_ERRORS:
+            raise Stop
+
+    def read_file(self, path: str) -> None:
+        name = os.path.basename(path)
+        try:
+            handle = open(path, "rb")
+        except OSError as exc:
+            self.error(name, 0, "", f"cannot be read: {exc.strerror}")
+            return
+        with handle:
+            for number, raw in enumerate(handle, 1):
+                self.progress(len(raw))
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.error(
+                        name,
+                        number,
+                        "",
+                        f"is not UTF-8 (byte {exc.start + 1} of the line); save the file as UTF-8",
+                    )
+                    continue
+                if not text.strip():
+                    continue
+                try:
+                    obj = json.loads(text, object_pairs_hook=_no_duplicate_names)
+                except Invalid as exc:
+                    self.error(name, number, exc.field, exc.message)
+                    continue
+                except json.JSONDecodeError as exc:
+                    self.error(
+                        name, number, "", f"is not valid JSON: {exc.msg} at column {exc.colno}"
+                    )
+                    continue
+                self.take(name, number, obj)
+
+    def read_records(self, name: str, records: Iterable[tuple[int, dict]]) -> None:
+        """Records already decoded (e.g. from a CSV mapping), with their line numbers."""
+        for number, obj in records:
+            self.take(name, number, obj)
+
+    def take(self, file: str, number: int, obj: Any) -> None:
+        if not isinstance(obj, dict):
+            self.error(file, number, "", f"must be a JSON object, not {type(obj).__name__}")
+            return
+        type_name = obj.get("type")
+        spec = SPECS.get(type_name) if isinstance(type_name, str) else None
+        if spec is None:
+            known = ", ".join(SPECS)
+            self.error(file, number, "type", f"{type_name!r} is not a record type ({known})")
+            return
+        try:
+            rec = parse(spec, obj)
+        except Invalid as exc:
+            self.error(file, number, exc.field, exc.message)
+            return
+        problems = check_record(spec, rec)
+        for problem in problems:
+            self.error(file, number, problem.field, problem.message)
+        if problems:
+            return
+        ident = (spec.name, rec["key"])
+        if ident in self.seen:
+            first_file, first_line = self.seen[ident]
+            self.error(
+                file,
+                number,
+                "key",
+                f"{spec.name} {rec['key']!r} already appears at {first_file}:{first_line}",
+            )
+            return
+        self.seen[ident] = (file, number)
+        if self.batch and (
+            self.batch[0].spec is not spec
+            or len(self.batch) >= self.batch_size
+            or (spec.self_ref and rec.get(spec.self_ref) in {ln.rec["key"] for ln in self.batch})
+        ):
+            self.flush()
+        self.batch.append(Line(file, number, spec, rec))
+
+    # --- resolving references -----------------------------------------------------
+
+    def _refs(self, spec: Spec, rec: dict, path: str, out: list) -> None:
+        """Collect (path, type, key, many) for every reference in a record."""
+        for f in spec.fields:
+            value = rec.get(f.name)
+            if f.kind == "ref" and value and not f.deferred:
+                out.append((path + f.name, f.ref, value, False))
+            elif f.kind == "refs":
+                out.extend((path + f.name, f.ref, v, True) for v in value)
+        for child in spec.children:
+            items = rec.get(child.name)
+            items = items if child.many else ([items] if items else [])
+            for n, item in enumerate(items):
+                prefix = f"{path}{child.name}[{n}]." if child.many else f"{path}{child.name}."
+                self._refs(child, item, prefix, out)
+        for n, citation in enumerate(rec.get("sources", ())):
+            out.append((f"{path}sources[{n}].source", "source", citation["source"], False))
+
+    def resolve(self, lines: list[Line]) -> bool:
+        wanted: dict[str, set[str]] = {}
+        per_line = []
+        for line in lines:
+            refs: list = []
+            self._refs(line.spec, line.rec, "", refs)
+            per_line.append(refs)
+            for _path, type_name, key, _many in refs:
+                wanted.setdefault(type_name, set()).add(key)
+        found = {t: self.registry.resolve_many(t, keys) for t, keys in wanted.items()}
+        ok = True
+        for line, refs in zip(lines, per_line, strict=True):
+            line_ok = True
+            for path, type_name, key, many in refs:
+                pk = found[type_name].get(key)
+                if pk is None:
+                    line_ok = False
+                    self.error(
+                        line.file,
+                        line.number,
+                        path,
+                        f"refers to {type_name} {key!r}, which is neither in the database"
+                        " nor earlier in the import",
+                    )
+                elif many:
+                    line.ids.setdefault(path, []).append(pk)
+                else:
+                    line.ids[path] = pk
+            if line_ok and line.spec.name == "proposal":
+                line_ok = self._check_proposal_context(line)
+            ok = ok and line_ok
+        return ok
+
+    def _check_proposal_context(self, line: Line) -> bool:
+        extra = self.registry.extra
+        session_body = extra["session"][line.ids["session"]]
+        if extra["proposal_kind"][line.ids["kind"]] != session_body:
+            self.error(
+                line.file,
+                line.number,
+                "kind",
+                f"{line.rec['kind']!r} is a kind of another body than the session's",
+            )
+            return False
+        return True
+
+    def check_numbers(self, lines: list[Line]) -> bool:
+        """Proposal numbers are unique per session and kind: in the batch and in the database."""
+        numbered = [ln for ln in lines if ln.rec["number"]]
+        if not numbered:
+            return True
+        spec = SPECS["proposal"]
+        ok, mine = True, {}
+        for ln in numbered:
+            slot = (ln.ids["session"], ln.ids["kind"], ln.rec["number"])
+            if slot in mine:
+                ok = False
+                self.error(
+                    ln.file,
+                    ln.number,
+                    "number",
+                    f"{ln.rec['number']!r} is already used in this session and kind by"
+                    f" {mine[slot].rec['key']!r} (line {mine[slot].number})",
+                )
+            mine[slot] = ln
+        taken = (
+            spec.model.objects.filter(
+                session_id__in={s for s, _k, _n in mine}, number__in={n for _s, _k, n in mine}
+            )
+            .exclude(key__in=[ln.rec["key"] for ln in lines])
+            .values_list("session_id", "kind_id", "number", "key")
+        )
+        for session_id, kind_id, number, other in taken:
+            ln = mine.get((session_id, kind_id, number))
+            if ln:
+                ok = False
+                self.error(
+                    ln.file,
+                    ln.number,
+                    "number",
+                    f"{number!r} is already used in this session and kind by {other!r}",
+                )
+        return ok
+
+    # --- writing --------------------------------------------------------------------
+
+    def flush(self) -> None:
+        lines, self.batch = self.batch, []
+        if not lines or self.errors:
+            # After an error nothing is written, so later references could not be
+            # checked fairly; keep reading only to report other malformed lines.
+            return
+        ok = self.resolve(lines)
+        if ok and lines[0].spec.name == "proposal":
+            ok = self.check_numbers(lines)
+        if not ok or self.errors:
+            return  # keep validating; nothing will be committed
+        try:
+            with transaction.atomic():
+                self.write(lines[0].spec, lines)
+        except IntegrityError as exc:
+            self.error(
+                lines[0].file,
+                lines[0].number,
+                "",
+                f"the database refused the records on lines {lines[0].number}"
+                f"-{lines[-1].number}: {exc}",
+            )
+
+    def write(self, spec: Spec, lines: list[Line]) -> None:
+        model = spec.model
+        existing = self.registry.resolve_many(spec.name, {ln.rec["key"] for ln in lines})
+        new = [ln for ln in lines if ln.rec["key"] not in existing]
+        old = [ln for ln in lines if ln.rec["key"] in existing]
+        changed: list[tuple[int, Line]] = []
+        if old:
+            stored = exporter.serialize(spec, [existing[ln.rec["key"]] for ln in old])
+            for ln, current in zip(old, stored, strict=True):
+                if exporter.canonical(spec, ln.rec) == current:
+                    self.report.add("unchanged", spec.name, 1)
+                else:
+                    changed.append((existing[ln.rec["key"]], ln))
+        if changed:
+            names = [f.attr for f in spec.scalar_fields() if not f.deferred]
+            objs = [model(id=pk, **self.attrs(spec, ln.rec, ln.ids, "")) for pk, ln in changed]
+            if any(f.name == "updated_at" for f in model._meta.fields):
+                now = timezone.now()
+                for obj in objs:
+                    obj.updated_at = now
+                names.append("updated_at")
+            model.objects.bulk_update(objs, names)
+            self.clear_parts(spec, [pk for pk, _ln in changed])
+            self.report.add("updated", spec.name, len(changed))
+        created = []
+        if new:
+            objs = [model(**self.attrs(spec, ln.rec, ln.ids, "")) for ln in new]
+            created = model.objects.bulk_create(objs)
+            for obj, ln in zip(created, new, strict=True):
+                self.registry.add(spec.name, ln.rec["key"], obj.pk, getattr(obj, "body_id", None))
+            self.report.add("created", spec.name, len(new))
+        rows = [(pk, ln) for pk, ln in changed] + [
+            (o.pk, ln) for o, ln in zip(created, new, strict=True)
+        ]
+        if not rows:
+            return
+        self.write_parts(spec, rows)
+        if spec.name == "proposal":
+            # merged_into may point forward: set at the end (and cleared on changed rows).
+            for pk, ln in changed:
+                self.deferred.append((ln, pk, ln.rec["merged_into"]))
+            for obj, ln in zip(created, new, strict=True):
+                if ln.rec["merged_into"]:
+                    self.deferred.append((ln, obj.pk, ln.rec["merged_into"]))
+
+    def attrs(self, spec: Spec, rec: dict, ids: dict, path: str) -> dict:
+        out = {}
+        for f in spec.scalar_fields():
+            if f.deferred or (spec.name == "assignments" and f.name == "transferred_from"):
+                continue
+            if f.kind == "ref":
+                out[f.attr] = ids.get(path + f.name)
+            else:
+                out[f.attr] = rec[f.name]
+        return out
+
+    def clear_parts(self, spec: Spec, pks: list[int]) -> None:
+        for child in spec.children:
+            child.model.objects.filter(**{f"{child.parent_fk}__in": pks}).delete()
+        for attr in spec.m2m.values():
+            through = getattr(spec.model, attr).through
+            through.objects.filter(**{f"{spec.model._meta.model_name}_id__in": pks}).delete()
+        if spec.cited:
+            Citation.objects.filter(
+                content_type_id=self.content_type(spec), object_id__in=pks
+            ).delete()
+
+    def content_type(self, spec: Spec) -> int:
+        if spec.name not in self.content_types:
+            self.content_types[spec.name] = ContentType.objects.get_for_model(spec.model).id
+        return self.content_types[spec.name]
+
+    def write_parts(self, spec: Spec, rows: list[tuple[int, Line]]) -> None:
+        self.write_children(spec, [(pk, ln.rec, ln.ids, "") for pk, ln in rows])
+        for name, attr in spec.m2m.items():
+            through = getattr(spec.model, attr).through
+            own = f"{spec.model._meta.model_name}_id"
+            other = f"{SPECS[spec.by_name[name].ref].model._meta.model_name}_id"
+            links = [
+                through(**{own: pk, other: target})
+                for pk, ln in rows
+                for target in ln.ids.get(name, ())
+            ]
+            through.objects.bulk_create(links, batch_size=2000)
+        if spec.cited:
+            ct = self.content_type(spec)
+            citations = [
+                Citation(
+                    source_id=ln.ids[f"sources[{n}].source"],
+                    content_type_id=ct,
+                    object_id=pk,
+                    field=c["field"],
+                    locator=c["locator"],
+                )
+                for pk, ln in rows
+                for n, c in enumerate(ln.rec["sources"])
+            ]
+            Citation.objects.bulk_create(citations, batch_size=2000)
+
+    def write_children(self, spec: Spec, parents: list[tuple[int, dict, dict, str]]) -> None:
+        for child in spec.children:
+            objs, items = [], []
+            for pk, rec, ids, path in parents:
+                values = rec.get(child.name)
+                values = values if child.many else ([values] if values else [])
+                for n, item in enumerate(values):
+                    sub = f"{path}{child.name}[{n}]." if child.many else f"{path}{child.name}."
+                    obj = child.model(**{child.parent_fk: pk}, **self.attrs(child, item, ids, sub))
+                    if child.position:
+                        setattr(obj, child.position, n)
+                    objs.append(obj)
+                    items.append((item, ids, sub, pk))
+            if not objs:
+                continue
+            created = child.model.objects.bulk_create(objs, batch_size=2000)
+            if child.name == "assignments":
+                self.link_transfers(created, items)
+            if child.children:
+                self.write_children(
+                    child,
+                    [
+                        (o.pk, it, ids, sub)
+                        for o, (it, ids, sub, _p) in zip(created, items, strict=True)
+                    ],
+                )
+
+    @staticmethod
+    def link_transfers(created: list, items: list) -> None:
+        by_agency: dict[tuple[int, str], Any] = {}
+        changed = []
+        for obj, (item, _ids, _sub, parent) in zip(created, items, strict=True):
+            source = item["transferred_from"]
+            if source:
+                obj.transferred_from_id = by_agency[(parent, source)].pk
+                changed.append(obj)
+            by_agency[(parent, item["agency"])] = obj
+        if changed:
+            type(changed[0]).objects.bulk_update(changed, ["transferred_from_id"])
+
+    def finish(self) -> None:
+        self.flush()
+        if self.errors or not self.deferred:
+            return
+        spec = SPECS["proposal"]
+        found = self.registry.resolve_many(
+            "proposal", {target for _l, _pk, target in self.deferred if target}
+        )
+        updates = []
+        for line, pk, target in self.deferred:
+            if not target:
+                updates.append(spec.model(id=pk, merged_into_id=None))
+            elif target not in found:
+                self.error(
+                    line.file,
+                    line.number,
+                    "merged_into",
+                    f"refers to proposal {target!r}, which is in neither the import nor"
+                    " the database",
+                )
+            else:
+                updates.append(spec.model(id=pk, merged_into_id=found[target]))
+        if not self.errors:
+            spec.model.objects.bulk_update(updates, ["merged_into_id"], batch_size=1000)
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, desc="import", leave=False)
+
+
+def import_files(
+    paths: list[str],
+    *,
+    progress: bool = False,
+    batch_size: int = BATCH_SIZE,
+    extra: Iterator[tuple[str, Iterable[tuple[int, dict]]]] = (),
+) -> Report:
+    """Import JSON Lines files (and pre-decoded record streams) all-or-nothing."""
+    total = sum(os.path.getsize(p) for p in paths if os.path.exists(p))
+    bar = _progress_bar(total, progress)
+    importer = Importer(batch_size=batch_size, progress=bar.update if bar else None)
+    try:
+        with transaction.atomic():
+            try:
+                for name, records in extra:
+                    importer.read_records(name, records)
+                for path in paths:
+                    importer.read_file(path)
+                importer.finish()
+            except Stop:
+                pass
+            if importer.errors:
+                raise ImportFailed(importer.errors)
+    finally:
+        if bar:
+            bar.close()
+    return importer.report

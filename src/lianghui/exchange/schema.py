@@ -1,0 +1,577 @@
+"""The JSON Lines record types, declared once.
+
+One declaration drives validation (import), the canonical form (export, and the
+"unchanged?" test that makes re-imports idempotent), the batch writer and the
+CSV/XLSX column lists. docs/data-format.md is the user-facing description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from lianghui.core.models import Language, Source
+from lianghui.laws.enums import EventKind, RegulationKind
+from lianghui.laws.models import ORDERED_PAIRS, Regulation, RegulationEvent
+from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
+from lianghui.people.models import Affiliation, Member, Membership, Organization
+from lianghui.proposals.enums import (
+    AssignmentRole,
+    BodyKind,
+    NotFiledReason,
+    Rating,
+    ReplyCategory,
+    ReviewDecision,
+    SignerRole,
+    Status,
+)
+from lianghui.proposals.models import (
+    Assignment,
+    Body,
+    Feedback,
+    Proposal,
+    ProposalKind,
+    Reply,
+    Review,
+    Session,
+    Signer,
+    Topic,
+)
+
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+class Invalid(Exception):
+    """A value that does not fit its field; the importer adds file, line and field."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class F:
+    """One field of a record: how to read it from JSON and where it goes in the model."""
+
+    name: str
+    kind: str = "str"  # key str text date int bool enum ref refs
+    required: bool = False
+    max_length: int | None = None
+    choices: Any = None
+    ref: str | None = None  # the record type a ref/refs field points to
+    default: Any = None
+    deferred: bool = False  # a ref resolved at the end of the import (may point forward)
+
+    def __post_init__(self) -> None:
+        if self.default is None and self.kind in {"str", "text", "enum", "key"}:
+            self.default = ""
+        if self.default is None and self.kind == "bool":
+            self.default = False
+        if self.kind == "refs":
+            self.default = ()
+
+    @property
+    def attr(self) -> str:
+        return f"{self.name}_id" if self.kind == "ref" else self.name
+
+    def parse(self, value: Any) -> Any:
+        """JSON value -> Python value (refs stay keys; the writer resolves them)."""
+        if value is None:
+            if self.required:
+                raise Invalid("is required")
+            return self.default
+        kind = self.kind
+        if kind in {"str", "text", "key", "enum", "ref"}:
+            if not isinstance(value, str):
+                raise Invalid(f"must be a string, not {type(value).__name__}")
+            if self.required and not value:
+                raise Invalid("is required")
+            if self.max_length and len(value) > self.max_length:
+                raise Invalid(f"is {len(value)} characters long; the limit is {self.max_length}")
+            if kind == "key" and value and not KEY_RE.match(value):
+                raise Invalid(f"{value!r} is not a key (letters, digits, '-' and '_')")
+            if kind == "enum" and value and value not in self.choices.values:
+                allowed = ", ".join(self.choices.values)
+                raise Invalid(f"{value!r} is not one of: {allowed}")
+            if "\x00" in value:
+                raise Invalid("contains a NUL character")
+            return value
+        if kind == "date":
+            if not isinstance(value, str):
+                raise Invalid(f"must be a date string YYYY-MM-DD, not {type(value).__name__}")
+            try:
+                return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+            except ValueError:
+                raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise Invalid(f"must be a whole number, not {type(value).__name__}")
+            if not 0 <= value <= 32767:
+                raise Invalid(f"{value} is out of range (0-32767)")
+            return value
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise Invalid(f"must be true or false, not {type(value).__name__}")
+            return value
+        if kind == "refs":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise Invalid("must be a list of keys")
+            if len(set(value)) != len(value):
+                raise Invalid("lists a key twice")
+            return tuple(sorted(value))
+        raise AssertionError(kind)
+
+    def dump(self, value: Any) -> Any:
+        """Python value -> canonical JSON value."""
+        if self.kind == "date" and value is not None:
+            return value.isoformat()
+        if self.kind == "refs":
+            return sorted(value)
+        return value
+
+    def is_default(self, value: Any) -> bool:
+        if self.kind == "refs":
+            return not value
+        return value == self.default or (value in ("", None) and self.default in ("", None))
+
+
+def _bad_date(value: str):
+    raise ValueError(value)
+
+
+@dataclass
+class Spec:
+    """A record type (or a nested part of one) and the model it is stored in."""
+
+    name: str
+    model: type[models.Model] | None
+    fields: list[F]
+    children: list[Spec] = field(default_factory=list)
+    many: bool = True  # nested: a list of objects, or a single object
+    parent_fk: str = ""  # nested: the FK attribute pointing at the parent row
+    order_by: tuple[str, ...] = ("id",)  # nested: export order (matches import order)
+    position: str = ""  # nested: a model field holding the list index
+    m2m: dict[str, str] = field(default_factory=dict)  # refs field -> model M2M attribute
+    cited: bool = False  # has "sources" citations
+    self_ref: str = ""  # a ref field pointing at the same type (parents first)
+
+    def __post_init__(self) -> None:
+        self.by_name = {f.name: f for f in self.fields}
+        self.child_by_name = {c.name: c for c in self.children}
+
+    @property
+    def allowed(self) -> set[str]:
+        extra = {"type", "sources"} if self.cited else set()
+        return set(self.by_name) | set(self.child_by_name) | extra
+
+    def scalar_fields(self) -> list[F]:
+        return [f for f in self.fields if f.kind != "refs"]
+
+
+def key(max_length: int = 120) -> F:
+    return F("key", "key", required=True, max_length=max_length)
+
+
+def s(name: str, max_length: int, **kw) -> F:
+    return F(name, "str", max_length=max_length, **kw)
+
+
+def t(name: str) -> F:
+    return F(name, "text")
+
+
+def d(name: str, **kw) -> F:
+    return F(name, "date", **kw)
+
+
+def e(name: str, choices, **kw) -> F:
+    return F(name, "enum", choices=choices, **kw)
+
+
+def r(name: str, ref: str, **kw) -> F:
+    return F(name, "ref", ref=ref, **kw)
+
+
+def i(name: str, **kw) -> F:
+    return F(name, "int", **kw)
+
+
+def b(name: str, **kw) -> F:
+    return F(name, "bool", **kw)
+
+
+CITATION = Spec(
+    "sources", None, [r("source", "source", required=True), s("field", 60), s("locator", 500)]
+)
+
+SOURCE = Spec(
+    "source",
+    Source,
+    [
+        key(),
+        s("title", 500, required=True),
+        s("publisher", 200),
+        s("url", 500),
+        d("published_on"),
+        e("language", Language, default=Language.EN),
+        s("file", 200),
+        t("note"),
+    ],
+)
+
+BODY = Spec(
+    "body",
+    Body,
+    [
+        key(60),
+        s("name_zh", 200),
+        s("name_en", 200),
+        s("short_name_en", 40),
+        e("kind", BodyKind, default=BodyKind.CONGRESS),
+        s("jurisdiction", 100),
+        i("reply_due_months", default=3),
+    ],
+    cited=True,
+)
+
+PROPOSAL_KIND = Spec(
+    "proposal_kind",
+    ProposalKind,
+    [
+        key(60),
+        r("body", "body", required=True),
+        F("code", "key", required=True, max_length=40),
+        s("name_zh", 100),
+        s("name_en", 100),
+        i("reply_due_months"),
+        i("min_cosigners", default=0),
+    ],
+)
+
+SESSION = Spec(
+    "session",
+    Session,
+    [
+        key(60),
+        r("body", "body", required=True),
+        i("term", required=True),
+        i("number", required=True),
+        i("year", required=True),
+        d("opens_on"),
+        d("closes_on"),
+        s("name_zh", 200),
+        s("name_en", 200),
+    ],
+    cited=True,
+)
+
+TOPIC = Spec(
+    "topic",
+    Topic,
+    [
+        key(60),
+        F("scheme", "key", max_length=40, default="tech"),
+        s("name_zh", 100),
+        s("name_en", 100),
+        r("parent", "topic"),
+    ],
+    self_ref="parent",
+)
+
+ORGANIZATION = Spec(
+    "organization",
+    Organization,
+    [
+        key(),
+        s("name_zh", 300),
+        s("name_en", 300),
+        s("short_name_en", 100),
+        e("kind", OrganizationKind, required=True),
+        e("sector", Sector),
+        r("parent", "organization"),
+        e("level", AgencyLevel),
+        t("responsibilities"),
+        r("body", "body"),
+        b("generated"),
+    ],
+    cited=True,
+    self_ref="parent",
+)
+
+MEMBER = Spec(
+    "member",
+    Member,
+    [
+        key(),
+        s("name_zh", 200),
+        s("name_en", 200),
+        e("gender", Gender),
+        t("bio_zh"),
+        t("bio_en"),
+        b("generated"),
+    ],
+    children=[
+        Spec(
+            "memberships",
+            Membership,
+            [
+                r("body", "body", required=True),
+                r("group", "organization"),
+                s("role", 100),
+                i("start_year"),
+                i("end_year"),
+            ],
+            parent_fk="member_id",
+        ),
+        Spec(
+            "affiliations",
+            Affiliation,
+            [
+                r("organization", "organization", required=True),
+                s("role", 200),
+                i("start_year"),
+                i("end_year"),
+            ],
+            parent_fk="member_id",
+        ),
+    ],
+    cited=True,
+)
+
+PROPOSAL = Spec(
+    "proposal",
+    Proposal,
+    [
+        key(),
+        r("session", "session", required=True),
+        r("kind", "proposal_kind", required=True),
+        s("number", 40),
+        e("original_language", Language, default=Language.ZH_HANS),
+        s("title_zh", 500),
+        s("title_en", 500),
+        t("summary_zh"),
+        t("summary_en"),
+        t("text_zh"),
+        t("text_en"),
+        d("submitted_on"),
+        e("status", Status, default=Status.DRAFT),
+        b("is_key"),
+        b("generated"),
+        r("merged_into", "proposal", deferred=True),
+        F("topics", "refs", ref="topic"),
+    ],
+    children=[
+        Spec(
+            "signers",
+            Signer,
+            [
+                r("member", "member"),
+                r("group", "organization"),
+                e("role", SignerRole, default=SignerRole.LEAD),
+            ],
+            parent_fk="proposal_id",
+            order_by=("position", "id"),
+            position="position",
+        ),
+        Spec(
+            "review",
+            Review,
+            [
+                e("decision", ReviewDecision, required=True),
+                e("reason", NotFiledReason),
+                t("note"),
+                d("decided_on"),
+            ],
+            parent_fk="proposal_id",
+            many=False,
+        ),
+        Spec(
+            "assignments",
+            Assignment,
+            [
+                r("agency", "organization", required=True),
+                e("role", AssignmentRole, required=True),
+                d("assigned_on", required=True),
+                d("due_on", required=True),
+                F("transferred_from", "key", max_length=120),
+                b("active", default=True),
+            ],
+            parent_fk="proposal_id",
+            children=[
+                Spec(
+                    "replies",
+                    Reply,
+                    [
+                        e("category", ReplyCategory, required=True),
+                        d("replied_on", required=True),
+                        t("text_zh"),
+                        t("text_en"),
+                        b("published"),
+                    ],
+                    parent_fk="assignment_id",
+                    children=[
+                        Spec(
+                            "feedback",
+                            Feedback,
+                            [
+                                e("rating", Rating, required=True),
+                                t("comment"),
+                                d("given_on"),
+                            ],
+                            parent_fk="reply_id",
+                            many=False,
+                        ),
+                    ],
+                ),
+            ],
+        ),
+    ],
+    m2m={"topics": "topics"},
+    cited=True,
+)
+
+REGULATION = Spec(
+    "regulation",
+    Regulation,
+    [
+        key(160),
+        s("title_zh", 500),
+        s("title_en", 500),
+        s("short_name_en", 120),
+        e("kind", RegulationKind, required=True),
+        s("jurisdiction", 100, default="PRC"),
+        s("category", 100),
+        s("document_number", 100),
+        t("summary_zh"),
+        t("summary_en"),
+        d("drafted_on"),
+        d("comment_opens_on"),
+        d("comment_closes_on"),
+        d("adopted_on"),
+        d("published_on"),
+        d("effective_on"),
+        d("repealed_on"),
+        b("expired"),
+        b("generated"),
+        F("issuers", "refs", ref="organization"),
+        F("related_proposals", "refs", ref="proposal"),
+    ],
+    children=[
+        Spec(
+            "events",
+            RegulationEvent,
+            [
+                d("date", required=True),
+                e("kind", EventKind, required=True),
+                s("note_zh", 500),
+                s("note_en", 500),
+            ],
+            parent_fk="regulation_id",
+        ),
+    ],
+    m2m={"issuers": "issuers", "related_proposals": "related_proposals"},
+    cited=True,
+)
+
+# Dependency order: export writes types in this order, and a reference must point
+# to an earlier type (or, for self references, an earlier record).
+SPECS: dict[str, Spec] = {
+    spec.name: spec
+    for spec in [
+        SOURCE,
+        BODY,
+        PROPOSAL_KIND,
+        SESSION,
+        TOPIC,
+        ORGANIZATION,
+        MEMBER,
+        PROPOSAL,
+        REGULATION,
+    ]
+}
+MODEL_TYPES = {spec.model: name for name, spec in SPECS.items()}
+
+
+# --- cross-field rules (the database enforces them too; here they get a line number)
+
+
+def check_record(spec: Spec, rec: dict) -> list[Invalid]:
+    problems: list[Invalid] = []
+    name = spec.name
+    if name in {"body", "organization", "member"} and not (
+        rec.get("name_zh") or rec.get("name_en")
+    ):
+        problems.append(Invalid("needs name_zh or name_en", "name_zh"))
+    if name in {"proposal", "regulation"} and not (rec.get("title_zh") or rec.get("title_en")):
+        problems.append(Invalid("needs title_zh or title_en", "title_zh"))
+    if name == "session" and _after(rec.get("opens_on"), rec.get("closes_on")):
+        problems.append(Invalid("closes before it opens", "closes_on"))
+    if name == "regulation":
+        for earlier, later in ORDERED_PAIRS:
+            if _after(rec.get(earlier), rec.get(later)):
+                problems.append(Invalid(f"{rec[later]} is before {earlier} {rec[earlier]}", later))
+    if name in {"topic", "organization"} and rec.get("parent") == rec.get("key"):
+        problems.append(Invalid("a record cannot be its own parent", "parent"))
+    if name == "member":
+        for part in ("memberships", "affiliations"):
+            for n, item in enumerate(rec.get(part, ())):
+                if _after(item.get("start_year"), item.get("end_year")):
+                    problems.append(
+                        Invalid("end_year is before start_year", f"{part}[{n}].end_year")
+                    )
+    if name == "proposal":
+        problems.extend(_check_proposal(rec))
+    return problems
+
+
+def _after(a, b) -> bool:
+    return a is not None and b is not None and b < a
+
+
+def _check_proposal(rec: dict) -> list[Invalid]:
+    problems = []
+    if rec.get("merged_into") == rec["key"]:
+        problems.append(Invalid("a proposal cannot be merged into itself", "merged_into"))
+    signers = rec.get("signers", ())
+    leads = [s for s in signers if s["role"] == SignerRole.LEAD]
+    if signers and len(leads) != 1:
+        problems.append(Invalid(f"needs exactly one lead signer, has {len(leads)}", "signers"))
+    seen = set()
+    for n, signer in enumerate(signers):
+        who = ("member", signer["member"]) if signer["member"] else ("group", signer["group"])
+        if bool(signer["member"]) == bool(signer["group"]):
+            problems.append(Invalid("names a member or a group, exactly one", f"signers[{n}]"))
+        elif who in seen:
+            problems.append(Invalid(f"{who[0]} {who[1]!r} signs twice", f"signers[{n}]"))
+        seen.add(who)
+    review = rec.get("review")
+    if review and review["decision"] == ReviewDecision.NOT_FILED and not review["reason"]:
+        problems.append(Invalid("a not-filed decision needs a reason", "review.reason"))
+    active_leads, agencies = 0, {}
+    for n, a in enumerate(rec.get("assignments", ())):
+        if a["due_on"] < a["assigned_on"]:
+            problems.append(Invalid("is before assigned_on", f"assignments[{n}].due_on"))
+        if a["active"]:
+            active_leads += a["role"] == AssignmentRole.LEAD
+            if a["agency"] in agencies:
+                problems.append(
+                    Invalid(f"agency {a['agency']!r} is assigned twice", f"assignments[{n}].agency")
+                )
+            agencies[a["agency"]] = n
+        if a["transferred_from"] and a["transferred_from"] not in {
+            x["agency"] for x in rec["assignments"][:n]
+        }:
+            problems.append(
+                Invalid(
+                    f"{a['transferred_from']!r} is not an earlier assignment's agency",
+                    f"assignments[{n}].transferred_from",
+                )
+            )
+    if active_leads > 1:
+        problems.append(Invalid("has more than one active lead agency", "assignments"))
+    return problems

@@ -1,0 +1,123 @@
+"""Regulations and their dated milestones and events."""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianghui.core.models import Bilingual, Citation, TimeStamped
+
+from .enums import EventKind, RegulationKind, Stage
+
+# Milestone fields in the order a regulation passes them; the database refuses
+# a later milestone dated before an earlier one.
+MILESTONES = [
+    (Stage.DRAFTED, "drafted_on"),
+    (Stage.COMMENT_OPENS, "comment_opens_on"),
+    (Stage.COMMENT_CLOSES, "comment_closes_on"),
+    (Stage.ADOPTED, "adopted_on"),
+    (Stage.PUBLISHED, "published_on"),
+    (Stage.EFFECTIVE, "effective_on"),
+    (Stage.REPEALED, "repealed_on"),
+]
+MILESTONE_FIELDS = [f for _s, f in MILESTONES]
+# Pairs checked in the database. Publication can precede or follow adoption by
+# the same day only in practice, so adopted ≤ published ≤ effective holds; a
+# draft may be released long before comments open, so each pair is checked.
+ORDERED_PAIRS = [
+    ("drafted_on", "comment_opens_on"),
+    ("comment_opens_on", "comment_closes_on"),
+    ("drafted_on", "adopted_on"),
+    ("comment_closes_on", "adopted_on"),
+    ("adopted_on", "published_on"),
+    ("published_on", "effective_on"),
+    ("adopted_on", "effective_on"),
+    ("effective_on", "repealed_on"),
+    ("published_on", "repealed_on"),
+]
+
+
+def _in_order(earlier: str, later: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__isnull": True})
+        | Q(**{f"{later}__gte": F(earlier)}),
+        name=f"regulation_{earlier}_before_{later}",
+    )
+
+
+class Regulation(Bilingual, TimeStamped):
+    key = models.SlugField(max_length=160, unique=True)
+    title_zh = models.CharField(max_length=500, blank=True)
+    title_en = models.CharField(max_length=500, blank=True)
+    short_name_en = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=30, choices=RegulationKind.choices)
+    jurisdiction = models.CharField(max_length=100, default="PRC")
+    category = models.CharField(max_length=100, blank=True)
+    document_number = models.CharField(max_length=100, blank=True)
+    summary_zh = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+    drafted_on = models.DateField(null=True, blank=True)
+    comment_opens_on = models.DateField(null=True, blank=True)
+    comment_closes_on = models.DateField(null=True, blank=True)
+    adopted_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    effective_on = models.DateField(null=True, blank=True)
+    repealed_on = models.DateField(null=True, blank=True)
+    expired = models.BooleanField(
+        default=False, help_text=_("No longer in force (the repeal date may be unknown).")
+    )
+    issuers = models.ManyToManyField("people.Organization", blank=True, related_name="issued")
+    related_proposals = models.ManyToManyField(
+        "proposals.Proposal", blank=True, related_name="regulations"
+    )
+    generated = models.BooleanField(default=False)
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        ordering = ["key"]
+        indexes = [models.Index(fields=["kind", "published_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title_zh="", title_en=""), name="regulation_has_a_title"
+            ),
+            *[_in_order(a, b) for a, b in ORDERED_PAIRS],
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.localized("title")
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:regulation", args=[self.key])
+
+    def milestones(self) -> list[tuple[Stage, object]]:
+        return [(stage, getattr(self, f)) for stage, f in MILESTONES if getattr(self, f)]
+
+    @property
+    def stage(self) -> Stage | None:
+        """The furthest milestone reached."""
+        reached = self.milestones()
+        return reached[-1][0] if reached else None
+
+
+class RegulationEvent(Bilingual, models.Model):
+    """A dated event outside the milestones: an amendment, a reading, a revised draft."""
+
+    regulation = models.ForeignKey(Regulation, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    note_zh = models.CharField(max_length=500, blank=True)
+    note_en = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["regulation", "date", "id"]
+        verbose_name = _("regulation event")
+
+    @property
+    def note(self) -> str:
+        return self.localized("note")

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("proposals/", views.proposal_list, name="proposals"),
+    path("proposals/<slug:key>/", views.proposal_detail, name="proposal"),
+    path("members/", views.member_list, name="members"),
+    path("members/<slug:key>/", views.member_detail, name="member"),
+    path("organizations/", views.organization_list, name="organizations"),
+    path("organizations/<slug:key>/", views.organization_detail, name="organization"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("sessions/<slug:key>/", views.session_detail, name="session"),
+    path("regulations/", views.regulation_list, name="regulations"),
+    path("regulations/<slug:key>/", views.regulation_detail, name="regulation"),
+]

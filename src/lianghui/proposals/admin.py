@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from lianghui.core.admin import CitationInline
+
+from .models import (
+    Assignment,
+    Body,
+    Feedback,
+    Proposal,
+    ProposalKind,
+    Reply,
+    Review,
+    Session,
+    Signer,
+    Topic,
+)
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["key", "name_zh", "name_en", "kind", "reply_due_months"]
+    search_fields = ["key", "name_zh", "name_en"]
+
+
+@admin.register(ProposalKind)
+class ProposalKindAdmin(admin.ModelAdmin):
+    list_display = ["key", "body", "code", "name_zh", "name_en", "min_cosigners"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["key", "body", "term", "number", "year", "opens_on", "closes_on"]
+    list_filter = ["body"]
+    search_fields = ["key", "name_zh", "name_en"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["key", "scheme", "name_zh", "name_en"]
+    search_fields = ["key", "name_zh", "name_en"]
+
+
+class SignerInline(admin.TabularInline):
+    model = Signer
+    extra = 0
+    raw_id_fields = ["member", "group"]
+
+
+class ReviewInline(admin.StackedInline):
+    model = Review
+    extra = 0
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fk_name = "proposal"
+    raw_id_fields = ["agency", "transferred_from"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["key", "title_zh", "title_en", "session", "kind", "status", "generated"]
+    list_filter = ["status", "session__body", "session__year", "kind", "is_key", "generated"]
+    list_select_related = ["session__body", "kind"]
+    search_fields = ["key", "number", "title_zh", "title_en"]
+    raw_id_fields = ["merged_into"]
+    filter_horizontal = ["topics"]
+    inlines = [SignerInline, ReviewInline, AssignmentInline, CitationInline]
+
+
+class FeedbackInline(admin.StackedInline):
+    model = Feedback
+    extra = 0
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "category", "replied_on", "published"]
+    list_filter = ["category", "published"]
+    raw_id_fields = ["assignment"]
+    inlines = [FeedbackInline]

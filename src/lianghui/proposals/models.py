@@ -1,0 +1,321 @@
+"""Bodies, sessions, proposals and their handling: review, assignment, reply, feedback."""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianghui.core.models import Bilingual, Citation, Language, TimeStamped
+
+from .enums import (
+    AssignmentRole,
+    BodyKind,
+    NotFiledReason,
+    Rating,
+    ReplyCategory,
+    ReviewDecision,
+    SignerRole,
+    Status,
+)
+
+
+class Body(Bilingual, TimeStamped):
+    key = models.SlugField(max_length=60, unique=True)
+    name_zh = models.CharField(max_length=200, blank=True)
+    name_en = models.CharField(max_length=200, blank=True)
+    short_name_en = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=20, choices=BodyKind.choices, default=BodyKind.CONGRESS)
+    jurisdiction = models.CharField(max_length=100, blank=True)
+    reply_due_months = models.PositiveSmallIntegerField(
+        default=3, help_text=_("Months an agency has to reply after assignment.")
+    )
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name_plural = "bodies"
+
+    def __str__(self) -> str:
+        return self.short_name_en or self.name
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+
+class ProposalKind(Bilingual, models.Model):
+    """A kind of proposal a body accepts (motion, suggestion, proposal, question...)."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    # PROTECT: kinds are reference data of their body.
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="kinds")
+    code = models.SlugField(max_length=40)
+    name_zh = models.CharField(max_length=100, blank=True)
+    name_en = models.CharField(max_length=100, blank=True)
+    reply_due_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Overrides the body's reply deadline when set.")
+    )
+    min_cosigners = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Co-signers a submission of this kind needs.")
+    )
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["body", "code"], name="kind_code_per_body")]
+
+    def __str__(self) -> str:
+        return self.localized("name")
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def due_months(self) -> int:
+        return self.reply_due_months or self.body.reply_due_months
+
+
+class Session(Bilingual, TimeStamped):
+    key = models.SlugField(max_length=60, unique=True)
+    # PROTECT: a body's sessions are its history.
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="sessions")
+    term = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField()
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+    name_zh = models.CharField(max_length=200, blank=True)
+    name_en = models.CharField(max_length=200, blank=True)
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        ordering = ["-year", "body__key"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "term", "number"], name="session_per_term"),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(closes_on__isnull=True)
+                | Q(closes_on__gte=F("opens_on")),
+                name="session_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.body} {self.year}"
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:session", args=[self.key])
+
+
+class Topic(Bilingual, models.Model):
+    key = models.SlugField(max_length=60, unique=True)
+    scheme = models.SlugField(max_length=40, default="tech")
+    name_zh = models.CharField(max_length=100, blank=True)
+    name_en = models.CharField(max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.localized("name")
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+
+class Proposal(Bilingual, TimeStamped):
+    key = models.SlugField(max_length=120, unique=True)
+    # PROTECT on session and kind: a proposal must never lose its context.
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="proposals")
+    kind = models.ForeignKey(ProposalKind, on_delete=models.PROTECT, related_name="proposals")
+    number = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_("The body's own number; unique per session and kind."),
+    )
+    original_language = models.CharField(
+        max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    title_zh = models.CharField(max_length=500, blank=True)
+    title_en = models.CharField(max_length=500, blank=True)
+    summary_zh = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+    text_zh = models.TextField(blank=True)
+    text_en = models.TextField(blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, help_text=Status.help_text()
+    )
+    is_key = models.BooleanField(
+        default=False, help_text=_("Selected for key supervision (重点督办).")
+    )
+    generated = models.BooleanField(
+        default=False, help_text=_("Made by the demo generator, not a real proposal.")
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="proposals")
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        ordering = ["-submitted_on", "key"]
+        indexes = [
+            models.Index(fields=["session", "status"]),
+            models.Index(fields=["-submitted_on", "key"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "kind", "number"],
+                condition=~Q(number=""),
+                name="proposal_number_per_session_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_zh="", title_en=""), name="proposal_has_a_title"
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="proposal_not_merged_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.localized("title")
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:proposal", args=[self.key])
+
+
+class Signer(models.Model):
+    """A proposer: the lead (one per proposal) or a co-signer; a member or a group."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="signers")
+    member = models.ForeignKey(
+        "people.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="signed"
+    )
+    group = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed",
+    )
+    role = models.CharField(max_length=10, choices=SignerRole.choices, default=SignerRole.LEAD)
+    position = models.PositiveSmallIntegerField(default=0)
+    confirmed = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["proposal", "position"]
+        indexes = [models.Index(fields=["member", "proposal"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=True) ^ Q(group__isnull=True),
+                name="signer_is_member_or_group",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"], condition=Q(role="lead"), name="one_lead_proposer"
+            ),
+            models.UniqueConstraint(fields=["proposal", "member"], name="member_signs_once"),
+            models.UniqueConstraint(fields=["proposal", "group"], name="group_signs_once"),
+        ]
+
+    @property
+    def signatory(self):
+        return self.member or self.group
+
+
+class Review(models.Model):
+    """The office's filing decision on a proposal."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="review")
+    decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
+    reason = models.CharField(max_length=30, choices=NotFiledReason.choices, blank=True)
+    note = models.TextField(blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="not_filed") | ~Q(reason=""),
+                name="not_filed_needs_a_reason",
+            ),
+        ]
+
+
+class Assignment(models.Model):
+    """A proposal routed to an agency in a role, with its deadline."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
+    # PROTECT: an agency with assignments is part of the record.
+    agency = models.ForeignKey(
+        "people.Organization", on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(
+        max_length=10, choices=AssignmentRole.choices, help_text=AssignmentRole.help_text()
+    )
+    assigned_on = models.DateField()
+    due_on = models.DateField()
+    transferred_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transfers"
+    )
+    active = models.BooleanField(
+        default=True, help_text=_("False once transferred to another agency.")
+    )
+
+    class Meta:
+        ordering = ["proposal", "assigned_on", "id"]
+        indexes = [models.Index(fields=["agency", "active", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("assigned_on")), name="due_after_assigned"
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(role="lead", active=True),
+                name="one_active_lead_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "agency"],
+                condition=Q(active=True),
+                name="agency_assigned_once",
+            ),
+        ]
+
+
+class Reply(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies")
+    category = models.CharField(
+        max_length=1, choices=ReplyCategory.choices, help_text=ReplyCategory.help_text()
+    )
+    replied_on = models.DateField()
+    text_zh = models.TextField(blank=True)
+    text_en = models.TextField(blank=True)
+    published = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["assignment", "replied_on", "id"]
+        verbose_name_plural = "replies"
+
+
+class Feedback(models.Model):
+    """The proposer's rating of a reply."""
+
+    reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    given_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "feedback"
