@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lianghui.proposals",
     "lianghui.laws",
     "lianghui.exchange",
+    "lianghui.insights",
     "lianghui.portal",
     "lianghui.demo",
 ]
@@ -139,9 +140,13 @@ SECURE_CSP = {
     "script-src": ["'self'"],
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        )
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "lianghui@localhost")
 
 LOGIN_URL = "admin:login"

@@ -105,7 +105,7 @@ class Registry:
     def add(self, type_name: str, key: str, pk: int, body_id: int | None = None) -> None:
         if type_name in CACHED_TYPES:
             self.map(type_name)[key] = pk
-            if body_id is not None:
+            if type_name in self.extra:
                 self.extra[type_name][pk] = body_id
 
     def resolve_many(self, type_name: str, keys: set[str]) -> dict[str, int]:
@@ -190,38 +190,37 @@ class Importer:
     def read_file(self, path: str) -> None:
         name = os.path.basename(path)
         try:
-            handle = open(path, "rb")
+            with open(path, "rb") as handle:
+                for number, raw in enumerate(handle, 1):
+                    self.progress(len(raw))
+                    self.read_line(name, number, raw)
         except OSError as exc:
             self.error(name, 0, "", f"cannot be read: {exc.strerror}")
+
+    def read_line(self, name: str, number: int, raw: bytes) -> None:
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.error(
+                name,
+                number,
+                "",
+                f"is not UTF-8 (byte {exc.start + 1} of the line); save the file as UTF-8",
+            )
             return
-        with handle:
-            for number, raw in enumerate(handle, 1):
-                self.progress(len(raw))
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    self.error(
-                        name,
-                        number,
-                        "",
-                        f"is not UTF-8 (byte {exc.start + 1} of the line); save the file as UTF-8",
-                    )
-                    continue
-                if not text.strip():
-                    continue
-                try:
-                    obj = json.loads(text, object_pairs_hook=_no_duplicate_names)
-                except Invalid as exc:
-                    self.error(name, number, exc.field, exc.message)
-                    continue
-                except json.JSONDecodeError as exc:
-                    self.error(
-                        name, number, "", f"is not valid JSON: {exc.msg} at column {exc.colno}"
-                    )
-                    continue
-                self.take(name, number, obj)
+        if not text.strip():
+            return
+        try:
+            obj = json.loads(text, object_pairs_hook=_no_duplicate_names)
+        except Invalid as exc:
+            self.error(name, number, exc.field, exc.message)
+            return
+        except json.JSONDecodeError as exc:
+            self.error(name, number, "", f"is not valid JSON: {exc.msg} at column {exc.colno}")
+            return
+        self.take(name, number, obj)
 
     def read_records(self, name: str, records: Iterable[tuple[int, dict]]) -> None:
         """Records already decoded (e.g. from a CSV mapping), with their line numbers."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 from .exporter import iter_records
 from .schema import CITATION, SPECS, Spec
@@ -70,20 +71,16 @@ def rows() -> Iterator[tuple[str, list]]:
 def export_csv(directory: str) -> dict[str, int]:
     os.makedirs(directory, exist_ok=True)
     columns = tables()
-    handles, writers, counts = {}, {}, dict.fromkeys(columns, 0)
-    try:
+    writers, counts = {}, dict.fromkeys(columns, 0)
+    with ExitStack() as stack:
         for name, cols in columns.items():
-            handles[name] = open(
-                os.path.join(directory, f"{name}.csv"), "w", newline="", encoding="utf-8"
-            )
-            writers[name] = csv.writer(handles[name], lineterminator="\n")
+            path = os.path.join(directory, f"{name}.csv")
+            handle = stack.enter_context(open(path, "w", newline="", encoding="utf-8"))
+            writers[name] = csv.writer(handle, lineterminator="\n")
             writers[name].writerow(cols)
         for name, row in rows():
             writers[name].writerow(row)
             counts[name] += 1
-    finally:
-        for handle in handles.values():
-            handle.close()
     return counts
 
 

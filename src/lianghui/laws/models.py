@@ -118,6 +118,9 @@ class RegulationEvent(Bilingual, models.Model):
         ordering = ["regulation", "date", "id"]
         verbose_name = _("regulation event")
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind}"
+
     @property
     def note(self) -> str:
         return self.localized("note")

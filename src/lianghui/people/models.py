@@ -127,6 +127,9 @@ class Membership(YearSpan):
         ordering = ["member", "start_year", "id"]
         constraints = [span_in_order("membership_years_in_order")]
 
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.body}"
+
 
 class Affiliation(YearSpan):
     """A member's role in an organization over years (e.g. CEO of Tencent)."""
@@ -141,3 +144,6 @@ class Affiliation(YearSpan):
     class Meta:
         ordering = ["member", "start_year", "id"]
         constraints = [span_in_order("affiliation_years_in_order")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.role} @ {self.organization}"

@@ -231,6 +231,9 @@ class Signer(models.Model):
             models.UniqueConstraint(fields=["proposal", "group"], name="group_signs_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.signatory} ({self.role})"
+
     @property
     def signatory(self):
         return self.member or self.group
@@ -253,6 +256,9 @@ class Review(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.decision}"
+
 
 class Assignment(models.Model):
     """A proposal routed to an agency in a role, with its deadline."""
@@ -267,8 +273,10 @@ class Assignment(models.Model):
     )
     assigned_on = models.DateField()
     due_on = models.DateField()
+    # SET_NULL: the earlier assignment only goes when a whole proposal's handling is
+    # replaced (a corrected re-import); the new assignment must survive that.
     transferred_from = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transfers"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="transfers"
     )
     active = models.BooleanField(
         default=True, help_text=_("False once transferred to another agency.")
@@ -293,6 +301,9 @@ class Assignment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.proposal_id} -> {self.agency_id} ({self.role})"
+
 
 class Reply(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies")
@@ -308,6 +319,9 @@ class Reply(models.Model):
         ordering = ["assignment", "replied_on", "id"]
         verbose_name_plural = "replies"
 
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.category} on {self.replied_on}"
+
 
 class Feedback(models.Model):
     """The proposer's rating of a reply."""
@@ -319,3 +333,6 @@ class Feedback(models.Model):
 
     class Meta:
         verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{self.reply_id}: {self.rating}"

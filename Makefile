@@ -1,0 +1,34 @@
+# lianghui: make run (the demo on SQLite at http://127.0.0.1:8000), make test.
+PYTHON ?= $(shell scripts/find-python)
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run serve demo test test-sqlite test-postgres lint format bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/lianghui migrate --verbosity 0
+	$(BIN)/lianghui demo
+	$(BIN)/lianghui runserver $(HOST)
+
+test: $(BIN)/.installed
+	scripts/test
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/import/run.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts

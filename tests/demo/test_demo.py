@@ -1,0 +1,76 @@
+from collections import Counter
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+
+from lianghui.core.models import Citation
+from lianghui.laws.models import Regulation
+from lianghui.people.models import Member, Organization
+from lianghui.proposals.models import Assignment, Proposal, Session
+
+pytestmark = pytest.mark.django_db
+
+
+def cited(model) -> set[int]:
+    ct = ContentType.objects.get_for_model(model)
+    return set(Citation.objects.filter(content_type=ct).values_list("object_id", flat=True))
+
+
+def test_every_seed_fact_cites_its_source(seed_facts):
+    for model in (Proposal, Member, Regulation, Organization, Session):
+        real = set(
+            model.objects.filter(
+                **({"generated": False} if model is not Session else {})
+            ).values_list("id", flat=True)
+        )
+        assert real, model
+        assert real <= cited(model), f"{model.__name__} without a citation"
+    # The seed articles' best-known facts are there, with their dates.
+    algo = Regulation.objects.get(key="algorithmic-recommendation-provisions")
+    assert (str(algo.drafted_on), str(algo.effective_on)) == ("2021-08-27", "2022-03-01")
+    pony = Member.objects.get(key="ma-huateng")
+    assert pony.affiliations.filter(organization__key="tencent").exists()
+    assert Proposal.objects.filter(signers__member=pony).count() >= 5
+    assert Citation.objects.filter(source__file__endswith=".txt").exists()
+
+
+def test_demo_builds_generated_volume_through_the_workflow():
+    call_command("demo", sessions=2, per_session=60, last_year=2022, seed=7, verbosity=0)
+    generated = Proposal.objects.filter(generated=True)
+    assert generated.count() == 2 * (60 + 33)
+    statuses = Counter(generated.values_list("status", flat=True))
+    # the earlier year is fully handled; the latest one shows every stage
+    for status in ("closed", "assigned", "replied", "under_review", "merged", "not_filed"):
+        assert statuses[status] > 0, status
+    filed_share = (
+        generated.filter(review__decision="filed").count()
+        / generated.filter(review__isnull=False).count()
+    )
+    assert 0.7 < filed_share < 0.9
+    assert all(a.due_on > a.assigned_on for a in Assignment.objects.all()[:200])
+    assert not Proposal.objects.filter(generated=True, signers__isnull=True).exists()
+    # generated records are marked, the seed facts are not
+    assert Proposal.objects.filter(generated=False).count() == 35
+    assert Member.objects.filter(generated=True).exists()
+    assert not Member.objects.filter(key="ma-huateng", generated=True).exists()
+
+
+def test_demo_is_deterministic_and_rerunnable():
+    call_command("demo", sessions=1, per_session=30, seed=3, verbosity=0)
+    first = list(
+        Proposal.objects.filter(generated=True)
+        .order_by("key")
+        .values_list("key", "title_zh", "status")
+    )
+    call_command("demo", sessions=1, per_session=30, seed=3, verbosity=0)  # skipped
+    assert Proposal.objects.filter(generated=True).count() == len(first)
+    Proposal.objects.filter(generated=True).update(merged_into=None)
+    Proposal.objects.filter(generated=True).delete()
+    call_command("demo", sessions=1, per_session=30, seed=3, verbosity=0)
+    again = list(
+        Proposal.objects.filter(generated=True)
+        .order_by("key")
+        .values_list("key", "title_zh", "status")
+    )
+    assert again == first

@@ -1,0 +1,131 @@
+"""The lifecycle services: each step validated, each refusal says why."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from lianghui.people.models import Member, Organization
+from lianghui.proposals import services
+from lianghui.proposals.models import Proposal, ProposalKind, Session
+from lianghui.proposals.workflow import TransitionError
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def draft(small_world):
+    return services.proposal_create(
+        session=Session.objects.get(key="npc-2022"),
+        kind=ProposalKind.objects.get(key="npc-suggestion"),
+        key="new-1",
+        title_zh="关于测试的建议",
+        lead_member=Member.objects.get(key="deputy-a"),
+    )
+
+
+def agency(key):
+    return Organization.objects.get(key=key)
+
+
+def test_full_life_of_a_proposal(draft):
+    p = services.proposal_submit(proposal=draft, on=D(2022, 3, 6))
+    services.proposal_start_review(proposal=p)
+    p = services.proposal_review(proposal=p, decision="filed", on=D(2022, 3, 20))
+    lead = services.proposal_assign(
+        proposal=p, agency=agency("mohrss"), role="lead", on=D(2022, 3, 25)
+    )
+    assert lead.due_on == D(2022, 6, 25)  # three months, the body's rule
+    joint = services.proposal_assign(
+        proposal=p, agency=agency("miit"), role="joint", on=D(2022, 3, 25)
+    )
+    services.reply_create(assignment=lead, category="B", on=D(2022, 5, 1))
+    p.refresh_from_db()
+    assert p.status == "assigned"  # the joint unit has not replied yet
+    reply = services.reply_create(assignment=joint, category="A", on=D(2022, 5, 2))
+    p.refresh_from_db()
+    assert p.status == "replied"
+    services.feedback_give(reply=reply, rating="unsatisfied", on=D(2022, 5, 10))
+    services.proposal_reopen(proposal=p, on=D(2022, 5, 20))
+    p.refresh_from_db()
+    assert p.status == "assigned"
+    joint.refresh_from_db()
+    assert joint.due_on == D(2022, 8, 20)
+    again = services.reply_create(assignment=joint, category="A", on=D(2022, 6, 1))
+    p.refresh_from_db()
+    assert p.status == "replied"
+    services.feedback_give(reply=again, rating="satisfied", on=D(2022, 6, 5))
+    assert services.proposal_close(proposal=p).status == "closed"
+
+
+def test_illegal_transitions_say_why(draft):
+    with pytest.raises(TransitionError, match="Draft cannot become Filed"):
+        services.proposal_review(proposal=draft, decision="filed", on=D(2022, 3, 20))
+    with pytest.raises(TransitionError, match="cannot become Being handled"):
+        services.proposal_assign(
+            proposal=draft, agency=agency("miit"), role="lead", on=D(2022, 3, 25)
+        )
+    services.proposal_withdraw(proposal=draft)
+    with pytest.raises(TransitionError, match="final status"):
+        services.proposal_submit(proposal=draft, on=D(2022, 3, 6))
+
+
+def test_refusals_name_the_field(draft):
+    services.proposal_submit(proposal=draft, on=D(2022, 3, 6))
+    services.proposal_start_review(proposal=draft)
+    with pytest.raises(ValidationError) as caught:
+        services.proposal_review(proposal=draft, decision="not_filed", on=D(2022, 3, 20))
+    assert "reason" in caught.value.message_dict
+    services.proposal_review(proposal=draft, decision="filed", on=D(2022, 3, 20))
+    with pytest.raises(ValidationError) as caught:
+        services.proposal_assign(
+            proposal=draft, agency=agency("tencent"), role="lead", on=D(2022, 3, 25)
+        )
+    assert "agency" in caught.value.message_dict
+    services.proposal_assign(proposal=draft, agency=agency("miit"), role="lead", on=D(2022, 3, 25))
+    with pytest.raises(ValidationError, match="already has a lead"):
+        services.proposal_assign(
+            proposal=draft, agency=agency("mohrss"), role="lead", on=D(2022, 3, 25)
+        )
+
+
+def test_a_motion_needs_its_cosigners(small_world):
+    motion = services.proposal_create(
+        session=Session.objects.get(key="npc-2022"),
+        kind=ProposalKind.objects.get(key="npc-motion"),
+        key="motion-1",
+        title_zh="议案",
+        lead_member=Member.objects.get(key="deputy-a"),
+        cosigners=[Member.objects.get(key="deputy-b")],
+    )
+    with pytest.raises(ValidationError, match="needs 2 confirmed co-signers; it has 1"):
+        services.proposal_submit(proposal=motion, on=D(2022, 3, 6))
+    assert Proposal.objects.get(key="motion-1").status == "draft"
+
+
+def test_transfer_keeps_history(draft):
+    services.proposal_submit(proposal=draft, on=D(2022, 3, 6))
+    services.proposal_start_review(proposal=draft)
+    services.proposal_review(proposal=draft, decision="filed", on=D(2022, 3, 20))
+    first = services.proposal_assign(
+        proposal=draft, agency=agency("miit"), role="lead", on=D(2022, 3, 25)
+    )
+    moved = services.assignment_transfer(
+        assignment=first, to_agency=agency("mohrss"), on=D(2022, 4, 2)
+    )
+    first.refresh_from_db()
+    assert not first.active and moved.transferred_from == first and moved.role == "lead"
+    with pytest.raises(ValidationError, match="transferred"):
+        services.reply_create(assignment=first, category="A", on=D(2022, 5, 1))
+
+
+def test_merge_links_both(draft, small_world):
+    services.proposal_submit(proposal=draft, on=D(2022, 3, 6))
+    services.proposal_start_review(proposal=draft)
+    target = Proposal.objects.get(key="p-1")
+    services.proposal_review(
+        proposal=draft, decision="merged", on=D(2022, 3, 20), merged_into=target
+    )
+    assert set(target.merged_from.values_list("key", flat=True)) == {"p-2", "new-1"}
+    assert Proposal.objects.get(key="new-1").status == "merged"
