@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from lianghui.core.models import Citation
 
-from . import exporter
+from . import bulk, exporter
 from .schema import CITATION, SPECS, Invalid, Spec, check_record
 
 BATCH_SIZE = 1000
@@ -139,8 +139,12 @@ def parse(spec: Spec, obj: Any, path: str = "") -> dict:
             raise Invalid(f"unknown field for {spec.name}", path + name)
     rec: dict[str, Any] = {}
     for f in spec.fields:
+        value = obj.get(f.name)
+        if value is None and not f.required:
+            rec[f.name] = f.default  # the common case, kept cheap
+            continue
         try:
-            rec[f.name] = f.parse(obj.get(f.name))
+            rec[f.name] = f.parse(value)
         except Invalid as exc:
             raise Invalid(exc.message, path + f.name) from None
     for child in spec.children:
@@ -418,16 +422,14 @@ class Importer:
             model.objects.bulk_update(objs, names)
             self.clear_parts(spec, [pk for pk, _ln in changed])
             self.report.add("updated", spec.name, len(changed))
-        created = []
+        created: list[int] = []
         if new:
-            objs = [model(**self.attrs(spec, ln.rec, ln.ids, "")) for ln in new]
-            created = model.objects.bulk_create(objs)
-            for obj, ln in zip(created, new, strict=True):
-                self.registry.add(spec.name, ln.rec["key"], obj.pk, getattr(obj, "body_id", None))
+            values = [self.attrs(spec, ln.rec, ln.ids, "") for ln in new]
+            created = bulk.table(model).insert(values, returning=True)
+            for pk, ln, row in zip(created, new, values, strict=True):
+                self.registry.add(spec.name, ln.rec["key"], pk, row.get("body_id"))
             self.report.add("created", spec.name, len(new))
-        rows = [(pk, ln) for pk, ln in changed] + [
-            (o.pk, ln) for o, ln in zip(created, new, strict=True)
-        ]
+        rows = [(pk, ln) for pk, ln in changed] + list(zip(created, new, strict=True))
         if not rows:
             return
         self.write_parts(spec, rows)
@@ -435,9 +437,9 @@ class Importer:
             # merged_into may point forward: set at the end (and cleared on changed rows).
             for pk, ln in changed:
                 self.deferred.append((ln, pk, ln.rec["merged_into"]))
-            for obj, ln in zip(created, new, strict=True):
+            for pk, ln in zip(created, new, strict=True):
                 if ln.rec["merged_into"]:
-                    self.deferred.append((ln, obj.pk, ln.rec["merged_into"]))
+                    self.deferred.append((ln, pk, ln.rec["merged_into"]))
 
     def attrs(self, spec: Spec, rec: dict, ids: dict, path: str) -> dict:
         out = {}
@@ -472,26 +474,22 @@ class Importer:
             through = getattr(spec.model, attr).through
             own = f"{spec.model._meta.model_name}_id"
             other = f"{SPECS[spec.by_name[name].ref].model._meta.model_name}_id"
-            links = [
-                through(**{own: pk, other: target})
-                for pk, ln in rows
-                for target in ln.ids.get(name, ())
-            ]
-            through.objects.bulk_create(links, batch_size=2000)
+            links = [{own: pk, other: target} for pk, ln in rows for target in ln.ids.get(name, ())]
+            bulk.table(through).insert(links)
         if spec.cited:
             ct = self.content_type(spec)
             citations = [
-                Citation(
-                    source_id=ln.ids[f"sources[{n}].source"],
-                    content_type_id=ct,
-                    object_id=pk,
-                    field=c["field"],
-                    locator=c["locator"],
-                )
+                {
+                    "source_id": ln.ids[f"sources[{n}].source"],
+                    "content_type_id": ct,
+                    "object_id": pk,
+                    "field": c["field"],
+                    "locator": c["locator"],
+                }
                 for pk, ln in rows
                 for n, c in enumerate(ln.rec["sources"])
             ]
-            Citation.objects.bulk_create(citations, batch_size=2000)
+            bulk.table(Citation).insert(citations)
 
     def write_children(self, spec: Spec, parents: list[tuple[int, dict, dict, str]]) -> None:
         for child in spec.children:
@@ -501,37 +499,39 @@ class Importer:
                 values = values if child.many else ([values] if values else [])
                 for n, item in enumerate(values):
                     sub = f"{path}{child.name}[{n}]." if child.many else f"{path}{child.name}."
-                    obj = child.model(**{child.parent_fk: pk}, **self.attrs(child, item, ids, sub))
+                    row = self.attrs(child, item, ids, sub)
+                    row[child.parent_fk] = pk
                     if child.position:
-                        setattr(obj, child.position, n)
-                    objs.append(obj)
+                        row[child.position] = n
+                    objs.append(row)
                     items.append((item, ids, sub, pk))
             if not objs:
                 continue
-            created = child.model.objects.bulk_create(objs, batch_size=2000)
+            # Ids are needed to hang grandchildren (and transfers) on these rows.
+            wants_ids = bool(child.children) or child.name == "assignments"
+            created = bulk.table(child.model).insert(objs, returning=wants_ids)
             if child.name == "assignments":
-                self.link_transfers(created, items)
+                self.link_transfers(child.model, created, items)
             if child.children:
                 self.write_children(
                     child,
                     [
-                        (o.pk, it, ids, sub)
-                        for o, (it, ids, sub, _p) in zip(created, items, strict=True)
+                        (pk, it, ids, sub)
+                        for pk, (it, ids, sub, _p) in zip(created, items, strict=True)
                     ],
                 )
 
     @staticmethod
-    def link_transfers(created: list, items: list) -> None:
-        by_agency: dict[tuple[int, str], Any] = {}
+    def link_transfers(model, created: list[int], items: list) -> None:
+        by_agency: dict[tuple[int, str], int] = {}
         changed = []
-        for obj, (item, _ids, _sub, parent) in zip(created, items, strict=True):
+        for pk, (item, _ids, _sub, parent) in zip(created, items, strict=True):
             source = item["transferred_from"]
             if source:
-                obj.transferred_from_id = by_agency[(parent, source)].pk
-                changed.append(obj)
-            by_agency[(parent, item["agency"])] = obj
+                changed.append(model(id=pk, transferred_from_id=by_agency[(parent, source)]))
+            by_agency[(parent, item["agency"])] = pk
         if changed:
-            type(changed[0]).objects.bulk_update(changed, ["transferred_from_id"])
+            model.objects.bulk_update(changed, ["transferred_from_id"])
 
     def finish(self) -> None:
         self.flush()

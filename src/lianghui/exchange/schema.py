@@ -74,6 +74,7 @@ class F:
             self.default = False
         if self.kind == "refs":
             self.default = ()
+        self.allowed_values = frozenset(self.choices.values) if self.choices else frozenset()
 
     @property
     def attr(self) -> str:
@@ -95,7 +96,7 @@ class F:
                 raise Invalid(f"is {len(value)} characters long; the limit is {self.max_length}")
             if kind == "key" and value and not KEY_RE.match(value):
                 raise Invalid(f"{value!r} is not a key (letters, digits, '-' and '_')")
-            if kind == "enum" and value and value not in self.choices.values:
+            if kind == "enum" and value and value not in self.allowed_values:
                 allowed = ", ".join(self.choices.values)
                 raise Invalid(f"{value!r} is not one of: {allowed}")
             if "\x00" in value:
@@ -163,11 +164,8 @@ class Spec:
     def __post_init__(self) -> None:
         self.by_name = {f.name: f for f in self.fields}
         self.child_by_name = {c.name: c for c in self.children}
-
-    @property
-    def allowed(self) -> set[str]:
         extra = {"type", "sources"} if self.cited else set()
-        return set(self.by_name) | set(self.child_by_name) | extra
+        self.allowed = frozenset(set(self.by_name) | set(self.child_by_name) | extra)
 
     def scalar_fields(self) -> list[F]:
         return [f for f in self.fields if f.kind != "refs"]
