@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lianghui.people",
     "lianghui.proposals",
     "lianghui.laws",
+    "lianghui.accounts",
     "lianghui.exchange",
     "lianghui.insights",
     "lianghui.portal",

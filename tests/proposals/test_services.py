@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from lianghui.core import audit
 from lianghui.people.models import Member, Organization
 from lianghui.proposals import services
 from lianghui.proposals.models import Proposal, ProposalKind, Session
@@ -40,23 +41,38 @@ def test_full_life_of_a_proposal(draft):
     joint = services.proposal_assign(
         proposal=p, agency=agency("miit"), role="joint", on=D(2022, 3, 25)
     )
-    services.reply_create(assignment=lead, category="B", on=D(2022, 5, 1))
+    lead_reply = services.reply_create(assignment=lead, category="B", on=D(2022, 5, 1))
     p.refresh_from_db()
     assert p.status == "assigned"  # the joint unit has not replied yet
     reply = services.reply_create(assignment=joint, category="A", on=D(2022, 5, 2))
     p.refresh_from_db()
     assert p.status == "replied"
+    services.feedback_give(reply=lead_reply, rating="satisfied", on=D(2022, 5, 10))
     services.feedback_give(reply=reply, rating="unsatisfied", on=D(2022, 5, 10))
+    with pytest.raises(ValidationError, match="already been rated"):
+        services.feedback_give(reply=reply, rating="satisfied", on=D(2022, 5, 11))
     services.proposal_reopen(proposal=p, on=D(2022, 5, 20))
     p.refresh_from_db()
     assert p.status == "assigned"
     joint.refresh_from_db()
-    assert joint.due_on == D(2022, 8, 20)
+    lead.refresh_from_db()
+    assert joint.due_on == D(2022, 8, 20)  # reopened with a new deadline
+    assert lead.due_on == D(2022, 6, 25)  # the satisfied answer stands
+    with pytest.raises(ValidationError, match="already replied"):
+        services.reply_create(assignment=lead, category="A", on=D(2022, 6, 1))
     again = services.reply_create(assignment=joint, category="A", on=D(2022, 6, 1))
     p.refresh_from_db()
     assert p.status == "replied"
+    with pytest.raises(ValidationError, match="must be rated"):
+        services.proposal_close(proposal=p)
     services.feedback_give(reply=again, rating="satisfied", on=D(2022, 6, 5))
     assert services.proposal_close(proposal=p).status == "closed"
+    history = [(e.action, e.field) for e in audit.history(p)]
+    assert ("status:submitted", "submitted_on") in history
+    assert ("assign", "agency") in history and ("reopen", "due_on") in history
+    assert ("status:closed", "status") in history
+    public = {e.action for e in audit.history(p, public_only=True)}
+    assert "status:filed" in public and "status:submitted" not in public
 
 
 def test_illegal_transitions_say_why(draft):
@@ -99,8 +115,13 @@ def test_a_motion_needs_its_cosigners(small_world):
         lead_member=Member.objects.get(key="deputy-a"),
         cosigners=[Member.objects.get(key="deputy-b")],
     )
+    with pytest.raises(ValidationError, match="needs 2 confirmed co-signers; it has 0"):
+        services.proposal_submit(proposal=motion, on=D(2022, 3, 6))
+    services.cosigner_confirm(proposal=motion, member=Member.objects.get(key="deputy-b"))
     with pytest.raises(ValidationError, match="needs 2 confirmed co-signers; it has 1"):
         services.proposal_submit(proposal=motion, on=D(2022, 3, 6))
+    with pytest.raises(ValidationError, match="not a co-signer"):
+        services.cosigner_confirm(proposal=motion, member=Member.objects.get(key="ma-huateng"))
     assert Proposal.objects.get(key="motion-1").status == "draft"
 
 

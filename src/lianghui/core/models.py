@@ -78,3 +78,46 @@ class Citation(models.Model):
 
 def citations_relation() -> GenericRelation:
     return GenericRelation(Citation)
+
+
+class AuditEntry(models.Model):
+    """One change on the record: who, when, what, before and after. Append-only.
+
+    Entries hang on the record whose history they belong to (a proposal, for a
+    change to one of its assignments); `target` names the part that changed.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    # SET_NULL plus actor_label: removing an account must not erase who did what.
+    actor = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(max_length=60)
+    target = models.CharField(max_length=120, blank=True)
+    field = models.CharField(max_length=60, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    public = models.BooleanField(
+        default=False, help_text=_("Shown on the public timeline, not only to staff.")
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action} {self.field}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: history that can be rewritten is not history.
+        if self.pk is not None:
+            raise ValueError("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit entries cannot be deleted")

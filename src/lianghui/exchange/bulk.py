@@ -38,7 +38,7 @@ class Table:
                 self.adapters.append(ops.adapt_datefield_value)
             else:
                 self.adapters.append(None)
-            self.defaults.append(f.get_default() if f.has_default() else None)
+            self.defaults.append(f.get_default())
         self.plan = list(
             zip(self.attnames, self.adapters, self.defaults, self.stamped, strict=True)
         )

@@ -358,6 +358,7 @@ PROPOSAL = Spec(
         t("text_en"),
         d("submitted_on"),
         e("status", Status, default=Status.DRAFT),
+        b("published"),
         b("is_key"),
         b("generated"),
         r("merged_into", "proposal", deferred=True),
@@ -398,6 +399,8 @@ PROPOSAL = Spec(
                 d("due_on", required=True),
                 F("transferred_from", "key", max_length=120),
                 b("active", default=True),
+                d("transfer_requested_on"),
+                t("transfer_reason"),
             ],
             parent_fk="proposal_id",
             children=[

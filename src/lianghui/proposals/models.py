@@ -155,6 +155,10 @@ class Proposal(Bilingual, TimeStamped):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, help_text=Status.help_text()
     )
+    published = models.BooleanField(
+        default=False,
+        help_text=_("Visible to the public. The office publishes a proposal when it files it."),
+    )
     is_key = models.BooleanField(
         default=False, help_text=_("Selected for key supervision (重点督办).")
     )
@@ -281,6 +285,10 @@ class Assignment(models.Model):
     active = models.BooleanField(
         default=True, help_text=_("False once transferred to another agency.")
     )
+    transfer_requested_on = models.DateField(
+        null=True, blank=True, help_text=_("The agency asked the office to reassign it.")
+    )
+    transfer_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["proposal", "assigned_on", "id"]

@@ -1,7 +1,11 @@
-"""Writes on proposals and their handling. Every entry point (web, API, CLI, the
-demo generator) goes through these functions: keyword-only, atomic, validate
-then mutate, return the object. Each locks the proposal row so two officers
-acting at once queue instead of overwriting each other."""
+"""Writes on proposals and their handling.
+
+Every entry point (web, API, CLI, the demo generator) goes through these
+functions: keyword-only, atomic, validate then mutate, return the object. Each
+locks the proposal row first, so two officers acting at once queue instead of
+overwriting each other, and records what it changed in the audit log. Whether
+the caller may act is checked before, by lianghui.accounts.permissions.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lianghui.core import audit
 from lianghui.people.models import Member, Organization
 
 from .enums import AssignmentRole, Rating, ReviewDecision, SignerRole, Status
@@ -29,6 +34,16 @@ from .models import (
 )
 from .workflow import check_transition
 
+# Decisions after which the office makes a proposal public.
+PUBLISHED_DECISIONS = {ReviewDecision.FILED, ReviewDecision.MERGED}
+DECISION_STATUS = {
+    ReviewDecision.FILED: Status.FILED,
+    ReviewDecision.NOT_FILED: Status.NOT_FILED,
+    ReviewDecision.MERGED: Status.MERGED,
+    ReviewDecision.CONVERTED: Status.CONVERTED,
+}
+EDITABLE = ("title_zh", "title_en", "summary_zh", "summary_en", "text_zh", "text_en")
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     month0 = day.month - 1 + months
@@ -37,15 +52,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _locked(proposal: Proposal) -> Proposal:
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update().select_related("kind__body").get(pk=proposal.pk)
     proposal.status = locked.status
     return locked
 
 
-def _move(proposal: Proposal, target: str) -> None:
+def _move(proposal: Proposal, target: str, actor, *, public: bool = True, **changes) -> None:
+    """Change status (and other fields), checked against the workflow, audited."""
     check_transition(proposal.status, target)
+    diff = {"status": (proposal.status, target)}
+    for field, value in changes.items():
+        diff[field] = (getattr(proposal, field), value)
+        setattr(proposal, field, value)
     proposal.status = target
-    proposal.save(update_fields=["status", "updated_at"])
+    proposal.save(update_fields=[*diff, "updated_at"])
+    audit.record(actor=actor, root=proposal, action=f"status:{target}", changes=diff, public=public)
 
 
 @transaction.atomic
@@ -67,6 +88,7 @@ def proposal_create(
     topics: Iterable[Topic] = (),
     number: str = "",
     generated: bool = False,
+    actor=None,
 ) -> Proposal:
     if kind.body_id != session.body_id:
         raise ValidationError({"kind": _("This kind belongs to another body than the session.")})
@@ -74,6 +96,8 @@ def proposal_create(
         raise ValidationError({"lead_member": _("A proposal has one lead: a member or a group.")})
     if not (title_zh or title_en):
         raise ValidationError({"title_zh": _("A proposal needs a title.")})
+    if Proposal.objects.filter(key=key).exists():
+        raise ValidationError({"key": _("A proposal with this key exists.")})
     proposal = Proposal.objects.create(
         session=session,
         kind=kind,
@@ -99,23 +123,79 @@ def proposal_create(
         )
     ]
     seen = {lead_member.pk} if lead_member else set()
+    # Co-signers confirm themselves where the kind needs co-signers; elsewhere
+    # naming them is enough.
+    confirmed = kind.min_cosigners == 0
     for n, member in enumerate(cosigners, 1):
         if member.pk in seen:
             raise ValidationError({"cosigners": _("%(name)s signs twice.") % {"name": member}})
         seen.add(member.pk)
         signers.append(
-            Signer(proposal=proposal, member=member, role=SignerRole.COSIGNER, position=n)
+            Signer(
+                proposal=proposal,
+                member=member,
+                role=SignerRole.COSIGNER,
+                position=n,
+                confirmed=confirmed,
+            )
         )
     Signer.objects.bulk_create(signers)
     topics = list(topics)
     if topics:
         proposal.topics.add(*topics)
+    audit.record(
+        actor=actor, root=proposal, action="create", changes={"status": (None, Status.DRAFT)}
+    )
     return proposal
 
 
 @transaction.atomic
-def proposal_submit(*, proposal: Proposal, on: dt.date) -> Proposal:
+def proposal_update_draft(*, proposal: Proposal, actor=None, **fields) -> Proposal:
     proposal = _locked(proposal)
+    if proposal.status != Status.DRAFT:
+        raise ValidationError(
+            _("Only a draft can be edited; this one is %(status)s.")
+            % {"status": Status(proposal.status).label}
+        )
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be edited here.") for f in unknown})
+    merged = {f: fields.get(f, getattr(proposal, f)) for f in EDITABLE}
+    if not (merged["title_zh"] or merged["title_en"]):
+        raise ValidationError({"title_zh": _("A proposal needs a title.")})
+    diff = {f: (getattr(proposal, f), v) for f, v in fields.items()}
+    for f, v in fields.items():
+        setattr(proposal, f, v)
+    proposal.save(update_fields=[*fields, "updated_at"])
+    audit.record(actor=actor, root=proposal, action="edit", changes=diff)
+    return proposal
+
+
+@transaction.atomic
+def cosigner_confirm(*, proposal: Proposal, member: Member, actor=None) -> Signer:
+    proposal = _locked(proposal)
+    if proposal.status != Status.DRAFT:
+        raise ValidationError(_("Signatures are confirmed before the proposal is submitted."))
+    signer = proposal.signers.filter(member=member, role=SignerRole.COSIGNER).first()
+    if signer is None:
+        raise ValidationError(_("%(name)s is not a co-signer of this proposal.") % {"name": member})
+    if not signer.confirmed:
+        signer.confirmed = True
+        signer.save(update_fields=["confirmed"])
+        audit.record(
+            actor=actor,
+            root=proposal,
+            action="cosign",
+            target=f"signer {member.key}",
+            changes={"confirmed": (False, True)},
+        )
+    return signer
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, on: dt.date, actor=None) -> Proposal:
+    proposal = _locked(proposal)
+    check_transition(proposal.status, Status.SUBMITTED)
     needed = proposal.kind.min_cosigners
     if needed:
         have = proposal.signers.filter(role=SignerRole.COSIGNER, confirmed=True).count()
@@ -124,32 +204,22 @@ def proposal_submit(*, proposal: Proposal, on: dt.date) -> Proposal:
                 _("A %(kind)s needs %(needed)d confirmed co-signers; it has %(have)d.")
                 % {"kind": proposal.kind.name, "needed": needed, "have": have}
             )
-    _move(proposal, Status.SUBMITTED)
-    proposal.submitted_on = on
-    proposal.save(update_fields=["submitted_on"])
+    _move(proposal, Status.SUBMITTED, actor, public=False, submitted_on=on)
     return proposal
 
 
 @transaction.atomic
-def proposal_withdraw(*, proposal: Proposal) -> Proposal:
+def proposal_withdraw(*, proposal: Proposal, actor=None) -> Proposal:
     proposal = _locked(proposal)
-    _move(proposal, Status.WITHDRAWN)
+    _move(proposal, Status.WITHDRAWN, actor, public=False)
     return proposal
 
 
 @transaction.atomic
-def proposal_start_review(*, proposal: Proposal) -> Proposal:
+def proposal_start_review(*, proposal: Proposal, actor=None) -> Proposal:
     proposal = _locked(proposal)
-    _move(proposal, Status.UNDER_REVIEW)
+    _move(proposal, Status.UNDER_REVIEW, actor, public=False)
     return proposal
-
-
-DECISION_STATUS = {
-    ReviewDecision.FILED: Status.FILED,
-    ReviewDecision.NOT_FILED: Status.NOT_FILED,
-    ReviewDecision.MERGED: Status.MERGED,
-    ReviewDecision.CONVERTED: Status.CONVERTED,
-}
 
 
 @transaction.atomic
@@ -161,11 +231,15 @@ def proposal_review(
     reason: str = "",
     note: str = "",
     merged_into: Proposal | None = None,
+    actor=None,
 ) -> Proposal:
     proposal = _locked(proposal)
+    if decision not in DECISION_STATUS:
+        raise ValidationError({"decision": _("Unknown decision.")})
     check_transition(proposal.status, DECISION_STATUS[decision])
     if decision == ReviewDecision.NOT_FILED and not reason:
         raise ValidationError({"reason": _("Say why the proposal is not filed.")})
+    changes = {}
     if decision == ReviewDecision.MERGED:
         if merged_into is None or merged_into.pk == proposal.pk:
             raise ValidationError({"merged_into": _("Name the proposal this one is merged into.")})
@@ -173,12 +247,21 @@ def proposal_review(
             raise ValidationError(
                 {"merged_into": _("That proposal is itself merged; merge into the one it follows.")}
             )
-        proposal.merged_into = merged_into
-        proposal.save(update_fields=["merged_into"])
+        if merged_into.session.body_id != proposal.session.body_id:
+            raise ValidationError({"merged_into": _("Merge only within one body.")})
+        changes["merged_into"] = merged_into
     Review.objects.create(
         proposal=proposal, decision=decision, reason=reason, note=note, decided_on=on
     )
-    _move(proposal, DECISION_STATUS[decision])
+    if decision in PUBLISHED_DECISIONS:
+        changes["published"] = True
+    _move(
+        proposal,
+        DECISION_STATUS[decision],
+        actor,
+        public=decision in PUBLISHED_DECISIONS,
+        **changes,
+    )
     return proposal
 
 
@@ -190,40 +273,84 @@ def proposal_assign(
     role: str,
     on: dt.date,
     due_on: dt.date | None = None,
+    actor=None,
 ) -> Assignment:
     proposal = _locked(proposal)
     check_transition(proposal.status, Status.ASSIGNED)
     if not agency.is_agency:
         raise ValidationError({"agency": _("%(name)s is not an agency.") % {"name": agency}})
+    if role not in AssignmentRole.values:
+        raise ValidationError({"role": _("Unknown role.")})
     active = list(proposal.assignments.filter(active=True))
     if any(a.agency_id == agency.pk for a in active):
         raise ValidationError({"agency": _("%(name)s is already assigned.") % {"name": agency}})
     if role == AssignmentRole.LEAD and any(a.role == AssignmentRole.LEAD for a in active):
         raise ValidationError({"role": _("The proposal already has a lead unit.")})
+    if role != AssignmentRole.LEAD and not any(a.role == AssignmentRole.LEAD for a in active):
+        raise ValidationError({"role": _("Assign the lead unit first.")})
     if due_on is None:
         due_on = add_months(on, proposal.kind.due_months)
+    if due_on < on:
+        raise ValidationError({"due_on": _("The due date is before the assignment.")})
     assignment = Assignment.objects.create(
         proposal=proposal, agency=agency, role=role, assigned_on=on, due_on=due_on
     )
-    _move(proposal, Status.ASSIGNED)
+    audit.record(
+        actor=actor,
+        root=proposal,
+        action="assign",
+        target=f"agency {agency.key}",
+        changes={"agency": (None, agency.key), "role": (None, role), "due_on": (None, due_on)},
+        public=True,
+    )
+    if proposal.status != Status.ASSIGNED:
+        _move(proposal, Status.ASSIGNED, actor)
+    return assignment
+
+
+@transaction.atomic
+def assignment_request_transfer(
+    *, assignment: Assignment, on: dt.date, reason: str, actor=None
+) -> Assignment:
+    proposal = _locked(assignment.proposal)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.active or proposal.status != Status.ASSIGNED:
+        raise ValidationError(_("Only an assignment being handled can be transferred."))
+    if assignment.replies.exists():
+        raise ValidationError(_("An agency that has replied cannot ask for a transfer."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why another agency should handle it.")})
+    assignment.transfer_requested_on, assignment.transfer_reason = on, reason
+    assignment.save(update_fields=["transfer_requested_on", "transfer_reason"])
+    audit.record(
+        actor=actor,
+        root=proposal,
+        action="transfer-request",
+        target=f"agency {assignment.agency.key}",
+        changes={"transfer_reason": ("", reason)},
+    )
     return assignment
 
 
 @transaction.atomic
 def assignment_transfer(
-    *, assignment: Assignment, to_agency: Organization, on: dt.date
+    *, assignment: Assignment, to_agency: Organization, on: dt.date, actor=None
 ) -> Assignment:
+    """The office moves an assignment to another agency (approving a request, or
+    on its own motion); the old one stays on record, inactive."""
     proposal = _locked(assignment.proposal)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.active:
         raise ValidationError(_("This assignment was already transferred."))
     if assignment.replies.exists():
         raise ValidationError(_("An agency that has replied cannot transfer the proposal."))
+    if not to_agency.is_agency:
+        raise ValidationError({"agency": _("%(name)s is not an agency.") % {"name": to_agency}})
     if proposal.assignments.filter(active=True, agency=to_agency).exists():
         raise ValidationError({"agency": _("%(name)s is already assigned.") % {"name": to_agency}})
     assignment.active = False
     assignment.save(update_fields=["active"])
-    return Assignment.objects.create(
+    moved = Assignment.objects.create(
         proposal=proposal,
         agency=to_agency,
         role=assignment.role,
@@ -231,6 +358,34 @@ def assignment_transfer(
         due_on=add_months(on, proposal.kind.due_months),
         transferred_from=assignment,
     )
+    audit.record(
+        actor=actor,
+        root=proposal,
+        action="transfer",
+        target=f"agency {to_agency.key}",
+        changes={"agency": (assignment.agency.key, to_agency.key)},
+        public=True,
+    )
+    return moved
+
+
+@transaction.atomic
+def assignment_refuse_transfer(*, assignment: Assignment, actor=None) -> Assignment:
+    proposal = _locked(assignment.proposal)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.transfer_requested_on is None:
+        raise ValidationError(_("No transfer was requested."))
+    before = assignment.transfer_reason
+    assignment.transfer_requested_on, assignment.transfer_reason = None, ""
+    assignment.save(update_fields=["transfer_requested_on", "transfer_reason"])
+    audit.record(
+        actor=actor,
+        root=proposal,
+        action="transfer-refused",
+        target=f"agency {assignment.agency.key}",
+        changes={"transfer_reason": (before, "")},
+    )
+    return assignment
 
 
 @transaction.atomic
@@ -242,15 +397,21 @@ def reply_create(
     text_zh: str = "",
     text_en: str = "",
     published: bool = True,
+    actor=None,
 ) -> Reply:
     proposal = _locked(assignment.proposal)
     if proposal.status != Status.ASSIGNED:
-        raise ValidationError(_("Only a proposal being handled can be replied to."))
-    assignment = Assignment.objects.get(pk=assignment.pk)
+        raise ValidationError(
+            _("Only a proposal being handled can be replied to; this one is %(status)s.")
+            % {"status": Status(proposal.status).label}
+        )
+    assignment = Assignment.objects.select_related("agency").get(pk=assignment.pk)
     if not assignment.active:
         raise ValidationError(_("This assignment was transferred; the new agency replies."))
     if on < assignment.assigned_on:
         raise ValidationError({"replied_on": _("A reply cannot predate its assignment.")})
+    if not _awaits_reply(assignment):
+        raise ValidationError(_("This agency has already replied."))
     reply = Reply.objects.create(
         assignment=assignment,
         category=category,
@@ -259,59 +420,93 @@ def reply_create(
         text_en=text_en,
         published=published,
     )
-    # Handling completes when every active assignment has an answer that stands.
-    if not _unreplied(proposal):
-        _move(proposal, Status.REPLIED)
+    audit.record(
+        actor=actor,
+        root=proposal,
+        action="reply",
+        target=f"agency {assignment.agency.key}",
+        changes={"category": (None, category), "replied_on": (None, on)},
+        public=published,
+    )
+    if not any(_awaits_reply(a) for a in proposal.assignments.filter(active=True)):
+        _move(proposal, Status.REPLIED, actor)
     return reply
 
 
-def _unreplied(proposal: Proposal) -> bool:
-    """Is any active assignment still without a reply that awaits or has feedback?"""
-    for assignment in proposal.assignments.filter(active=True).prefetch_related(
-        "replies__feedback"
-    ):
-        replies = list(assignment.replies.all())
-        if not replies:
-            return True
-        last = replies[-1]
-        if hasattr(last, "feedback") and last.feedback.rating == Rating.UNSATISFIED:
-            return True  # reopened: the old answer was not accepted
-    return False
+def _awaits_reply(assignment: Assignment) -> bool:
+    """No reply yet, or the last one was rated unsatisfied (handling reopened)."""
+    last = assignment.replies.order_by("-replied_on", "-id").select_related("feedback").first()
+    if last is None:
+        return True
+    feedback = getattr(last, "feedback", None)
+    return (
+        feedback is not None
+        and feedback.rating == Rating.UNSATISFIED
+        and (assignment.proposal.status == Status.ASSIGNED)
+    )
 
 
 @transaction.atomic
-def feedback_give(*, reply: Reply, rating: str, on: dt.date, comment: str = "") -> Feedback:
+def feedback_give(
+    *, reply: Reply, rating: str, on: dt.date, comment: str = "", actor=None
+) -> Feedback:
     proposal = _locked(reply.assignment.proposal)
     if proposal.status != Status.REPLIED:
         raise ValidationError(_("Feedback is given once every agency has replied."))
     if Feedback.objects.filter(reply=reply).exists():
         raise ValidationError(_("This reply has already been rated."))
+    if rating not in Rating.values:
+        raise ValidationError({"rating": _("Unknown rating.")})
     feedback = Feedback.objects.create(reply=reply, rating=rating, comment=comment, given_on=on)
+    audit.record(
+        actor=actor,
+        root=proposal,
+        action="feedback",
+        target=f"agency {reply.assignment.agency.key}",
+        changes={"rating": (None, rating)},
+        public=True,
+    )
     return feedback
 
 
 @transaction.atomic
-def proposal_close(*, proposal: Proposal) -> Proposal:
+def proposal_close(*, proposal: Proposal, actor=None) -> Proposal:
+    """Close handling once every agency's latest reply has been rated. After an
+    unsatisfied rating the office chooses: reopen, or close with the record as it is."""
     proposal = _locked(proposal)
-    _move(proposal, Status.CLOSED)
+    check_transition(proposal.status, Status.CLOSED)
+    for assignment in proposal.assignments.filter(active=True):
+        last = assignment.replies.order_by("-replied_on", "-id").first()
+        if last is None or not Feedback.objects.filter(reply=last).exists():
+            raise ValidationError(_("Every reply must be rated before the proposal is closed."))
+    _move(proposal, Status.CLOSED, actor)
     return proposal
 
 
 @transaction.atomic
-def proposal_reopen(*, proposal: Proposal, on: dt.date) -> Proposal:
+def proposal_reopen(*, proposal: Proposal, on: dt.date, actor=None) -> Proposal:
     """After unsatisfied feedback the office sends it back with new due dates."""
     proposal = _locked(proposal)
-    rated = Feedback.objects.filter(reply__assignment__proposal=proposal, rating=Rating.UNSATISFIED)
-    if not rated.exists():
+    unsatisfied = Feedback.objects.filter(
+        reply__assignment__proposal=proposal,
+        reply__assignment__active=True,
+        rating=Rating.UNSATISFIED,
+    )
+    if not unsatisfied.exists():
         raise ValidationError(_("Only a proposal with unsatisfied feedback can be reopened."))
-    _move(proposal, Status.ASSIGNED)
+    check_transition(proposal.status, Status.ASSIGNED)
     due = add_months(on, proposal.kind.due_months)
-    proposal.assignments.filter(active=True).update(due_on=due)
+    reopened = Assignment.objects.filter(replies__feedback__in=unsatisfied).distinct()
+    reopened.update(due_on=due)
+    _move(proposal, Status.ASSIGNED, actor)
+    audit.record(
+        actor=actor, root=proposal, action="reopen", changes={"due_on": (None, due)}, public=True
+    )
     return proposal
 
 
 @transaction.atomic
-def proposal_set_key(*, proposal: Proposal, is_key: bool) -> Proposal:
+def proposal_set_key(*, proposal: Proposal, is_key: bool, actor=None) -> Proposal:
     """Select (or deselect) a filed proposal for key supervision."""
     proposal = _locked(proposal)
     if is_key and proposal.status not in {
@@ -321,6 +516,10 @@ def proposal_set_key(*, proposal: Proposal, is_key: bool) -> Proposal:
         Status.CLOSED,
     }:
         raise ValidationError(_("Only a filed proposal can be selected for key supervision."))
+    before = proposal.is_key
     proposal.is_key = is_key
     proposal.save(update_fields=["is_key", "updated_at"])
+    audit.record(
+        actor=actor, root=proposal, action="key", changes={"is_key": (before, is_key)}, public=True
+    )
     return proposal
