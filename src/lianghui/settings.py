@@ -49,12 +49,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks_db",
+    "axes",
     "lianghui.core",
     "lianghui.people",
     "lianghui.proposals",
     "lianghui.laws",
     "lianghui.accounts",
     "lianghui.exchange",
+    "lianghui.desks",
     "lianghui.insights",
     "lianghui.portal",
     "lianghui.demo",
@@ -71,7 +74,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns repeated failed logins into a lockout.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LIANGHUI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "lianghui.urls"
 WSGI_APPLICATION = "lianghui.wsgi.application"
@@ -87,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lianghui.accounts.context.role",
             ],
         },
     },
@@ -150,7 +166,19 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "lianghui@localhost")
 
-LOGIN_URL = "admin:login"
+# Background jobs: a queue in the database, worked by `lianghui worker`; no other
+# server needed. LIANGHUI_TASKS_IMMEDIATE=1 runs them inline (tests, one-offs).
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if env_bool("LIANGHUI_TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "desks:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 LOGGING = {
     "version": 1,

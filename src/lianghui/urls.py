@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("lianghui.accounts.urls")),
+    path("desk/", include("lianghui.desks.urls")),
     path("", include("lianghui.portal.urls")),
 ]

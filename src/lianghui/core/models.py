@@ -121,3 +121,13 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit entries cannot be deleted")
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job last ran, so restarts and parallel workers don't repeat it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_run_on}"

@@ -389,6 +389,56 @@ class Generator:
         services.proposal_close(proposal=proposal)
 
 
+DEMO_PASSWORD = "lianghui-demo"
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """One account per role, attached to demo records; returns (username, role, what)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Q
+
+    from lianghui.accounts.services import account_create
+    from lianghui.proposals.models import Body
+
+    made = []
+    bodies = {b.key: b for b in Body.objects.all()}
+    # The member whose latest proposals show the most of the process.
+    member = (
+        Member.objects.filter(generated=True, memberships__body__key="npc")
+        .annotate(
+            live=Count(
+                "signed",
+                filter=Q(signed__role="lead", signed__proposal__status__in=["replied", "assigned"]),
+            )
+        )
+        .order_by("-live", "key")
+        .first()
+    )
+    agency = Organization.objects.filter(key="miit").first()
+    wanted = [
+        ("admin", "admin", {}, "everything"),
+        ("office-npc", "office", {"body": bodies.get("npc")}, "NPC office"),
+        ("office-cppcc", "office", {"body": bodies.get("cppcc")}, "CPPCC office"),
+        ("agency-miit", "agency", {"agency": agency}, "Ministry of Industry and IT"),
+        ("supervisor-npc", "supervisor", {"body": bodies.get("npc")}, "NPC key proposals"),
+        ("deputy", "member", {"member": member}, member.name if member else ""),
+        ("watcher", "watcher", {}, "public records"),
+    ]
+    existing = set(get_user_model().objects.values_list("username", flat=True))
+    for username, role, links, what in wanted:
+        if username in existing or any(v is None for v in links.values()):
+            continue
+        account_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            email=f"{username}@example.org",
+            **links,
+        )
+        made.append((username, role, what))
+    return made
+
+
 def generate(plan: Plan, progress: Callable[[int], None] | None = None) -> Outcome:
     with transaction.atomic():
         return Generator(plan, progress).run()

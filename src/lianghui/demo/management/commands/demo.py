@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from lianghui.demo.generator import Plan, generate
+from lianghui.demo.generator import DEMO_PASSWORD, Plan, demo_accounts, generate
 from lianghui.exchange.importer import ImportFailed, import_files
 from lianghui.exchange.mappings import MAPPINGS
 from lianghui.proposals.models import Proposal
@@ -56,6 +56,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if no_generated:
             return
+        self._generate(seed, sessions, last_year, per_session, options)
+        for username, role, what in demo_accounts():
+            self.stdout.write(f"Account {username} ({role}: {what}), password {DEMO_PASSWORD}")
+
+    def _generate(self, seed, sessions, last_year, per_session, options):
         years = list(range(last_year - sessions + 1, last_year + 1))
         done = set(
             Proposal.objects.filter(generated=True, session__year__in=years)

@@ -1,0 +1,66 @@
+"""Periodic jobs, enqueued by the worker once a day each (after their hour)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import ScheduledRun
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Daily:
+    name: str
+    task: str  # dotted path of a django.tasks Task
+    hour: int = 8
+
+
+JOBS = [
+    Daily("due-reminders", "lianghui.proposals.tasks.send_due_reminders", hour=8),
+]
+
+
+def enqueue_due(now: dt.datetime | None = None) -> list[str]:
+    """Enqueue every job whose hour has come today and that has not run today."""
+    now = timezone.localtime(now)
+    started = []
+    for job in JOBS:
+        if now.hour < job.hour:
+            continue
+        with transaction.atomic():
+            run, _created = ScheduledRun.objects.select_for_update().get_or_create(
+                name=job.name, defaults={"last_run_on": now.date() - dt.timedelta(days=1)}
+            )
+            if run.last_run_on >= now.date():
+                continue
+            run.last_run_on = now.date()
+            run.save(update_fields=["last_run_on"])
+            import_string(job.task).enqueue()
+            started.append(job.name)
+    return started
+
+
+class Scheduler(threading.Thread):
+    def __init__(self, interval: float = 60.0):
+        super().__init__(daemon=True, name="lianghui-scheduler")
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                for name in enqueue_due():
+                    logger.info("enqueued %s", name)
+            except Exception:  # keep scheduling whatever one round hit
+                logger.exception("scheduling failed")
+            finally:
+                close_old_connections()
+            self.stopped.wait(self.interval)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "desks"
+
+urlpatterns = [
+    path("", views.desk, name="home"),
+    path("member/", views.member_desk, name="member"),
+    path("member/new/", views.draft_edit, name="draft-new"),
+    path("member/<slug:key>/edit/", views.draft_edit, name="draft-edit"),
+    path("member/<slug:key>/<slug:action>/", views.member_action, name="member-action"),
+    path("member/replies/<int:reply_id>/rate/", views.rate_reply, name="rate"),
+    path("office/", views.office_queue, name="office"),
+    path("office/bulk/", views.office_bulk, name="office-bulk"),
+    path("office/proposals/<slug:key>/", views.office_proposal, name="office-proposal"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("agency/", views.agency_inbox, name="agency"),
+    path("agency/assignments/<int:assignment_id>/", views.agency_reply, name="agency-reply"),
+    path("supervisor/", views.supervisor_desk, name="supervisor"),
+]

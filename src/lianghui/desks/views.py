@@ -1,0 +1,551 @@
+"""Desks: thin views that check permissions, call services, and re-show forms
+with what the user typed when a service refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianghui.accounts import permissions as perms
+from lianghui.accounts.enums import Role
+from lianghui.core import audit
+from lianghui.proposals import services, supervision
+from lianghui.proposals.enums import SignerRole, Status
+from lianghui.proposals.models import Assignment, Proposal, Reply, Signer
+
+from .forms import (
+    AssignForm,
+    BulkForm,
+    DraftForm,
+    FeedbackForm,
+    ReplyForm,
+    ReviewForm,
+    TransferApproveForm,
+    TransferRequestForm,
+)
+
+PAGE = 50
+
+
+def _attempt(form, call: Callable[[], object]) -> bool:
+    """Run a service; put its refusal on the form (by field where it names one)."""
+    try:
+        call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return False
+    return True
+
+
+def _role_required(*roles: str):
+    def decorate(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if perms.role_of(request.user) not in {*roles, Role.ADMIN}:
+                raise PermissionDenied(_("This desk is not for your role."))
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+def _proposals():
+    return Proposal.objects.select_related("session__body", "kind")
+
+
+def _page(request: HttpRequest, queryset, prefix: str = "page"):
+    return Paginator(queryset, PAGE).get_page(request.GET.get(prefix))
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    target = {
+        Role.MEMBER: "desks:member",
+        Role.OFFICE: "desks:office",
+        Role.AGENCY: "desks:agency",
+        Role.SUPERVISOR: "desks:supervisor",
+        Role.ADMIN: "desks:office",
+    }.get(perms.role_of(request.user))
+    if target is None:
+        return render(request, "desks/watcher.html", {"section": "desk"})
+    return redirect(target)
+
+
+# --- member -----------------------------------------------------------------------------
+
+
+@_role_required(Role.MEMBER)
+def member_desk(request: HttpRequest) -> HttpResponse:
+    member_id = request.user.profile.member_id if hasattr(request.user, "profile") else None
+    mine = _proposals().filter(signers__member_id=member_id, signers__role=SignerRole.LEAD)
+    to_rate = (
+        Reply.objects.filter(
+            assignment__proposal__signers__member_id=member_id,
+            assignment__proposal__signers__role=SignerRole.LEAD,
+            assignment__proposal__status=Status.REPLIED,
+            assignment__active=True,
+            feedback__isnull=True,
+        )
+        .select_related("assignment__agency", "assignment__proposal")
+        .order_by("replied_on")
+    )
+    to_confirm = Signer.objects.filter(
+        member_id=member_id,
+        role=SignerRole.COSIGNER,
+        confirmed=False,
+        proposal__status=Status.DRAFT,
+    ).select_related("proposal")
+    return render(
+        request,
+        "desks/member.html",
+        {
+            "section": "desk",
+            "drafts": mine.filter(status=Status.DRAFT).order_by("-updated_at"),
+            "submitted": _page(
+                request, mine.exclude(status=Status.DRAFT).order_by("-submitted_on", "key")
+            ),
+            "to_rate": [(r, FeedbackForm(prefix=f"r{r.pk}")) for r in to_rate],
+            "to_confirm": to_confirm,
+        },
+    )
+
+
+@_role_required(Role.MEMBER)
+def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
+    member = request.user.profile.member
+    proposal = None
+    if key:
+        proposal = get_object_or_404(_proposals(), key=key)
+        perms.require_draft_author(request.user, proposal)
+    initial = {}
+    if proposal:
+        initial = {f: getattr(proposal, f) for f in services.EDITABLE}
+        initial |= {
+            "session": proposal.session,
+            "kind": proposal.kind,
+            "topics": proposal.topics.all(),
+            "cosigners": [s.member for s in proposal.signers.filter(role="cosigner")],
+        }
+    form = DraftForm(request.POST or None, member=member, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        texts = {f: data.get(f, "") for f in services.EDITABLE if f in data}
+        if proposal is None:
+            key = f"{data['session'].key}-d{timezone.now():%Y%m%d%H%M%S%f}"
+            ok = _attempt(
+                form,
+                lambda: services.proposal_create(
+                    session=data["session"],
+                    kind=data["kind"],
+                    key=key,
+                    lead_member=member,
+                    cosigners=data["cosigners"],
+                    topics=data["topics"],
+                    actor=request.user,
+                    **texts,
+                ),
+            )
+        else:
+            ok = _attempt(
+                form,
+                lambda: services.proposal_update_draft(
+                    proposal=proposal, actor=request.user, **texts
+                ),
+            )
+        if ok:
+            messages.success(request, _("Draft saved."))
+            return redirect("desks:member")
+    return render(
+        request, "desks/draft.html", {"section": "desk", "form": form, "proposal": proposal}
+    )
+
+
+@require_POST
+@_role_required(Role.MEMBER)
+def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
+    proposal = get_object_or_404(_proposals(), key=key)
+    try:
+        if action == "confirm":
+            perms.require_cosigner(request.user, proposal)
+            services.cosigner_confirm(
+                proposal=proposal, member=request.user.profile.member, actor=request.user
+            )
+            messages.success(request, _("Your signature is confirmed."))
+        else:
+            perms.require_lead(request.user, proposal)
+            if action == "submit":
+                services.proposal_submit(
+                    proposal=proposal, on=timezone.localdate(), actor=request.user
+                )
+                messages.success(request, _("Submitted."))
+            elif action == "withdraw":
+                services.proposal_withdraw(proposal=proposal, actor=request.user)
+                messages.success(request, _("Withdrawn."))
+            else:
+                raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("desks:member")
+
+
+@require_POST
+@_role_required(Role.MEMBER)
+def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
+    reply = get_object_or_404(
+        Reply.objects.select_related("assignment__proposal__session"), pk=reply_id
+    )
+    perms.require_lead(request.user, reply.assignment.proposal)
+    form = FeedbackForm(request.POST, prefix=f"r{reply.pk}")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.feedback_give(
+            reply=reply,
+            rating=form.cleaned_data["rating"],
+            on=timezone.localdate(),
+            comment=form.cleaned_data["comment"],
+            actor=request.user,
+        ),
+    ):
+        messages.success(request, _("Thank you: your rating is recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("desks:member")
+
+
+# --- office ---------------------------------------------------------------------------
+
+
+def _office_scope(request):
+    queryset = _proposals()
+    if perms.role_of(request.user) != Role.ADMIN:
+        queryset = queryset.filter(session__body_id=request.user.profile.body_id)
+    return queryset
+
+
+@_role_required(Role.OFFICE)
+def office_queue(request: HttpRequest) -> HttpResponse:
+    scope = _office_scope(request)
+    tab = request.GET.get("tab", "review")
+    today = timezone.localdate()
+    body = None if perms.role_of(request.user) == Role.ADMIN else request.user.profile.body
+    tabs = {
+        "review": scope.filter(status__in=[Status.SUBMITTED, Status.UNDER_REVIEW]),
+        "assign": scope.filter(status=Status.FILED),
+        "replied": scope.filter(status=Status.REPLIED),
+        "key": scope.filter(is_key=True),
+    }
+    context = {"section": "desk", "tab": tab, "counts": {t: q.count() for t, q in tabs.items()}}
+    if tab == "overdue":
+        rows = supervision.overdue(today=today, body=body)
+        context["assignments"] = _page(request, rows)
+    elif tab == "transfers":
+        rows = Assignment.objects.filter(
+            active=True, transfer_requested_on__isnull=False, proposal__in=scope
+        ).select_related("proposal", "agency")
+        context["assignments"] = _page(request, rows)
+        context["transfer_form"] = TransferApproveForm()
+    else:
+        rows = tabs.get(tab, tabs["review"]).order_by("submitted_on", "key")
+        context["proposals"] = _page(request, rows)
+        if tab in {"review", "assign"}:
+            context["bulk"] = BulkForm(
+                queryset=rows, initial={"action": "file" if tab == "review" else "assign"}
+            )
+    context["overdue_count"] = supervision.overdue(today=today, body=body).count()
+    return render(request, "desks/office.html", context)
+
+
+@require_POST
+@_role_required(Role.OFFICE)
+def office_bulk(request: HttpRequest) -> HttpResponse:
+    scope = _office_scope(request)
+    form = BulkForm(request.POST, queryset=scope)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(request.META.get("HTTP_REFERER") or "desks:office")
+    done, refused = 0, []
+    today = timezone.localdate()
+    for proposal in form.cleaned_data["proposals"]:
+        try:
+            if form.cleaned_data["action"] == "file":
+                if proposal.status == Status.SUBMITTED:
+                    services.proposal_start_review(proposal=proposal, actor=request.user)
+                services.proposal_review(
+                    proposal=proposal, decision="filed", on=today, actor=request.user
+                )
+            else:
+                services.proposal_assign(
+                    proposal=proposal,
+                    agency=form.cleaned_data["agency"],
+                    role="lead",
+                    on=today,
+                    actor=request.user,
+                )
+            done += 1
+        except ValidationError as exc:
+            refused.append(f"{proposal.key}: {' '.join(exc.messages)}")
+    if done:
+        messages.success(request, _("%(n)d proposal(s) done.") % {"n": done})
+    for line in refused:
+        messages.error(request, line)
+    return redirect(request.META.get("HTTP_REFERER") or "desks:office")
+
+
+@_role_required(Role.OFFICE)
+def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
+    proposal = get_object_or_404(
+        _office_scope(request).prefetch_related(
+            Prefetch("signers", queryset=Signer.objects.select_related("member", "group")),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "agency", "transferred_from__agency"
+                ).prefetch_related("replies__feedback"),
+            ),
+        ),
+        key=key,
+    )
+    review = ReviewForm(prefix="review")
+    assign = AssignForm(prefix="assign")
+    transfer = TransferApproveForm(prefix="transfer")
+    if request.method == "POST":
+        action, today, user = request.POST.get("action"), timezone.localdate(), request.user
+        ok = False
+        if action == "review":
+            review = ReviewForm(request.POST, prefix="review")
+            if review.is_valid():
+                data = review.cleaned_data
+
+                def decide():
+                    if proposal.status == Status.SUBMITTED:
+                        services.proposal_start_review(proposal=proposal, actor=user)
+                    services.proposal_review(
+                        proposal=proposal,
+                        decision=data["decision"],
+                        on=today,
+                        reason=data["reason"],
+                        note=data["note"],
+                        merged_into=data["merged_into"],
+                        actor=user,
+                    )
+
+                ok = _attempt(review, decide)
+        elif action == "assign":
+            assign = AssignForm(request.POST, prefix="assign")
+            if assign.is_valid():
+                data = assign.cleaned_data
+                ok = _attempt(
+                    assign,
+                    lambda: services.proposal_assign(
+                        proposal=proposal,
+                        agency=data["agency"],
+                        role=data["role"],
+                        on=today,
+                        due_on=data["due_on"],
+                        actor=user,
+                    ),
+                )
+        elif action in {"transfer", "refuse-transfer"}:
+            transfer = TransferApproveForm(request.POST, prefix="transfer")
+            assignment = get_object_or_404(proposal.assignments, pk=request.POST.get("assignment"))
+            if action == "refuse-transfer":
+                ok = _attempt(
+                    transfer,
+                    lambda: services.assignment_refuse_transfer(assignment=assignment, actor=user),
+                )
+            elif transfer.is_valid():
+                ok = _attempt(
+                    transfer,
+                    lambda: services.assignment_transfer(
+                        assignment=assignment,
+                        to_agency=transfer.cleaned_data["to_agency"],
+                        on=today,
+                        actor=user,
+                    ),
+                )
+        elif action in {"reopen", "close", "key", "unkey"}:
+            call = {
+                "reopen": lambda: services.proposal_reopen(proposal=proposal, on=today, actor=user),
+                "close": lambda: services.proposal_close(proposal=proposal, actor=user),
+                "key": lambda: services.proposal_set_key(
+                    proposal=proposal, is_key=True, actor=user
+                ),
+                "unkey": lambda: services.proposal_set_key(
+                    proposal=proposal, is_key=False, actor=user
+                ),
+            }[action]
+            ok = _attempt(review, call)
+        else:
+            raise Http404
+        if ok:
+            messages.success(request, _("Done."))
+            return redirect("desks:office-proposal", key=proposal.key)
+    return render(
+        request,
+        "desks/office_proposal.html",
+        {
+            "section": "desk",
+            "proposal": proposal,
+            "review_form": review,
+            "assign_form": assign,
+            "transfer_form": transfer,
+            "history": audit.history(proposal),
+        },
+    )
+
+
+@_role_required(Role.OFFICE, Role.SUPERVISOR)
+def statistics(request: HttpRequest) -> HttpResponse:
+    from lianghui.people.models import Organization
+    from lianghui.proposals.models import Session
+
+    body = None if perms.role_of(request.user) == Role.ADMIN else request.user.profile.body
+    sessions = Session.objects.select_related("body").order_by("-year", "body__key")
+    if body is not None:
+        sessions = sessions.filter(body=body)
+    session = sessions.filter(key=request.GET.get("session")).first() or sessions.first()
+    stats = supervision.agency_stats(session=session) if session else {}
+    names = Organization.objects.in_bulk(list(stats))
+    rows = sorted(((names[pk], s) for pk, s in stats.items()), key=lambda r: -r[1].assigned)
+    return render(
+        request,
+        "desks/statistics.html",
+        {
+            "section": "desk",
+            "sessions": sessions,
+            "session": session,
+            "rows": rows,
+            "totals": supervision.session_totals(session=session) if session else {},
+        },
+    )
+
+
+# --- agency -----------------------------------------------------------------------------
+
+
+def _agency_assignments(request):
+    queryset = Assignment.objects.select_related("proposal__session__body", "agency")
+    if perms.role_of(request.user) != Role.ADMIN:
+        queryset = queryset.filter(agency_id=request.user.profile.agency_id)
+    return queryset
+
+
+@_role_required(Role.AGENCY)
+def agency_inbox(request: HttpRequest) -> HttpResponse:
+    mine = _agency_assignments(request)
+    today = timezone.localdate()
+    open_ids = supervision.open_assignments().filter(pk__in=mine.values("pk")).values("pk")
+    to_reply = mine.filter(pk__in=open_ids).order_by("due_on", "proposal__key")
+    return render(
+        request,
+        "desks/agency.html",
+        {
+            "section": "desk",
+            "today": today,
+            "soon": today + timezone.timedelta(days=14),
+            "to_reply": _page(request, to_reply),
+            "replied": mine.filter(replies__isnull=False)
+            .distinct()
+            .order_by("-assigned_on", "proposal__key")[:PAGE],
+            "transfers": mine.filter(active=True, transfer_requested_on__isnull=False),
+        },
+    )
+
+
+@_role_required(Role.AGENCY)
+def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_object_or_404(_agency_assignments(request), pk=assignment_id)
+    perms.require_agency(request.user, assignment)
+    reply = ReplyForm(request.POST or None, prefix="reply", initial={"published": True})
+    transfer = TransferRequestForm(prefix="transfer")
+    if request.method == "POST":
+        today, user = timezone.localdate(), request.user
+        if request.POST.get("action") == "transfer":
+            reply = ReplyForm(prefix="reply", initial={"published": True})
+            transfer = TransferRequestForm(request.POST, prefix="transfer")
+            if transfer.is_valid() and _attempt(
+                transfer,
+                lambda: services.assignment_request_transfer(
+                    assignment=assignment,
+                    on=today,
+                    reason=transfer.cleaned_data["reason"],
+                    actor=user,
+                ),
+            ):
+                messages.success(request, _("Transfer requested; the office will decide."))
+                return redirect("desks:agency")
+        elif reply.is_valid():
+            data = reply.cleaned_data
+            if _attempt(
+                reply,
+                lambda: services.reply_create(
+                    assignment=assignment,
+                    category=data["category"],
+                    on=today,
+                    text_zh=data["text_zh"],
+                    text_en=data["text_en"],
+                    published=data["published"],
+                    actor=user,
+                ),
+            ):
+                messages.success(request, _("Reply sent."))
+                return redirect("desks:agency")
+    return render(
+        request,
+        "desks/agency_reply.html",
+        {
+            "section": "desk",
+            "assignment": assignment,
+            "proposal": assignment.proposal,
+            "reply_form": reply,
+            "transfer_form": transfer,
+            "earlier": assignment.replies.select_related("feedback"),
+        },
+    )
+
+
+# --- supervisor ---------------------------------------------------------------------------
+
+
+@_role_required(Role.SUPERVISOR)
+def supervisor_desk(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        _proposals()
+        .filter(is_key=True)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(active=True)
+                .select_related("agency")
+                .prefetch_related("replies"),
+            )
+        )
+    )
+    if perms.role_of(request.user) != Role.ADMIN:
+        queryset = queryset.filter(session__body_id=request.user.profile.body_id)
+    return render(
+        request,
+        "desks/supervisor.html",
+        {
+            "section": "desk",
+            "proposals": _page(request, queryset.order_by("-submitted_on", "key")),
+            "today": timezone.localdate(),
+        },
+    )
