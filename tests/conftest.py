@@ -9,6 +9,55 @@ SEED_FACTS = Path(__file__).resolve().parents[1] / "src/lianghui/demo/fixtures/s
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Background jobs run inline in tests."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def accounts(small_world):
+    """One user per role on the small world; returns {role: user} ('anonymous' is None)."""
+    from lianghui.accounts.services import account_create
+    from lianghui.people.models import Member, Organization
+    from lianghui.proposals.models import Body
+
+    npc = Body.objects.get(key="npc")
+    users = {
+        "member": account_create(username="m", password="x", role="member",
+                                 member=Member.objects.get(key="deputy-a")),
+        "other_member": account_create(username="m2", password="x", role="member",
+                                       member=Member.objects.get(key="deputy-b")),
+        "office": account_create(username="o", password="x", role="office", body=npc),
+        "other_office": account_create(username="o2", password="x", role="office",
+                                       body=Body.objects.get(key="cppcc")),
+        "agency": account_create(username="a", password="x", role="agency",
+                                 email="a@example.org",
+                                 agency=Organization.objects.get(key="miit")),
+        "other_agency": account_create(username="a2", password="x", role="agency",
+                                       agency=Organization.objects.get(key="mohrss")),
+        "supervisor": account_create(username="s", password="x", role="supervisor", body=npc),
+        "admin": account_create(username="root", password="x", role="admin"),
+        "watcher": account_create(username="w", password="x", role="watcher"),
+        "anonymous": None,
+    }
+    return users
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
 @pytest.fixture
 def seed_facts(db):
     """The demo's cited seed facts, loaded through the importer."""

@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 def wipe():
-    """Empty every table the export covers (references first)."""
+    """Empty every table the export covers (references first). Accounts are not
+    part of the open-data export, so they go too."""
+    from django.contrib.auth.models import User
+
+    User.objects.all().delete()
     Regulation.objects.all().delete()
     Proposal.objects.update(merged_into=None)
     Proposal.objects.all().delete()

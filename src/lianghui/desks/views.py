@@ -384,14 +384,18 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             call = {
                 "reopen": lambda: services.proposal_reopen(proposal=proposal, on=today, actor=user),
                 "close": lambda: services.proposal_close(proposal=proposal, actor=user),
-                "key": lambda: services.proposal_set_key(
-                    proposal=proposal, is_key=True, actor=user
-                ),
+                "key": lambda: services.proposal_set_key(proposal=proposal, is_key=True, actor=user),
                 "unkey": lambda: services.proposal_set_key(
                     proposal=proposal, is_key=False, actor=user
                 ),
             }[action]
-            ok = _attempt(review, call)
+            try:
+                call()
+                ok = True
+            except ValidationError as exc:
+                # A button, not a form: say why on the page it came from.
+                messages.error(request, " ".join(exc.messages))
+                return redirect("desks:office-proposal", key=proposal.key)
         else:
             raise Http404
         if ok:

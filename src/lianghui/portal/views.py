@@ -1,7 +1,292 @@
-def home(request):
-    raise NotImplementedError
+"""The public pages: thin views that read the query string, call the apps'
+selectors, paginate and render. No domain logic lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from lianghui.laws import selectors as laws
+from lianghui.laws.enums import RegulationKind, Stage
+from lianghui.people import selectors as people
+from lianghui.people.enums import OrganizationKind, Sector
+from lianghui.proposals import selectors as proposals
+from lianghui.proposals.enums import Status
+
+from .filters import Filter, Option, as_bool, generated_filter, options, read
+from .templatetags.portal import short
+
+PER_PAGE = 50
+PREVIEW = 50  # rows of a related list shown on a detail page before "see all"
+MAX_KEY_LENGTH = 160
 
 
-proposal_list = proposal_detail = member_list = member_detail = home
-organization_list = organization_detail = session_list = session_detail = home
-regulation_list = regulation_detail = home
+def _page(request: HttpRequest, queryset) -> Page:
+    """The requested page; a bad or out-of-range number gives the first or last."""
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _found[T](lookup: Callable[..., T], **kwargs) -> T:
+    try:
+        return lookup(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404(_("No such record.")) from None
+
+
+def _preview(queryset, n: int = PREVIEW) -> tuple[list, bool]:
+    """The first ``n`` rows and whether there are more (one query, no count)."""
+    rows = list(queryset[: n + 1])
+    return rows[:n], len(rows) > n
+
+
+def _key_filter(params: QueryDict, name: str, label: str, lookup: Callable) -> Filter:
+    """A filter by a record key reached from a link (kept hidden in the form)."""
+    raw = params.get(name, "").strip()
+    found = lookup(key=raw) if raw and len(raw) <= MAX_KEY_LENGTH else None
+    return Filter(name, label, [Option(raw, str(found))] if found else [], hidden=True)
+
+
+# ---------------------------------------------------------------------------
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "section": "home",
+            "proposal_totals": proposals.proposal_totals(),
+            "people_totals": people.people_totals(),
+            "regulation_totals": laws.regulation_totals(),
+            "sessions": proposals.latest_sessions(limit=6),
+            "recent": proposals.recent_proposals(limit=8),
+            "tracker": laws.regulation_tracker(limit=6),
+        },
+    )
+
+
+@require_safe
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    fs = read(
+        params,
+        [
+            Filter(
+                "session",
+                _("Session"),
+                options((s.key, s.name) for s in proposals.session_choices()),
+            ),
+            Filter("body", _("Body"), options((b.key, b.name) for b in proposals.body_list())),
+            Filter(
+                "kind",
+                _("Kind"),
+                options(
+                    (k.key, f"{short(k.body)} · {k.name}") for k in proposals.proposal_kind_list()
+                ),
+            ),
+            Filter("status", _("Status"), options(Status.choices)),
+            Filter("topic", _("Topic"), options((t.key, t.name) for t in proposals.topic_list())),
+            generated_filter(),
+            _key_filter(params, "member", _("Signed by"), people.member_lookup),
+            _key_filter(params, "agency", _("Assigned to"), people.organization_lookup),
+        ],
+    )
+    filters = proposals.ProposalFilters(
+        session=fs.get("session"),
+        body=fs.get("body"),
+        kind=fs.get("kind"),
+        status=fs.get("status"),
+        topic=fs.get("topic"),
+        generated=as_bool(fs.get("generated")),
+        member=fs.get("member"),
+        agency=fs.get("agency"),
+    )
+    page = _page(request, proposals.proposal_search(query=fs.query, filters=filters))
+    return render(
+        request,
+        "portal/proposal_list.html",
+        {"section": "proposals", "filters": fs, "page_obj": page},
+    )
+
+
+@require_safe
+def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
+    proposal = _found(proposals.proposal_detail, key=key)
+    return render(
+        request,
+        "portal/proposal_detail.html",
+        {
+            "section": "proposals",
+            "proposal": proposal,
+            "review": getattr(proposal, "review", None),
+            "status_help": Status.explain(proposal.status),
+        },
+    )
+
+
+@require_safe
+def member_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    fs = read(
+        params,
+        [
+            Filter("body", _("Body"), options((b.key, b.name) for b in proposals.body_list())),
+            generated_filter(),
+            _key_filter(params, "organization", _("Organization"), people.organization_lookup),
+        ],
+    )
+    filters = people.MemberFilters(
+        body=fs.get("body"),
+        organization=fs.get("organization"),
+        generated=as_bool(fs.get("generated")),
+    )
+    page = _page(request, people.member_search(query=fs.query, filters=filters))
+    return render(
+        request,
+        "portal/member_list.html",
+        {"section": "members", "filters": fs, "page_obj": page},
+    )
+
+
+@require_safe
+def member_detail(request: HttpRequest, key: str) -> HttpResponse:
+    member = _found(people.member_detail, key=key)
+    return render(
+        request,
+        "portal/member_detail.html",
+        {
+            "section": "members",
+            "member": member,
+            "signatures": proposals.member_signatures(member=member),
+        },
+    )
+
+
+@require_safe
+def organization_list(request: HttpRequest) -> HttpResponse:
+    fs = read(
+        request.GET,
+        [
+            Filter("kind", _("Kind"), options(OrganizationKind.choices)),
+            Filter("sector", _("Sector"), options(Sector.choices)),
+            generated_filter(),
+        ],
+    )
+    filters = people.OrganizationFilters(
+        kind=fs.get("kind"), sector=fs.get("sector"), generated=as_bool(fs.get("generated"))
+    )
+    page = _page(request, people.organization_search(query=fs.query, filters=filters))
+    return render(
+        request,
+        "portal/organization_list.html",
+        {"section": "organizations", "filters": fs, "page_obj": page},
+    )
+
+
+@require_safe
+def organization_detail(request: HttpRequest, key: str) -> HttpResponse:
+    org = _found(people.organization_detail, key=key)
+    assignments, more_assignments = _preview(proposals.agency_assignments(agency=org))
+    affiliations, more_affiliations = _preview(people.organization_affiliations(organization=org))
+    seats, more_seats = _preview(people.organization_seats(organization=org))
+    issued, more_issued = _preview(laws.regulations_issued_by(organization=org))
+    return render(
+        request,
+        "portal/organization_detail.html",
+        {
+            "section": "organizations",
+            "org": org,
+            "counts": proposals.agency_assignment_counts(agency=org),
+            "assignments": assignments,
+            "more_assignments": more_assignments,
+            "affiliations": affiliations,
+            "seats": seats,
+            "more_members": more_affiliations or more_seats,
+            "issued": issued,
+            "more_issued": more_issued,
+        },
+    )
+
+
+@require_safe
+def session_list(request: HttpRequest) -> HttpResponse:
+    fs = read(
+        request.GET,
+        [Filter("body", _("Body"), options((b.key, b.name) for b in proposals.body_list()))],
+        with_query=False,
+    )
+    page = _page(request, proposals.session_list(body=fs.get("body")))
+    return render(
+        request,
+        "portal/session_list.html",
+        {"section": "sessions", "filters": fs, "page_obj": page},
+    )
+
+
+@require_safe
+def session_detail(request: HttpRequest, key: str) -> HttpResponse:
+    session = _found(proposals.session_detail, key=key)
+    return render(
+        request,
+        "portal/session_detail.html",
+        {
+            "section": "sessions",
+            "session": session,
+            "totals": proposals.session_totals(session=session),
+            "status_counts": proposals.session_status_counts(session=session),
+            "kind_counts": proposals.session_kind_counts(session=session),
+        },
+    )
+
+
+@require_safe
+def regulation_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    fs = read(
+        params,
+        [
+            Filter("kind", _("Kind"), options(RegulationKind.choices)),
+            Filter(
+                "jurisdiction",
+                _("Jurisdiction"),
+                options((j, j) for j in laws.regulation_jurisdictions()),
+            ),
+            Filter("stage", _("Stage reached"), options(Stage.choices)),
+            generated_filter(),
+            _key_filter(params, "issuer", _("Issued by"), people.organization_lookup),
+        ],
+    )
+    filters = laws.RegulationFilters(
+        kind=fs.get("kind"),
+        jurisdiction=fs.get("jurisdiction"),
+        stage=fs.get("stage"),
+        issuer=fs.get("issuer"),
+        generated=as_bool(fs.get("generated")),
+    )
+    page = _page(request, laws.regulation_search(query=fs.query, filters=filters))
+    return render(
+        request,
+        "portal/regulation_list.html",
+        {"section": "regulations", "filters": fs, "page_obj": page},
+    )
+
+
+@require_safe
+def regulation_detail(request: HttpRequest, key: str) -> HttpResponse:
+    regulation = _found(laws.regulation_detail, key=key)
+    return render(
+        request,
+        "portal/regulation_detail.html",
+        {
+            "section": "regulations",
+            "regulation": regulation,
+            "timeline": laws.regulation_timeline(regulation=regulation),
+        },
+    )

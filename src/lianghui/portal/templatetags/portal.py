@@ -1,0 +1,155 @@
+"""Template helpers for the portal: bilingual fields, year spans, citation fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from lianghui.laws.models import MILESTONES
+
+register = template.Library()
+
+# BCP 47 tags for the lang attribute of text shown in a given language.
+ZH, EN = "zh-Hans", "en"
+
+
+def _variants(obj, field: str) -> tuple[str, str]:
+    return getattr(obj, f"{field}_zh", "") or "", getattr(obj, f"{field}_en", "") or ""
+
+
+def _active_is_zh() -> bool:
+    return (get_language() or "en").startswith("zh")
+
+
+@register.filter
+def localized(obj, field: str) -> str:
+    """``obj.localized(field)`` for templates; works on any object with
+    ``<field>_zh``/``<field>_en`` (e.g. replies, which are not Bilingual)."""
+    if hasattr(obj, "localized"):
+        return obj.localized(field)
+    zh, en = _variants(obj, field)
+    return (zh or en) if _active_is_zh() else (en or zh)
+
+
+@register.filter
+def alternate(obj, field: str) -> str:
+    if hasattr(obj, "alternate"):
+        return obj.alternate(field)
+    zh, en = _variants(obj, field)
+    shown = localized(obj, field)
+    other = en if shown == zh else zh
+    return other if other and other != shown else ""
+
+
+@dataclass
+class Text:
+    """A bilingual field as shown: the active language's text (or the fallback),
+    the other language's text, the language of each, and which is the original."""
+
+    shown: str
+    shown_lang: str
+    other: str
+    other_lang: str
+    original_lang: str  # ZH, EN or "" when unknown
+    original_missing: bool  # the original language's text is not recorded
+
+    @property
+    def shown_is_original(self) -> bool:
+        return self.shown_lang == self.original_lang
+
+    @property
+    def other_is_original(self) -> bool:
+        return bool(self.other) and self.other_lang == self.original_lang
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+@register.simple_tag
+def bilingual(obj, field: str) -> Text:
+    """``{% bilingual proposal "title" as title %}`` — see :class:`Text`."""
+    zh, en = _variants(obj, field)
+    shown = localized(obj, field)
+    other = alternate(obj, field)
+    shown_lang = ZH if (shown and shown == zh) else EN
+    other_lang = EN if shown_lang == ZH else ZH
+    code = getattr(obj, "original_language", "") or ""
+    original = ZH if code.startswith("zh") else EN if code == "en" else ""
+    original_text = {ZH: zh, EN: en}.get(original, "")
+    return Text(
+        shown=shown,
+        shown_lang=shown_lang,
+        other=other,
+        other_lang=other_lang,
+        original_lang=original,
+        original_missing=bool(original) and not original_text and bool(shown),
+    )
+
+
+@register.simple_tag
+def language_name(lang: str) -> str:
+    return _("Chinese") if lang.lower().startswith("zh") else _("English")
+
+
+@register.filter
+def shown_lang(obj, field: str) -> str:
+    """The lang attribute for ``obj|localized:field`` (it may be the fallback)."""
+    zh, _en = _variants(obj, field)
+    shown = localized(obj, field)
+    return ZH if shown and shown == zh else EN
+
+
+@register.filter
+def short(body) -> str:
+    """A body's short name in the active language (NPC / 全国人大 when recorded)."""
+    if body is None:
+        return ""
+    if _active_is_zh():
+        return getattr(body, "short_name_zh", "") or body.name_zh or str(body)
+    return body.short_name_en or body.name_en or body.name_zh
+
+
+@register.filter
+def alternate_lang(obj, field: str) -> str:
+    """The lang attribute for ``obj|alternate:field``."""
+    return EN if shown_lang(obj, field) == ZH else ZH
+
+
+@register.filter
+def years(span) -> str:
+    """A year span: "2013–2018", "since 2013", "until 2018", or ""."""
+    start, end = getattr(span, "start_year", None), getattr(span, "end_year", None)
+    if start and end:
+        return f"{start}–{end}" if start != end else str(start)
+    if start:
+        return _("since %(year)s") % {"year": start}
+    if end:
+        return _("until %(year)s") % {"year": end}
+    return ""
+
+
+_FIELD_LABELS = {name: stage.label for stage, name in MILESTONES}
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A human label for the field a citation supports."""
+    if not name:
+        return ""
+    labels = {
+        **_FIELD_LABELS,
+        "events": _("Events"),
+        "title": _("Title"),
+        "summary": _("Summary"),
+        "status": _("Status"),
+        "signers": _("Proposers"),
+        "memberships": _("Memberships"),
+        "affiliations": _("Affiliations"),
+        "issuers": _("Issuers"),
+        "opens_on": _("Opens"),
+        "closes_on": _("Closes"),
+    }
+    return str(labels.get(name, name))

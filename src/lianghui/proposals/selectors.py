@@ -1,0 +1,282 @@
+"""Read-side functions for bodies, sessions and proposals.
+
+Every function takes keyword-only arguments and returns a queryset or objects
+with their relations selected or prefetched, so a page built from them runs a
+fixed number of queries however many rows it shows. Lookups by key raise the
+model's ``DoesNotExist``; callers turn that into a 404.
+
+Only published proposals are public: every function here counts and lists
+published proposals alone unless it is asked (``include_unpublished=True``)
+for the staff's view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from lianghui.core.models import Citation
+from lianghui.people.models import Organization
+
+from .enums import AssignmentRole, SignerRole, Status
+from .models import (
+    Assignment,
+    Body,
+    Proposal,
+    ProposalKind,
+    Reply,
+    Session,
+    Signer,
+    Topic,
+)
+
+PUBLIC = Q(published=True)
+
+
+def visible_proposals(*, include_unpublished: bool = False) -> QuerySet[Proposal]:
+    """The proposals the caller may see: published ones, unless told otherwise."""
+    qs = Proposal.objects.all()
+    return qs if include_unpublished else qs.filter(PUBLIC)
+
+
+# ---------------------------------------------------------------------------
+# Reference data (filter options)
+
+
+def body_list() -> QuerySet[Body]:
+    return Body.objects.order_by("key")
+
+
+def proposal_kind_list() -> QuerySet[ProposalKind]:
+    return ProposalKind.objects.select_related("body").order_by("body__key", "code")
+
+
+def session_choices() -> QuerySet[Session]:
+    return Session.objects.select_related("body").order_by("-year", "body__key", "-number")
+
+
+def topic_list() -> QuerySet[Topic]:
+    return Topic.objects.order_by("scheme", "key")
+
+
+def cited(queryset: QuerySet | None = None) -> Prefetch:
+    """Prefetch a record's citations with their sources, in a stable order."""
+    return Prefetch(
+        "citations",
+        queryset=(queryset or Citation.objects.all())
+        .select_related("source")
+        .order_by("source__key", "field", "id"),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Sessions
+
+
+def session_list(*, body: str = "") -> QuerySet[Session]:
+    """Sessions, newest first, with their body and how many proposals each has."""
+    qs = Session.objects.select_related("body").annotate(
+        proposal_count=Count("proposals", filter=Q(proposals__published=True))
+    )
+    if body:
+        qs = qs.filter(body__key=body)
+    return qs.order_by("-year", "body__key", "-term", "-number")
+
+
+def latest_sessions(*, limit: int = 5) -> QuerySet[Session]:
+    return session_list()[:limit]
+
+
+def session_detail(*, key: str) -> Session:
+    return Session.objects.select_related("body").prefetch_related(cited()).get(key=key)
+
+
+def session_status_counts(*, session: Session) -> list[tuple[Status, int]]:
+    """(status, count) in the order statuses are defined, only those present."""
+    rows = dict(
+        visible_proposals()
+        .filter(session=session)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return [(status, rows[status.value]) for status in Status if rows.get(status.value)]
+
+
+def session_kind_counts(*, session: Session) -> QuerySet[ProposalKind]:
+    """The session's proposal kinds, each annotated with ``proposal_count``."""
+    return (
+        ProposalKind.objects.filter(proposals__session=session, proposals__published=True)
+        .annotate(proposal_count=Count("proposals"))
+        .order_by("code")
+    )
+
+
+def session_totals(*, session: Session) -> dict[str, int]:
+    return (
+        visible_proposals()
+        .filter(session=session)
+        .aggregate(
+            total=Count("id"),
+            generated=Count("id", filter=Q(generated=True)),
+            key=Count("id", filter=Q(is_key=True)),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------
+# Proposals
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    """Filters shared by the portal, the API and the CLI; empty means any."""
+
+    session: str = ""  # session key
+    body: str = ""  # body key
+    kind: str = ""  # proposal kind key
+    status: str = ""  # a Status value
+    topic: str = ""  # topic key
+    generated: bool | None = None  # True: demo data only; False: real records only
+    member: str = ""  # member key: proposals the member signed
+    agency: str = ""  # organization key: proposals assigned to it
+
+
+def _lead_signers() -> Prefetch:
+    return Prefetch(
+        "signers",
+        queryset=Signer.objects.filter(role=SignerRole.LEAD).select_related("member", "group"),
+        to_attr="lead_signers",
+    )
+
+
+def proposal_search(
+    *,
+    query: str = "",
+    filters: ProposalFilters | None = None,
+    include_unpublished: bool = False,
+) -> QuerySet[Proposal]:
+    """Proposals matching a title query and filters, newest first, ready for a list.
+
+    ``query`` is matched against both titles (contains, case-insensitive) for
+    now; a segmented full-text index can replace this without changing callers.
+    Each row has ``lead_signers`` (a list) and its topics prefetched.
+    """
+    f = filters or ProposalFilters()
+    qs = visible_proposals(include_unpublished=include_unpublished)
+    if query:
+        qs = qs.filter(Q(title_zh__icontains=query) | Q(title_en__icontains=query))
+    if f.session:
+        qs = qs.filter(session__key=f.session)
+    if f.body:
+        qs = qs.filter(session__body__key=f.body)
+    if f.kind:
+        qs = qs.filter(kind__key=f.kind)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.generated is not None:
+        qs = qs.filter(generated=f.generated)
+    # Sub-selects rather than joins, so a proposal never appears twice.
+    if f.topic:
+        tagged = Proposal.topics.through.objects.filter(topic__key=f.topic)
+        qs = qs.filter(id__in=tagged.values("proposal_id"))
+    if f.member:
+        qs = qs.filter(id__in=Signer.objects.filter(member__key=f.member).values("proposal_id"))
+    if f.agency:
+        qs = qs.filter(id__in=Assignment.objects.filter(agency__key=f.agency).values("proposal_id"))
+    return (
+        qs.select_related("session__body", "kind")
+        .prefetch_related(_lead_signers(), "topics")
+        .order_by(F("submitted_on").desc(nulls_last=True), "key")
+    )
+
+
+def recent_proposals(*, limit: int = 10) -> list[Proposal]:
+    return list(proposal_search()[:limit])
+
+
+def proposal_totals() -> dict[str, int]:
+    totals = visible_proposals().aggregate(
+        total=Count("id"),
+        generated=Count("id", filter=Q(generated=True)),
+        key=Count("id", filter=Q(is_key=True)),
+    )
+    return totals | Session.objects.aggregate(sessions=Count("id"))
+
+
+def proposal_detail(*, key: str, include_unpublished: bool = False) -> Proposal:
+    """One proposal with everything its page shows, in a fixed number of queries.
+
+    ``merged_into`` is kept only if it is visible too; ``merged_from`` and
+    ``regulations`` are prefetched, the former limited to visible proposals.
+    """
+    replies = Reply.objects.select_related("feedback").order_by("replied_on", "id")
+    assignments = (
+        Assignment.objects.select_related("agency", "transferred_from__agency")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("assigned_on", "id")
+    )
+    # Imported here: laws depends on proposals, not the other way round.
+    from lianghui.laws.models import Regulation
+
+    proposal = (
+        visible_proposals(include_unpublished=include_unpublished)
+        .select_related("session__body", "kind", "merged_into", "review")
+        .prefetch_related(
+            Prefetch(
+                "signers",
+                queryset=Signer.objects.select_related("member", "group").order_by(
+                    "position", "id"
+                ),
+            ),
+            Prefetch("topics", queryset=Topic.objects.order_by("key")),
+            Prefetch("assignments", queryset=assignments),
+            Prefetch("regulations", queryset=Regulation.objects.order_by("key")),
+            Prefetch(
+                "merged_from",
+                queryset=visible_proposals(include_unpublished=include_unpublished).order_by("key"),
+            ),
+            cited(),
+        )
+        .get(key=key)
+    )
+    if proposal.merged_into and not (include_unpublished or proposal.merged_into.published):
+        proposal.merged_into = None
+    return proposal
+
+
+def member_signatures(*, member) -> QuerySet[Signer]:
+    """What a member signed, newest session first, with each proposal's context."""
+    return (
+        Signer.objects.filter(member=member, proposal__published=True)
+        .select_related("proposal__session__body", "proposal__kind")
+        .order_by("-proposal__session__year", "proposal__session__body__key", "proposal__key")
+    )
+
+
+# ---------------------------------------------------------------------------
+# Agencies' handling
+
+
+def agency_assignments(*, agency: Organization) -> QuerySet[Assignment]:
+    """The agency's assignments, latest first, with the proposal and its session."""
+    return (
+        Assignment.objects.filter(agency=agency, proposal__published=True)
+        .select_related("proposal__session__body", "proposal__kind")
+        .order_by("-assigned_on", "-id")
+    )
+
+
+def agency_assignment_counts(*, agency: Organization) -> dict[str, int]:
+    """How many proposals the agency was given, by role, and how many it answered."""
+    # distinct: the join with replies repeats an assignment once per reply.
+    return Assignment.objects.filter(agency=agency, proposal__published=True).aggregate(
+        total=Count("id", distinct=True),
+        proposals=Count("proposal", distinct=True),
+        lead=Count("id", filter=Q(role=AssignmentRole.LEAD), distinct=True),
+        joint=Count("id", filter=Q(role=AssignmentRole.JOINT), distinct=True),
+        assisting=Count("id", filter=Q(role=AssignmentRole.ASSISTING), distinct=True),
+        active=Count("id", filter=Q(active=True), distinct=True),
+        replied=Count("id", filter=Q(replies__isnull=False), distinct=True),
+    )

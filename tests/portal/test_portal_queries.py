@@ -1,0 +1,94 @@
+"""Each page runs a fixed number of queries, however many rows it shows.
+
+The counts are pinned on the small world, then the world grows (more members,
+agencies, proposals with more signers, assignments, replies and citations,
+regulations) and the same pages must run exactly the same number of queries.
+"""
+
+import pytest
+
+# (url, queries). A first request warms the content-type cache used by
+# citations (a generic relation), so the pinned figure is the steady state.
+LIST_PAGES = [
+    # counts (proposals, members, agencies, regulations, sessions), latest
+    # sessions, recent proposals + their lead signers + topics, tracker
+    ("/", 10),
+    # filter options (sessions, bodies, kinds, topics), count, rows, lead signers, topics
+    ("/proposals/", 8),
+    ("/proposals/?session=t-npc-2022&status=replied&topic=t-ai&generated=0", 8),
+    # ... plus one lookup to validate a member or agency key
+    ("/proposals/?member=t-lei", 9),
+    ("/proposals/?agency=t-cac", 9),
+    # body options, count, rows, memberships, affiliations
+    ("/members/", 5),
+    ("/members/?organization=t-tencent", 6),
+    # count, rows (parent and body joined)
+    ("/organizations/", 2),
+    ("/organizations/?kind=agency", 2),
+    # body options, count, rows (with proposal counts)
+    ("/sessions/", 3),
+    # jurisdictions, count, rows, issuers
+    ("/regulations/", 4),
+    ("/regulations/?stage=effective&kind=departmental_rule", 4),
+]
+
+DETAIL_PAGES = [
+    # proposal (session, body, kind, review, merged_into joined), signers, topics,
+    # assignments (agency, transferred_from joined), replies (feedback joined),
+    # regulations, merged_from, citations
+    ("/proposals/t-rich/", 8),
+    # member, memberships, affiliations, citations, signatures
+    ("/members/t-lei/", 5),
+    # organization, children, citations, assignments, affiliations, seats,
+    # regulations issued, assignment counts
+    ("/organizations/t-cac/", 8),
+    # session, citations, totals, status counts, kind counts
+    ("/sessions/t-npc-2022/", 5),
+    # regulation, issuers, related proposals, events, citations
+    ("/regulations/t-algo-rules/", 5),
+]
+
+
+def _count(client, django_assert_num_queries, url, expected):
+    client.get(url)  # warm caches
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(("url", "expected"), LIST_PAGES + DETAIL_PAGES)
+def test_query_count_is_pinned(client, portal_world, django_assert_num_queries, url, expected):
+    _count(client, django_assert_num_queries, url, expected)
+
+
+@pytest.mark.parametrize(("url", "expected"), LIST_PAGES + DETAIL_PAGES)
+def test_query_count_does_not_grow_with_rows(
+    client, grow, django_assert_num_queries, url, expected
+):
+    grow(60)  # more than a page of proposals and members
+    response = _count(client, django_assert_num_queries, url, expected)
+    if url == "/proposals/":
+        assert response.context["page_obj"].paginator.count == 63
+        assert len(response.context["page_obj"].object_list) == 50
+
+
+def test_proposal_detail_with_more_of_everything_runs_the_same_queries(
+    client, grow, django_assert_num_queries
+):
+    grow(8)
+    # x-proposal-3 has 6 signers, 3 assignments, 3 replies, feedback, 3 topics and
+    # 3 citations, more of each than t-rich.
+    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 8)
+    proposal = response.context["proposal"]
+    assert len(proposal.signers.all()) == 6
+    assert len(proposal.assignments.all()) == 3
+    assert sum(len(a.replies.all()) for a in proposal.assignments.all()) == 3
+    assert len(proposal.citations.all()) == 3
+
+
+def test_second_page_runs_the_same_queries(client, grow, django_assert_num_queries):
+    grow(60)
+    response = _count(client, django_assert_num_queries, "/proposals/?page=2", 8)
+    assert len(response.context["page_obj"].object_list) == 13
+    _count(client, django_assert_num_queries, "/members/?page=2", 5)
