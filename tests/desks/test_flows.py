@@ -18,9 +18,12 @@ def test_submit_file_assign_reply_rate_close(accounts, client_for):
     assert "关于平台劳动者的建议" in r.content.decode()
     from lianghui.proposals.models import ProposalKind, Session
 
-    data = {"session": Session.objects.get(key="npc-2022").pk,
-            "kind": ProposalKind.objects.get(key="npc-suggestion").pk,
-            "title_zh": "关于平台劳动者的建议", "text_zh": "建议完善外卖骑手社会保障。"}
+    data = {
+        "session": Session.objects.get(key="npc-2022").pk,
+        "kind": ProposalKind.objects.get(key="npc-suggestion").pk,
+        "title_zh": "关于平台劳动者的建议",
+        "text_zh": "建议完善外卖骑手社会保障。",
+    }
     r = member.post("/desk/member/new/", data)
     assert r.status_code == 302
     p = Proposal.objects.get(title_zh="关于平台劳动者的建议")
@@ -36,28 +39,39 @@ def test_submit_file_assign_reply_rate_close(accounts, client_for):
     from lianghui.people.models import Organization
 
     miit = Organization.objects.get(key="miit")
-    r = office.post(f"/desk/office/proposals/{p.key}/",
-                    {"action": "assign", "assign-agency": miit.pk, "assign-role": "lead"})
+    r = office.post(
+        f"/desk/office/proposals/{p.key}/",
+        {"action": "assign", "assign-agency": miit.pk, "assign-role": "lead"},
+    )
     assert r.status_code == 302
     assignment = Assignment.objects.get(proposal=p, agency=miit)
 
     # the agency replies; an empty reply is refused and the category kept
-    r = agency.post(f"/desk/agency/assignments/{assignment.pk}/",
-                    {"action": "reply", "reply-category": "B"})
+    r = agency.post(
+        f"/desk/agency/assignments/{assignment.pk}/", {"action": "reply", "reply-category": "B"}
+    )
     assert r.status_code == 200
     form = r.context["reply_form"]
     assert form["category"].value() == "B" and "text_zh" in form.errors
-    r = agency.post(f"/desk/agency/assignments/{assignment.pk}/",
-                    {"action": "reply", "reply-category": "B", "reply-text_zh": "正在推进。",
-                     "reply-published": "on"})
+    r = agency.post(
+        f"/desk/agency/assignments/{assignment.pk}/",
+        {
+            "action": "reply",
+            "reply-category": "B",
+            "reply-text_zh": "正在推进。",
+            "reply-published": "on",
+        },
+    )
     assert r.status_code == 302
     p.refresh_from_db()
     assert p.status == "replied"
 
     # the member rates it, the office closes
     reply = Reply.objects.get(assignment=assignment)
-    r = member.post(f"/desk/member/replies/{reply.pk}/rate/",
-                    {f"r{reply.pk}-rating": "satisfied", f"r{reply.pk}-comment": "谢谢"})
+    r = member.post(
+        f"/desk/member/replies/{reply.pk}/rate/",
+        {f"r{reply.pk}-rating": "satisfied", f"r{reply.pk}-comment": "谢谢"},
+    )
     assert reply.__class__.objects.get(pk=reply.pk).feedback.rating == "satisfied"
     r = office.post(f"/desk/office/proposals/{p.key}/", {"action": "close"})
     p.refresh_from_db()
@@ -79,32 +93,45 @@ def test_illegal_step_through_the_web_says_why(accounts, client_for):
 
 
 def test_agency_transfer_request_and_office_approval(accounts, client_for, small_world):
-    from lianghui.people.models import Organization
-    from lianghui.proposals import services
-    from lianghui.proposals.models import ProposalKind, Session
-    from lianghui.people.models import Member
     import datetime as dt
 
-    p = services.proposal_create(session=Session.objects.get(key="npc-2022"),
-                                 kind=ProposalKind.objects.get(key="npc-suggestion"), key="t-1",
-                                 title_zh="转办测试", lead_member=Member.objects.get(key="deputy-a"))
+    from lianghui.people.models import Member, Organization
+    from lianghui.proposals import services
+    from lianghui.proposals.models import ProposalKind, Session
+
+    p = services.proposal_create(
+        session=Session.objects.get(key="npc-2022"),
+        kind=ProposalKind.objects.get(key="npc-suggestion"),
+        key="t-1",
+        title_zh="转办测试",
+        lead_member=Member.objects.get(key="deputy-a"),
+    )
     services.proposal_submit(proposal=p, on=dt.date(2022, 3, 6))
     services.proposal_start_review(proposal=p)
     services.proposal_review(proposal=p, decision="filed", on=dt.date(2022, 3, 20))
-    a = services.proposal_assign(proposal=p, agency=Organization.objects.get(key="miit"),
-                                 role="lead", on=dt.date(2022, 3, 25))
+    a = services.proposal_assign(
+        proposal=p,
+        agency=Organization.objects.get(key="miit"),
+        role="lead",
+        on=dt.date(2022, 3, 25),
+    )
     agency = client_for(accounts["agency"])
-    r = agency.post(f"/desk/agency/assignments/{a.pk}/", {"action": "transfer",
-                                                          "transfer-reason": ""})
+    r = agency.post(
+        f"/desk/agency/assignments/{a.pk}/", {"action": "transfer", "transfer-reason": ""}
+    )
     assert r.status_code == 200  # a reason is required; nothing changed
-    r = agency.post(f"/desk/agency/assignments/{a.pk}/",
-                    {"action": "transfer", "transfer-reason": "属于人社部职责"})
+    r = agency.post(
+        f"/desk/agency/assignments/{a.pk}/",
+        {"action": "transfer", "transfer-reason": "属于人社部职责"},
+    )
     assert r.status_code == 302
     office = client_for(accounts["office"])
     assert "属于人社部职责" in office.get("/desk/office/?tab=transfers").content.decode()
     mohrss = Organization.objects.get(key="mohrss")
-    r = office.post(f"/desk/office/proposals/{p.key}/",
-                    {"action": "transfer", "assignment": a.pk, "transfer-to_agency": mohrss.pk})
+    r = office.post(
+        f"/desk/office/proposals/{p.key}/",
+        {"action": "transfer", "assignment": a.pk, "transfer-to_agency": mohrss.pk},
+    )
     assert r.status_code == 302
     moved = Assignment.objects.get(proposal=p, active=True)
     assert moved.agency == mohrss and moved.transferred_from_id == a.pk

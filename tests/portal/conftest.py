@@ -88,9 +88,15 @@ def more_records(n: int, *, tag: str = "x") -> list[dict]:
                                 "category": "A",
                                 "replied_on": "2022-06-01",
                                 "text_en": "Done.",
+                                "published": True,
                                 "feedback": {"rating": "satisfied"},
                             },
-                            {"category": "B", "replied_on": "2022-06-15", "text_zh": "补充答复。"},
+                            {
+                                "category": "B",
+                                "replied_on": "2022-06-15",
+                                "text_zh": "补充答复。",
+                                "published": True,
+                            },
                         ],
                     },
                     {
@@ -98,7 +104,9 @@ def more_records(n: int, *, tag: str = "x") -> list[dict]:
                         "role": "joint",
                         "assigned_on": "2022-04-01",
                         "due_on": "2022-07-01",
-                        "replies": [{"category": "C", "replied_on": "2022-06-20"}],
+                        "replies": [
+                            {"category": "C", "replied_on": "2022-06-20", "published": True}
+                        ],
                     },
                     {
                         "agency": "t-miit",

@@ -36,7 +36,7 @@ DETAIL_PAGES = [
     # proposal (session, body, kind, review, merged_into joined), signers, topics,
     # assignments (agency, transferred_from joined), replies (feedback joined),
     # regulations, merged_from, citations
-    ("/proposals/t-rich/", 8),
+    ("/proposals/t-rich/", 9),
     # member, memberships, affiliations, citations, signatures
     ("/members/t-lei/", 5),
     # organization, children, citations, assignments, affiliations, seats,
@@ -79,7 +79,7 @@ def test_proposal_detail_with_more_of_everything_runs_the_same_queries(
     grow(8)
     # x-proposal-3 has 6 signers, 3 assignments, 3 replies, feedback, 3 topics and
     # 3 citations, more of each than t-rich.
-    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 8)
+    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 9)
     proposal = response.context["proposal"]
     assert len(proposal.signers.all()) == 6
     assert len(proposal.assignments.all()) == 3

@@ -21,8 +21,11 @@ def filed(small_world):
         pytest.skip("row locks are a PostgreSQL feature; SQLite serialises writers itself")
     p = services.proposal_create(
         session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-suggestion"), key="race",
-        title_zh="并发", lead_member=Member.objects.get(key="deputy-a"))
+        kind=ProposalKind.objects.get(key="npc-suggestion"),
+        key="race",
+        title_zh="并发",
+        lead_member=Member.objects.get(key="deputy-a"),
+    )
     services.proposal_submit(proposal=p, on=D(2022, 3, 6))
     services.proposal_start_review(proposal=p)
     services.proposal_review(proposal=p, decision="filed", on=D(2022, 3, 20))
@@ -56,10 +59,12 @@ def run_together(*calls):
 def test_two_staff_assigning_the_lead_at_once(filed):
     miit, mohrss = Organization.objects.get(key="miit"), Organization.objects.get(key="mohrss")
     outcomes = run_together(
-        lambda: services.proposal_assign(proposal=filed, agency=miit, role="lead",
-                                         on=D(2022, 3, 25)),
-        lambda: services.proposal_assign(proposal=filed, agency=mohrss, role="lead",
-                                         on=D(2022, 3, 25)),
+        lambda: services.proposal_assign(
+            proposal=filed, agency=miit, role="lead", on=D(2022, 3, 25)
+        ),
+        lambda: services.proposal_assign(
+            proposal=filed, agency=mohrss, role="lead", on=D(2022, 3, 25)
+        ),
     )
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(refused) == 1 and "already has a lead" in str(refused[0])
@@ -69,8 +74,7 @@ def test_two_staff_assigning_the_lead_at_once(filed):
 def test_two_officers_replying_at_once_both_count(filed):
     miit, mohrss = Organization.objects.get(key="miit"), Organization.objects.get(key="mohrss")
     lead = services.proposal_assign(proposal=filed, agency=miit, role="lead", on=D(2022, 3, 25))
-    joint = services.proposal_assign(proposal=filed, agency=mohrss, role="joint",
-                                     on=D(2022, 3, 25))
+    joint = services.proposal_assign(proposal=filed, agency=mohrss, role="joint", on=D(2022, 3, 25))
     outcomes = run_together(
         lambda: services.reply_create(assignment=lead, category="A", on=D(2022, 5, 1)),
         lambda: services.reply_create(assignment=joint, category="B", on=D(2022, 5, 1)),

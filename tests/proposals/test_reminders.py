@@ -17,17 +17,24 @@ D = dt.date
 @pytest.fixture
 def handled(accounts):
     out = []
-    for n, (agency, day) in enumerate([("miit", D(2022, 3, 25)), ("miit", D(2022, 5, 1)),
-                                       ("mohrss", D(2022, 3, 1))]):
+    for n, (agency, day) in enumerate(
+        [("miit", D(2022, 3, 25)), ("miit", D(2022, 5, 1)), ("mohrss", D(2022, 3, 1))]
+    ):
         p = services.proposal_create(
             session=Session.objects.get(key="npc-2022"),
-            kind=ProposalKind.objects.get(key="npc-suggestion"), key=f"due-{n}",
-            title_zh=f"期限 {n}", lead_member=Member.objects.get(key="deputy-a"))
+            kind=ProposalKind.objects.get(key="npc-suggestion"),
+            key=f"due-{n}",
+            title_zh=f"期限 {n}",
+            lead_member=Member.objects.get(key="deputy-a"),
+        )
         services.proposal_submit(proposal=p, on=D(2022, 2, 1))
         services.proposal_start_review(proposal=p)
         services.proposal_review(proposal=p, decision="filed", on=D(2022, 2, 20))
-        out.append(services.proposal_assign(proposal=p, agency=Organization.objects.get(
-            key=agency), role="lead", on=day))
+        out.append(
+            services.proposal_assign(
+                proposal=p, agency=Organization.objects.get(key=agency), role="lead", on=day
+            )
+        )
     return out
 
 

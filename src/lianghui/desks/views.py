@@ -51,11 +51,15 @@ def _attempt(form, call: Callable[[], object]) -> bool:
     return True
 
 
-def _role_required(*roles: str):
+def _role_required(*roles: str, admin: bool = True):
+    """Only these roles (and administrators, unless the desk needs a personal link
+    such as the member's own record) may use the view."""
+    allowed = {*roles, Role.ADMIN} if admin else set(roles)
+
     def decorate(view):
         @login_required
         def wrapped(request, *args, **kwargs):
-            if perms.role_of(request.user) not in {*roles, Role.ADMIN}:
+            if perms.role_of(request.user) not in allowed:
                 raise PermissionDenied(_("This desk is not for your role."))
             return view(request, *args, **kwargs)
 
@@ -91,7 +95,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 # --- member -----------------------------------------------------------------------------
 
 
-@_role_required(Role.MEMBER)
+@_role_required(Role.MEMBER, admin=False)
 def member_desk(request: HttpRequest) -> HttpResponse:
     member_id = request.user.profile.member_id if hasattr(request.user, "profile") else None
     mine = _proposals().filter(signers__member_id=member_id, signers__role=SignerRole.LEAD)
@@ -127,7 +131,7 @@ def member_desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_role_required(Role.MEMBER)
+@_role_required(Role.MEMBER, admin=False)
 def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
     member = request.user.profile.member
     proposal = None
@@ -178,7 +182,7 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
 
 
 @require_POST
-@_role_required(Role.MEMBER)
+@_role_required(Role.MEMBER, admin=False)
 def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
     proposal = get_object_or_404(_proposals(), key=key)
     try:
@@ -206,7 +210,7 @@ def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
 
 
 @require_POST
-@_role_required(Role.MEMBER)
+@_role_required(Role.MEMBER, admin=False)
 def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
     reply = get_object_or_404(
         Reply.objects.select_related("assignment__proposal__session"), pk=reply_id
@@ -384,7 +388,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             call = {
                 "reopen": lambda: services.proposal_reopen(proposal=proposal, on=today, actor=user),
                 "close": lambda: services.proposal_close(proposal=proposal, actor=user),
-                "key": lambda: services.proposal_set_key(proposal=proposal, is_key=True, actor=user),
+                "key": lambda: services.proposal_set_key(
+                    proposal=proposal, is_key=True, actor=user
+                ),
                 "unkey": lambda: services.proposal_set_key(
                     proposal=proposal, is_key=False, actor=user
                 ),

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from lianghui.core import audit
 from lianghui.laws import selectors as laws
 from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.people import selectors as people
@@ -118,13 +119,14 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
-    proposal = _found(proposals.proposal_detail, key=key)
+    proposal = _found(proposals.proposal_detail, key=key, viewer=request.user)
     return render(
         request,
         "portal/proposal_detail.html",
         {
             "section": "proposals",
             "proposal": proposal,
+            "timeline": audit.history(proposal, public_only=True),
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),
         },

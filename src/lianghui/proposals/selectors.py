@@ -34,10 +34,20 @@ from .models import (
 PUBLIC = Q(published=True)
 
 
-def visible_proposals(*, include_unpublished: bool = False) -> QuerySet[Proposal]:
-    """The proposals the caller may see: published ones, unless told otherwise."""
+def visible_proposals(*, include_unpublished: bool = False, viewer=None) -> QuerySet[Proposal]:
+    """The proposals the caller may see: published ones, unless told otherwise or the
+    viewer's role lets them see more (their own, their agency's, their body's)."""
+    from lianghui.accounts.permissions import visible_proposals_q
+
     qs = Proposal.objects.all()
-    return qs if include_unpublished else qs.filter(PUBLIC)
+    if include_unpublished:
+        return qs
+    rule = visible_proposals_q(viewer) if viewer is not None else PUBLIC
+    if rule == PUBLIC:
+        return qs.filter(PUBLIC)
+    # A subquery, not a join: the rule's joins through signers or assignments
+    # would repeat rows.
+    return qs.filter(pk__in=Proposal.objects.filter(rule).values("pk"))
 
 
 # ---------------------------------------------------------------------------
@@ -205,13 +215,18 @@ def proposal_totals() -> dict[str, int]:
     return totals | Session.objects.aggregate(sessions=Count("id"))
 
 
-def proposal_detail(*, key: str, include_unpublished: bool = False) -> Proposal:
+def proposal_detail(*, key: str, include_unpublished: bool = False, viewer=None) -> Proposal:
     """One proposal with everything its page shows, in a fixed number of queries.
 
     ``merged_into`` is kept only if it is visible too; ``merged_from`` and
     ``regulations`` are prefetched, the former limited to visible proposals.
     """
+    from lianghui.accounts.enums import Role
+    from lianghui.accounts.permissions import role_of
+
     replies = Reply.objects.select_related("feedback").order_by("replied_on", "id")
+    if not (include_unpublished or role_of(viewer) in {Role.OFFICE, Role.ADMIN}):
+        replies = replies.filter(published=True)
     assignments = (
         Assignment.objects.select_related("agency", "transferred_from__agency")
         .prefetch_related(Prefetch("replies", queryset=replies))
@@ -221,7 +236,7 @@ def proposal_detail(*, key: str, include_unpublished: bool = False) -> Proposal:
     from lianghui.laws.models import Regulation
 
     proposal = (
-        visible_proposals(include_unpublished=include_unpublished)
+        visible_proposals(include_unpublished=include_unpublished, viewer=viewer)
         .select_related("session__body", "kind", "merged_into", "review")
         .prefetch_related(
             Prefetch(
