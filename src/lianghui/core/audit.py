@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from . import events
 from .models import AuditEntry
 
 
@@ -48,6 +49,7 @@ def record(
     entries = [
         AuditEntry(**base, field=f, before=_jsonable(b), after=_jsonable(a)) for f, b, a in items
     ] or [AuditEntry(**base)]
+    events.changed(root._meta.label, [root.pk])
     return AuditEntry.objects.bulk_create(entries)
 
 

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from lianghui.core.models import Citation
 
+from lianghui.core import events
+
 from . import bulk, exporter
 from .schema import CITATION, SPECS, Invalid, Spec, check_record
 
@@ -430,6 +432,7 @@ class Importer:
                 self.registry.add(spec.name, ln.rec["key"], pk, row.get("body_id"))
             self.report.add("created", spec.name, len(new))
         rows = [(pk, ln) for pk, ln in changed] + list(zip(created, new, strict=True))
+        events.changed(model._meta.label, [pk for pk, _ln in rows])
         if not rows:
             return
         self.write_parts(spec, rows)

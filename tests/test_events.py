@@ -1,0 +1,41 @@
+import pytest
+from django.db import transaction
+
+from lianghui.core import events
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_subscribers_hear_once_per_commit_and_not_on_rollback(small_world, jsonl):
+    from lianghui.exchange.importer import import_files
+
+    heard = []
+    events.subscribe("proposals.Proposal", lambda label, ids: heard.append((label, ids)))
+    with transaction.atomic():
+        events.changed("proposals.Proposal", [1, 2])
+        events.changed("proposals.Proposal", [2, 3])
+        assert heard == []
+    assert heard == [("proposals.Proposal", {1, 2, 3})]
+    heard.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.changed("proposals.Proposal", [9])
+        raise RuntimeError
+    assert heard == []
+    events.changed("proposals.Proposal", [7])  # outside a transaction: at once
+    assert heard == [("proposals.Proposal", {7})]
+    heard.clear()
+    path = jsonl(
+        {
+            "type": "proposal",
+            "key": "new",
+            "session": "npc-2022",
+            "kind": "npc-suggestion",
+            "title_zh": "新",
+            "signers": [{"member": "deputy-a"}],
+        }
+    )
+    import_files([path])
+    from lianghui.proposals.models import Proposal
+
+    assert heard == [("proposals.Proposal", {Proposal.objects.get(key="new").pk})]
+    events._subscribers.clear()
