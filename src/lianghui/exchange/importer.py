@@ -18,9 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lianghui.core.models import Citation
-
 from lianghui.core import events
+from lianghui.core.models import Citation
 
 from . import bulk, exporter
 from .schema import CITATION, SPECS, Invalid, Spec, check_record
