@@ -6,5 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("lianghui.accounts.urls")),
     path("desk/", include("lianghui.desks.urls")),
+    path("search/", include("lianghui.search.urls")),
+    path("api/v1/", include("lianghui.api.urls")),
     path("", include("lianghui.portal.urls")),
 ]
