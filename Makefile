@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/lianghui migrate --verbosity 0
 	$(BIN)/lianghui demo
-	$(BIN)/lianghui runserver $(HOST)
+	scripts/serve $(HOST)
 
 test: $(BIN)/.installed
 	scripts/test

@@ -66,6 +66,15 @@ def term_and_number(year: int) -> tuple[int, int]:
     return 13 + (year - 2018) // 5, (year - 2018) % 5 + 1
 
 
+def _chinese_number(n: int) -> str:
+    """1-99 in Chinese numerals (第十三届, 第五次), as the bodies write them."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return digits[ones]
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
@@ -82,7 +91,8 @@ def _session_records(years: list[int]) -> list[dict]:
                 "term": term,
                 "number": number,
                 "year": year,
-                "name_zh": f"第{term}届全国人民代表大会第{number}次会议",
+                "name_zh": f"第{_chinese_number(term)}届全国人民代表大会"
+                f"第{_chinese_number(number)}次会议",
                 "name_en": f"{_ordinal(number)} Session of the {_ordinal(term)} National "
                 "People's Congress",
             }
@@ -95,7 +105,8 @@ def _session_records(years: list[int]) -> list[dict]:
                 "term": term,
                 "number": number,
                 "year": year,
-                "name_zh": f"中国人民政治协商会议第{term}届全国委员会第{number}次会议",
+                "name_zh": f"中国人民政治协商会议第{_chinese_number(term)}届全国委员会"
+                f"第{_chinese_number(number)}次会议",
                 "name_en": f"{_ordinal(number)} Session of the {_ordinal(term)} CPPCC "
                 "National Committee",
             }

@@ -229,6 +229,7 @@ BODY = Spec(
         key(60),
         s("name_zh", 200),
         s("name_en", 200),
+        s("short_name_zh", 20),
         s("short_name_en", 40),
         e("kind", BodyKind, default=BodyKind.CONGRESS),
         s("jurisdiction", 100),

@@ -24,6 +24,7 @@ class Body(Bilingual, TimeStamped):
     key = models.SlugField(max_length=60, unique=True)
     name_zh = models.CharField(max_length=200, blank=True)
     name_en = models.CharField(max_length=200, blank=True)
+    short_name_zh = models.CharField(max_length=20, blank=True)
     short_name_en = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=20, choices=BodyKind.choices, default=BodyKind.CONGRESS)
     jurisdiction = models.CharField(max_length=100, blank=True)
@@ -175,6 +176,9 @@ class Proposal(Bilingual, TimeStamped):
         ordering = ["-submitted_on", "key"]
         indexes = [
             models.Index(fields=["session", "status"]),
+            # PostgreSQL also gets (submitted_on DESC NULLS LAST, key), matching the
+            # lists' order (migration 0002); SQLite cannot index NULLS LAST but puts
+            # NULLs last in a descending sort anyway.
             models.Index(fields=["-submitted_on", "key"]),
         ]
         constraints = [
@@ -313,7 +317,7 @@ class Assignment(models.Model):
         return f"{self.proposal_id} -> {self.agency_id} ({self.role})"
 
 
-class Reply(models.Model):
+class Reply(Bilingual, models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies")
     category = models.CharField(
         max_length=1, choices=ReplyCategory.choices, help_text=ReplyCategory.help_text()
