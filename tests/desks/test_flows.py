@@ -135,3 +135,15 @@ def test_agency_transfer_request_and_office_approval(accounts, client_for, small
     assert r.status_code == 302
     moved = Assignment.objects.get(proposal=p, active=True)
     assert moved.agency == mohrss and moved.transferred_from_id == a.pk
+
+
+def test_office_selects_a_key_proposal_with_its_supervisor(accounts, client_for):
+    office = client_for(accounts["office"])
+    r = office.post("/desk/office/proposals/p-1/", {"action": "key", "supervisor": "npc-committee"})
+    assert r.status_code == 302
+    p = Proposal.objects.get(key="p-1")
+    assert p.is_key and p.key_supervisor.key == "npc-committee"
+    supervisor = client_for(accounts["supervisor"]).get("/desk/supervisor/").content.decode()
+    assert p.title in supervisor
+    history = [(e.field, e.after) for e in audit.history(p, public_only=True)]
+    assert ("key_supervisor", "npc-committee") in history

@@ -150,3 +150,36 @@ def test_merge_links_both(draft, small_world):
     )
     assert set(target.merged_from.values_list("key", flat=True)) == {"p-2", "new-1"}
     assert Proposal.objects.get(key="new-1").status == "merged"
+
+
+def test_two_unsatisfied_agencies_reopen_and_answer_again(draft):
+    services.proposal_submit(proposal=draft, on=D(2022, 3, 6))
+    services.proposal_start_review(proposal=draft)
+    services.proposal_review(proposal=draft, decision="filed", on=D(2022, 3, 20))
+    lead = services.proposal_assign(proposal=draft, agency=agency("miit"), role="lead",
+                                    on=D(2022, 3, 25))
+    joint = services.proposal_assign(proposal=draft, agency=agency("mohrss"), role="joint",
+                                     on=D(2022, 3, 25))
+    first = [services.reply_create(assignment=a, category="C", on=D(2022, 5, 1))
+             for a in (lead, joint)]
+    for reply in first:
+        services.feedback_give(reply=reply, rating="unsatisfied", on=D(2022, 5, 5))
+    services.proposal_reopen(proposal=draft, on=D(2022, 5, 10))
+    again = [services.reply_create(assignment=lead, category="B", on=D(2022, 6, 1))]
+    with pytest.raises(ValidationError, match="once every agency has replied"):
+        services.feedback_give(reply=again[0], rating="satisfied", on=D(2022, 6, 2))
+    again.append(services.reply_create(assignment=joint, category="A", on=D(2022, 6, 3)))
+    for reply in again:
+        services.feedback_give(reply=reply, rating="satisfied", on=D(2022, 6, 5))
+    assert services.proposal_close(proposal=draft).status == "closed"
+
+
+def test_a_delegation_submits_a_motion_without_cosigners(small_world):
+    motion = services.proposal_create(
+        session=Session.objects.get(key="npc-2022"),
+        kind=ProposalKind.objects.get(key="npc-motion"),
+        key="delegation-motion",
+        title_zh="代表团议案",
+        lead_group=Organization.objects.get(key="npc-delegation-guangdong"),
+    )
+    assert services.proposal_submit(proposal=motion, on=D(2022, 3, 6)).status == "submitted"

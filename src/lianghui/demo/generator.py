@@ -208,6 +208,12 @@ class Generator:
                 if key in self.agencies:
                     self.by_topic.setdefault(topic, []).append(self.agencies[key])
         self.kinds = {k.key: k for k in ProposalKind.objects.select_related("body")}
+        self.supervisors = {
+            o.body.key: o
+            for o in Organization.objects.filter(kind="committee", body__isnull=False)
+            .select_related("body")
+            .order_by("key")
+        }
         members = Member.objects.filter(generated=True).prefetch_related(
             "memberships__body", "affiliations__organization"
         )
@@ -304,7 +310,9 @@ class Generator:
                     proposal=proposal, decision=ReviewDecision.CONVERTED, on=review_on
                 )
         for proposal in rng.sample(filed, min(10, len(filed))):
-            services.proposal_set_key(proposal=proposal, is_key=True)
+            services.proposal_set_key(
+                proposal=proposal, is_key=True, supervisor=self.supervisors.get(session.body.key)
+            )
 
     def _stop_stage(self) -> str:
         if not self.in_progress:
@@ -384,18 +392,22 @@ class Generator:
         if unsatisfied:
             reopen_on = last + dt.timedelta(days=30)
             services.proposal_reopen(proposal=proposal, on=reopen_on)
-            for assignment in unsatisfied:
-                reply = services.reply_create(
+            # Every reopened agency answers again before the proposer rates anew.
+            again = [
+                services.reply_create(
                     assignment=assignment,
                     category=rng.choice("AB"),
                     on=reopen_on + dt.timedelta(days=rng.randint(20, 60)),
                     text_zh=REPLY_TEXT["B"][0],
                     text_en=REPLY_TEXT["B"][1],
                 )
+                for assignment in unsatisfied
+            ]
+            for reply in again:
                 services.feedback_give(
                     reply=reply,
                     rating=Rating.BASICALLY_SATISFIED,
-                    on=reply.replied_on + dt.timedelta(days=7),
+                    on=max(r.replied_on for r in again) + dt.timedelta(days=7),
                 )
         services.proposal_close(proposal=proposal)
 

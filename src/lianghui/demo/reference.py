@@ -384,6 +384,24 @@ def reference_records() -> list[dict]:
                 parent=parent,
             )
         )
+    recs.append(
+        _org(
+            "npc-sc-general-office",
+            "全国人大常委会办公厅",
+            "General Office of the NPC Standing Committee",
+            "committee",
+            body="npc",
+        )
+    )
+    recs.append(
+        _org(
+            "cppcc-proposals-committee",
+            "全国政协提案委员会",
+            "CPPCC Committee on Proposals",
+            "committee",
+            body="cppcc",
+        )
+    )
     for key, zh, en in PROVINCES:
         recs.append(
             _org(

@@ -326,6 +326,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
         ),
         key=key,
     )
+    from lianghui.people.models import Organization
+
+    committees = Organization.objects.filter(kind="committee").order_by("key")
     review = ReviewForm(prefix="review")
     assign = AssignForm(prefix="assign")
     transfer = TransferApproveForm(prefix="transfer")
@@ -389,7 +392,10 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                 "reopen": lambda: services.proposal_reopen(proposal=proposal, on=today, actor=user),
                 "close": lambda: services.proposal_close(proposal=proposal, actor=user),
                 "key": lambda: services.proposal_set_key(
-                    proposal=proposal, is_key=True, actor=user
+                    proposal=proposal,
+                    is_key=True,
+                    supervisor=committees.filter(key=request.POST.get("supervisor")).first(),
+                    actor=user,
                 ),
                 "unkey": lambda: services.proposal_set_key(
                     proposal=proposal, is_key=False, actor=user
@@ -417,6 +423,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             "assign_form": assign,
             "transfer_form": transfer,
             "history": audit.history(proposal),
+            "committees": committees,
         },
     )
 

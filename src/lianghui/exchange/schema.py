@@ -361,6 +361,7 @@ PROPOSAL = Spec(
         e("status", Status, default=Status.DRAFT),
         b("published"),
         b("is_key"),
+        r("key_supervisor", "organization"),
         b("generated"),
         r("merged_into", "proposal", deferred=True),
         F("topics", "refs", ref="topic"),

@@ -163,6 +163,14 @@ class Proposal(Bilingual, TimeStamped):
     is_key = models.BooleanField(
         default=False, help_text=_("Selected for key supervision (重点督办).")
     )
+    key_supervisor = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised",
+        help_text=_("The committee or leader supervising it, for key proposals."),
+    )
     generated = models.BooleanField(
         default=False, help_text=_("Made by the demo generator, not a real proposal.")
     )

@@ -197,7 +197,10 @@ def proposal_submit(*, proposal: Proposal, on: dt.date, actor=None) -> Proposal:
     proposal = _locked(proposal)
     check_transition(proposal.status, Status.SUBMITTED)
     needed = proposal.kind.min_cosigners
-    if needed:
+    # A group (an NPC delegation, say) proposes in its own right; the co-signer
+    # rule is for proposals led by one member.
+    led_by_group = proposal.signers.filter(role=SignerRole.LEAD, group__isnull=False).exists()
+    if needed and not led_by_group:
         have = proposal.signers.filter(role=SignerRole.COSIGNER, confirmed=True).count()
         if have < needed:
             raise ValidationError(
@@ -506,8 +509,10 @@ def proposal_reopen(*, proposal: Proposal, on: dt.date, actor=None) -> Proposal:
 
 
 @transaction.atomic
-def proposal_set_key(*, proposal: Proposal, is_key: bool, actor=None) -> Proposal:
-    """Select (or deselect) a filed proposal for key supervision."""
+def proposal_set_key(
+    *, proposal: Proposal, is_key: bool, supervisor: Organization | None = None, actor=None
+) -> Proposal:
+    """Select (or deselect) a filed proposal for key supervision, by a committee."""
     proposal = _locked(proposal)
     if is_key and proposal.status not in {
         Status.FILED,
@@ -516,10 +521,13 @@ def proposal_set_key(*, proposal: Proposal, is_key: bool, actor=None) -> Proposa
         Status.CLOSED,
     }:
         raise ValidationError(_("Only a filed proposal can be selected for key supervision."))
-    before = proposal.is_key
-    proposal.is_key = is_key
-    proposal.save(update_fields=["is_key", "updated_at"])
-    audit.record(
-        actor=actor, root=proposal, action="key", changes={"is_key": (before, is_key)}, public=True
+    diff = {"is_key": (proposal.is_key, is_key)}
+    supervisor = supervisor if is_key else None
+    diff["key_supervisor"] = (
+        proposal.key_supervisor.key if proposal.key_supervisor else None,
+        supervisor.key if supervisor else None,
     )
+    proposal.is_key, proposal.key_supervisor = is_key, supervisor
+    proposal.save(update_fields=["is_key", "key_supervisor", "updated_at"])
+    audit.record(actor=actor, root=proposal, action="key", changes=diff, public=True)
     return proposal
