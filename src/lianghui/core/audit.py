@@ -19,6 +19,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return getattr(value, "key", None) or str(value)
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return sorted(str(_jsonable(v)) for v in value)
     return value
 
 

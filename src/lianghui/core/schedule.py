@@ -25,6 +25,7 @@ class Daily:
 
 JOBS = [
     Daily("due-reminders", "lianghui.proposals.tasks.send_due_reminders", hour=8),
+    Daily("watch-digests", "lianghui.following.tasks.send_digests", hour=7),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lianghui.core.admin import CitationInline
+from lianghui.core.admin import AuditedAdmin, CitationInline
 
 from .models import Regulation, RegulationEvent
 
@@ -11,7 +11,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Regulation)
-class RegulationAdmin(admin.ModelAdmin):
+class RegulationAdmin(AuditedAdmin):
     list_display = [
         "key",
         "title_zh",

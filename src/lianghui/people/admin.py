@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lianghui.core.admin import CitationInline
+from lianghui.core.admin import AuditedAdmin, CitationInline
 
 from .models import Affiliation, Member, Membership, Organization
 
@@ -18,7 +18,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(AuditedAdmin):
     list_display = ["key", "name_zh", "name_en", "generated"]
     list_filter = ["generated", "memberships__body"]
     search_fields = ["key", "name_zh", "name_en"]
@@ -26,7 +26,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin):
     list_display = ["key", "name_zh", "name_en", "kind", "sector", "level"]
     list_filter = ["kind", "sector", "level", "generated"]
     search_fields = ["key", "name_zh", "name_en"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lianghui.core.admin import CitationInline
+from lianghui.core.admin import AuditedAdmin, CitationInline
 
 from .models import (
     Assignment,
@@ -17,18 +17,18 @@ from .models import (
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(AuditedAdmin):
     list_display = ["key", "name_zh", "name_en", "kind", "reply_due_months"]
     search_fields = ["key", "name_zh", "name_en"]
 
 
 @admin.register(ProposalKind)
-class ProposalKindAdmin(admin.ModelAdmin):
+class ProposalKindAdmin(AuditedAdmin):
     list_display = ["key", "body", "code", "name_zh", "name_en", "min_cosigners"]
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(AuditedAdmin):
     list_display = ["key", "body", "term", "number", "year", "opens_on", "closes_on"]
     list_filter = ["body"]
     search_fields = ["key", "name_zh", "name_en"]
@@ -59,12 +59,14 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(AuditedAdmin):
     list_display = ["key", "title_zh", "title_en", "session", "kind", "status", "generated"]
     list_filter = ["status", "session__body", "session__year", "kind", "is_key", "generated"]
     list_select_related = ["session__body", "kind"]
     search_fields = ["key", "number", "title_zh", "title_en"]
     raw_id_fields = ["merged_into"]
+    # The lifecycle moves only through the services (desks, API): here it is shown.
+    readonly_fields = ["status", "submitted_on"]
     filter_horizontal = ["topics"]
     inlines = [SignerInline, ReviewInline, AssignmentInline, CitationInline]
 
@@ -75,7 +77,7 @@ class FeedbackInline(admin.StackedInline):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(AuditedAdmin):
     list_display = ["assignment", "category", "replied_on", "published"]
     list_filter = ["category", "published"]
     raw_id_fields = ["assignment"]

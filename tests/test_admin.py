@@ -1,0 +1,28 @@
+import pytest
+
+from lianghui.core import audit
+from lianghui.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_edits_are_audited(accounts, client_for):
+    admin = client_for(accounts["admin"])
+    p = Proposal.objects.get(key="p-2")
+    page = admin.get(f"/admin/proposals/proposal/{p.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        name: form[name].value() if form[name].value() is not None else "" for name in form.fields
+    }
+    data["title_en"] = "Corrected title"
+    data["topics"] = [t.pk for t in p.topics.all()]
+    for prefix in ("signers", "review", "assignments", "core-citation-content_type-object_id"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    data = {k: v for k, v in data.items() if v is not False}
+    response = admin.post(f"/admin/proposals/proposal/{p.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    p.refresh_from_db()
+    assert p.title_en == "Corrected title"
+    entry = [e for e in audit.history(p) if e.action == "admin-edit"][0]
+    assert (entry.field, entry.after, entry.actor_label) == ("title_en", "Corrected title", "root")
