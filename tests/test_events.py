@@ -9,6 +9,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_subscribers_hear_once_per_commit_and_not_on_rollback(small_world, jsonl):
     from lianghui.exchange.importer import import_files
 
+    saved = {label: list(fns) for label, fns in events._subscribers.items()}
+    events._subscribers.clear()  # hear only this test's subscriber
     heard = []
     events.subscribe("proposals.Proposal", lambda label, ids: heard.append((label, ids)))
     with transaction.atomic():
@@ -39,3 +41,4 @@ def test_subscribers_hear_once_per_commit_and_not_on_rollback(small_world, jsonl
 
     assert heard == [("proposals.Proposal", {Proposal.objects.get(key="new").pk})]
     events._subscribers.clear()
+    events._subscribers.update(saved)

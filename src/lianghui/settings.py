@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lianghui.exchange",
     "lianghui.desks",
     "lianghui.search",
+    "lianghui.following",
     "lianghui.api",
     "lianghui.insights",
     "lianghui.portal",

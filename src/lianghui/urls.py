@@ -7,6 +7,9 @@ urlpatterns = [
     path("accounts/", include("lianghui.accounts.urls")),
     path("desk/", include("lianghui.desks.urls")),
     path("search/", include("lianghui.search.urls")),
+    path("following/", include("lianghui.following.urls")),
+    path("feeds/", include("lianghui.following.feed_urls")),
+    path("", include("lianghui.search.pages_urls")),
     path("api/v1/", include("lianghui.api.urls")),
     path("", include("lianghui.portal.urls")),
 ]

@@ -147,3 +147,51 @@ def test_office_selects_a_key_proposal_with_its_supervisor(accounts, client_for)
     assert p.title in supervisor
     history = [(e.field, e.after) for e in audit.history(p, public_only=True)]
     assert ("key_supervisor", "npc-committee") in history
+
+
+def test_agency_saves_a_draft_reply_then_sends_it(accounts, client_for):
+    import datetime as dt
+
+    from lianghui.people.models import Member, Organization
+    from lianghui.proposals import services
+    from lianghui.proposals.models import ProposalKind, ReplyDraft, Session
+
+    p = services.proposal_create(
+        session=Session.objects.get(key="npc-2022"),
+        kind=ProposalKind.objects.get(key="npc-suggestion"),
+        key="draft-reply",
+        title_zh="草稿答复测试",
+        lead_member=Member.objects.get(key="deputy-a"),
+    )
+    services.proposal_submit(proposal=p, on=dt.date(2022, 3, 6))
+    services.proposal_start_review(proposal=p)
+    services.proposal_review(proposal=p, decision="filed", on=dt.date(2022, 3, 20))
+    a = services.proposal_assign(
+        proposal=p,
+        agency=Organization.objects.get(key="miit"),
+        role="lead",
+        on=dt.date(2022, 3, 25),
+    )
+    agency = client_for(accounts["agency"])
+    url = f"/desk/agency/assignments/{a.pk}/"
+    r = agency.post(url, {"action": "draft", "reply-text_zh": "初稿：正在研究"})
+    assert r.status_code == 302
+    assert ReplyDraft.objects.get(assignment=a).text_zh == "初稿：正在研究"
+    page = agency.get(url)
+    assert page.context["reply_form"]["text_zh"].value() == "初稿：正在研究"
+    assert "draft reply saved" in agency.get("/desk/agency/").content.decode()
+    p.refresh_from_db()
+    assert p.status == "assigned"  # a draft is not a reply
+    r = agency.post(
+        url,
+        {
+            "action": "reply",
+            "reply-category": "B",
+            "reply-text_zh": "正在研究，已列入计划。",
+            "reply-published": "on",
+        },
+    )
+    assert r.status_code == 302
+    assert not ReplyDraft.objects.filter(assignment=a).exists()
+    p.refresh_from_db()
+    assert p.status == "replied"

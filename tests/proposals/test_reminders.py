@@ -59,9 +59,9 @@ def test_daily_jobs_are_enqueued_once_a_day(handled):
     from django.utils import timezone
 
     at = timezone.make_aware(dt.datetime(2022, 6, 30, 9, 0))
-    assert enqueue_due(at) == ["due-reminders"]
+    assert "due-reminders" in enqueue_due(at)
     assert enqueue_due(at + dt.timedelta(hours=3)) == []
-    assert enqueue_due(at + dt.timedelta(days=1)) == ["due-reminders"]
-    assert ScheduledRun.objects.get().last_run_on == D(2022, 7, 1)
+    assert "due-reminders" in enqueue_due(at + dt.timedelta(days=1))
+    assert ScheduledRun.objects.get(name="due-reminders").last_run_on == D(2022, 7, 1)
     early = timezone.make_aware(dt.datetime(2022, 7, 2, 6, 0))
-    assert enqueue_due(early) == []  # before the job's hour
+    assert "due-reminders" not in enqueue_due(early)  # before the job's hour

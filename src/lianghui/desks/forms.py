@@ -131,6 +131,18 @@ class ReplyForm(forms.Form):
         return data
 
 
+class ReplyDraftForm(ReplyForm):
+    """The reply form, nothing required: a draft may be half written."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self):
+        return self.cleaned_data
+
+
 class TransferRequestForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label=_("Why another agency should handle it")

@@ -28,6 +28,7 @@ from .forms import (
     BulkForm,
     DraftForm,
     FeedbackForm,
+    ReplyDraftForm,
     ReplyForm,
     ReviewForm,
     TransferApproveForm,
@@ -482,6 +483,7 @@ def agency_inbox(request: HttpRequest) -> HttpResponse:
             .distinct()
             .order_by("-assigned_on", "proposal__key")[:PAGE],
             "transfers": mine.filter(active=True, transfer_requested_on__isnull=False),
+            "drafts": set(mine.filter(reply_draft__isnull=False).values_list("pk", flat=True)),
         },
     )
 
@@ -490,12 +492,15 @@ def agency_inbox(request: HttpRequest) -> HttpResponse:
 def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(_agency_assignments(request), pk=assignment_id)
     perms.require_agency(request.user, assignment)
-    reply = ReplyForm(request.POST or None, prefix="reply", initial={"published": True})
+    draft = getattr(assignment, "reply_draft", None)
+    initial = {"published": True}
+    if draft is not None:
+        initial = {f: getattr(draft, f) for f in ("category", "text_zh", "text_en", "published")}
+    reply = ReplyForm(prefix="reply", initial=initial)
     transfer = TransferRequestForm(prefix="transfer")
     if request.method == "POST":
-        today, user = timezone.localdate(), request.user
-        if request.POST.get("action") == "transfer":
-            reply = ReplyForm(prefix="reply", initial={"published": True})
+        today, user, action = timezone.localdate(), request.user, request.POST.get("action")
+        if action == "transfer":
             transfer = TransferRequestForm(request.POST, prefix="transfer")
             if transfer.is_valid() and _attempt(
                 transfer,
@@ -508,22 +513,34 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
             ):
                 messages.success(request, _("Transfer requested; the office will decide."))
                 return redirect("desks:agency")
-        elif reply.is_valid():
-            data = reply.cleaned_data
-            if _attempt(
+        elif action == "draft":
+            reply = ReplyDraftForm(request.POST, prefix="reply")
+            if reply.is_valid() and _attempt(
                 reply,
-                lambda: services.reply_create(
-                    assignment=assignment,
-                    category=data["category"],
-                    on=today,
-                    text_zh=data["text_zh"],
-                    text_en=data["text_en"],
-                    published=data["published"],
-                    actor=user,
+                lambda: services.reply_draft_save(
+                    assignment=assignment, actor=user, **reply.cleaned_data
                 ),
             ):
-                messages.success(request, _("Reply sent."))
-                return redirect("desks:agency")
+                messages.success(request, _("Draft reply saved; it has not been sent."))
+                return redirect("desks:agency-reply", assignment_id=assignment.pk)
+        else:
+            reply = ReplyForm(request.POST, prefix="reply")
+            if reply.is_valid():
+                data = reply.cleaned_data
+                if _attempt(
+                    reply,
+                    lambda: services.reply_create(
+                        assignment=assignment,
+                        category=data["category"],
+                        on=today,
+                        text_zh=data["text_zh"],
+                        text_en=data["text_en"],
+                        published=data["published"],
+                        actor=user,
+                    ),
+                ):
+                    messages.success(request, _("Reply sent."))
+                    return redirect("desks:agency")
     return render(
         request,
         "desks/agency_reply.html",
@@ -533,6 +550,7 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "proposal": assignment.proposal,
             "reply_form": reply,
             "transfer_form": transfer,
+            "draft": draft,
             "earlier": assignment.replies.select_related("feedback"),
         },
     )

@@ -356,3 +356,23 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply_id}: {self.rating}"
+
+
+class ReplyDraft(models.Model):
+    """An agency's reply being written: saved, not yet sent (one per assignment)."""
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="reply_draft"
+    )
+    category = models.CharField(max_length=1, choices=ReplyCategory.choices, blank=True)
+    text_zh = models.TextField(blank=True)
+    text_en = models.TextField(blank=True)
+    published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # SET_NULL: a draft outlives its author's account.
+    updated_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"draft reply for {self.assignment_id}"

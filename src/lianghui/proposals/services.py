@@ -27,6 +27,7 @@ from .models import (
     Proposal,
     ProposalKind,
     Reply,
+    ReplyDraft,
     Review,
     Session,
     Signer,
@@ -415,6 +416,7 @@ def reply_create(
         raise ValidationError({"replied_on": _("A reply cannot predate its assignment.")})
     if not _awaits_reply(assignment):
         raise ValidationError(_("This agency has already replied."))
+    ReplyDraft.objects.filter(assignment=assignment).delete()  # sent: the draft is done
     reply = Reply.objects.create(
         assignment=assignment,
         category=category,
@@ -531,3 +533,30 @@ def proposal_set_key(
     proposal.save(update_fields=["is_key", "key_supervisor", "updated_at"])
     audit.record(actor=actor, root=proposal, action="key", changes=diff, public=True)
     return proposal
+
+
+@transaction.atomic
+def reply_draft_save(
+    *,
+    assignment: Assignment,
+    category: str = "",
+    text_zh: str = "",
+    text_en: str = "",
+    published: bool = True,
+    actor=None,
+) -> ReplyDraft:
+    """Keep an agency's unfinished reply; sending it (reply_create) removes the draft."""
+    proposal = _locked(assignment.proposal)
+    if not assignment.active or proposal.status != Status.ASSIGNED:
+        raise ValidationError(_("Only an assignment being handled can have a draft reply."))
+    draft, _created = ReplyDraft.objects.update_or_create(
+        assignment=assignment,
+        defaults={
+            "category": category,
+            "text_zh": text_zh,
+            "text_en": text_en,
+            "published": published,
+            "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    return draft

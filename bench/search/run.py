@@ -1,0 +1,465 @@
+"""Search latency and page rates on a generated corpus (default 150,000 proposals).
+
+    .venv/bin/python bench/search/run.py [--proposals 150000] [--databases sqlite,postgres]
+        [--pg-url postgres://postgres@127.0.0.1:5432/lianghui_search_bench]
+        [--seconds 15] [--settings lianghui.settings] [--reuse]
+
+For each database: a fresh migrated database, the corpus imported through
+`import_files` (JSON Lines: proposals in Chinese and English with signers,
+topics, assignments, replies and feedback), then `lianghui search reindex`.
+Then, in a child process with production settings (DEBUG off):
+  - latency of `search()` (facets, page of rows, labels: what the page needs) for
+    60 realistic queries — Chinese, English, phrases, OR, exclusion, filtered,
+    sorted by date — each run 3 times; median and p95 over all runs;
+  - pages per second from one gunicorn worker (sync, one process serving) bound
+    to 127.0.0.1, loaded from a second process with 4 keep-busy connections, for
+    the search page and for a proposal page; and the proposal page's query count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+BIN = Path(PY).parent
+
+ZH = (
+    "人工智能 数字经济 数据 安全 个人信息 保护 平台 劳动者 权益 外卖 骑手 快递 社会保障 "
+    "医疗 养老 教育 乡村 振兴 新能源 汽车 芯片 半导体 算法 推荐 治理 网络 直播 电商 "
+    "知识产权 创新 科技 企业 中小企业 融资 税收 就业 青年 农民工 住房 城市 交通 环境 "
+    "碳中和 能源 电力 制造业 工业互联网 5G 通信 标准 监管 反垄断 竞争 消费者 食品 药品 "
+    "疫苗 公共卫生 体育 文化 旅游 未成年人 网络游戏 防沉迷 老年人 数字鸿沟 区块链 元宇宙 "
+    "自动驾驶 无人机 机器人 大模型 算力 数据中心 云计算 跨境 贸易 海关 金融 保险 银行 "
+    "信用 隐私 网络安全 关键信息基础设施 开源 软件 人才 高校 科研 基础研究 专利"
+).split()
+EN = (
+    "artificial intelligence digital economy data security personal information protection "
+    "platform workers rights delivery riders courier social insurance health care elderly "
+    "education rural revitalisation energy vehicles chips semiconductors algorithms "
+    "recommendation governance internet livestreaming ecommerce intellectual property "
+    "innovation technology enterprises small business finance tax employment youth migrant "
+    "housing cities transport environment carbon neutrality power manufacturing industrial "
+    "telecom standards regulation antitrust competition consumers food medicine vaccines "
+    "public culture tourism minors games addiction digital divide blockchain metaverse "
+    "autonomous driving drones robots models computing cloud trade customs banking credit "
+    "privacy cybersecurity infrastructure open source software talent universities research "
+    "patents"
+).split()
+
+QUERIES = [
+    ("人工智能", {}),
+    ("数字经济", {}),
+    ("外卖骑手", {}),
+    ("个人信息保护", {}),
+    ("新能源汽车", {}),
+    ("芯片", {}),
+    ("养老", {}),
+    ("乡村振兴", {}),
+    ("网络游戏 防沉迷", {}),
+    ("自动驾驶", {}),
+    ("大模型 算力", {}),
+    ("数据中心", {}),
+    ("反垄断", {}),
+    ("知识产权 保护", {}),
+    ('"算法 推荐"', {}),
+    ('"社会保障"', {}),
+    ("区块链 OR 元宇宙", {}),
+    ("无人机 OR 机器人", {}),
+    ("人工智能 -芯片", {}),
+    ("平台 -外卖", {}),
+    ("开源 软件", {}),
+    ("跨境 贸易", {}),
+    ("公共卫生", {}),
+    ("数字鸿沟 老年人", {}),
+    ("关键信息基础设施", {}),
+    ("artificial intelligence", {}),
+    ("delivery riders", {}),
+    ("personal information", {}),
+    ('"digital economy"', {}),
+    ("semiconductors", {}),
+    ("carbon neutrality", {}),
+    ("antitrust OR competition", {}),
+    ("platform -livestreaming", {}),
+    ("open source", {}),
+    ("autonomous driving", {}),
+    ("blockchain", {}),
+    ("cybersecurity infrastructure", {}),
+    ("人工智能", {"type": "proposal"}),
+    ("数据", {"type": "reply"}),
+    ("人工智能", {"year": 2021}),
+    ("芯片", {"session": "s3"}),
+    ("养老", {"topic": "t3"}),
+    ("平台", {"agency": "a007"}),
+    ("数字经济", {"category": "A"}),
+    ("骑手", {"key": True}),
+    ("privacy", {"type": "proposal", "year": 2020}),
+    ("robots", {"topic": "t1"}),
+    ("", {"topic": "t5"}),
+    ("", {"agency": "a042"}),
+    ("", {"session": "s7", "status": "closed"}),
+    ("", {"category": "C", "year": 2022}),
+    ("", {"member": "m00042"}),
+    ("人工智能", {"_sort": "newest"}),
+    ("energy", {"_sort": "newest"}),
+    ("数据 安全", {"_sort": "oldest"}),
+    ("医疗 OR 药品 OR 疫苗", {}),
+    ("教育 高校 人才", {}),
+    ("5G 通信 标准", {}),
+    ("", {}),
+    ("金融 -银行 -保险", {}),
+]
+
+
+def write_corpus(path: Path, proposals: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    sessions = 15
+    # Zipf-like: early words common, late words rare.
+    zh_weights = [1 / (i + 1) ** 0.8 for i in range(len(ZH))]
+    en_weights = [1 / (i + 1) ** 0.8 for i in range(len(EN))]
+    out = path.open("w", encoding="utf-8")
+
+    def emit(rec):
+        out.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    def zh(k):
+        return "".join(rng.choices(ZH, zh_weights, k=k))
+
+    def en(k):
+        return " ".join(rng.choices(EN, en_weights, k=k))
+
+    emit({"type": "body", "key": "npc", "name_en": "NPC", "name_zh": "全国人大"})
+    emit(
+        {
+            "type": "proposal_kind",
+            "key": "npc-s",
+            "body": "npc",
+            "code": "suggestion",
+            "name_en": "Suggestion",
+            "name_zh": "建议",
+        }
+    )
+    for n in range(sessions):
+        emit(
+            {
+                "type": "session",
+                "key": f"s{n}",
+                "body": "npc",
+                "term": 10 + n // 5,
+                "number": n % 5 + 1,
+                "year": 2010 + n,
+                "name_en": f"Session {2010 + n}",
+            }
+        )
+    for n in range(20):
+        emit({"type": "topic", "key": f"t{n}", "name_en": EN[n], "name_zh": ZH[n]})
+    agencies = [f"a{n:03d}" for n in range(200)]
+    for a in agencies:
+        emit(
+            {
+                "type": "organization",
+                "key": a,
+                "name_en": f"Agency {a} of {en(2)}",
+                "name_zh": f"{zh(1)}管理局{a}",
+                "kind": "agency",
+            }
+        )
+    for g in range(34):
+        emit(
+            {
+                "type": "organization",
+                "key": f"g{g:02d}",
+                "name_en": f"Delegation {g}",
+                "kind": "delegation",
+                "body": "npc",
+            }
+        )
+    members = [f"m{n:05d}" for n in range(3000)]
+    for i, m in enumerate(members):
+        emit(
+            {
+                "type": "member",
+                "key": m,
+                "name_zh": f"代表{m}",
+                "name_en": f"Deputy {m}",
+                "memberships": [{"body": "npc", "group": f"g{i % 34:02d}", "start_year": 2010}],
+            }
+        )
+    for n in range(proposals):
+        session = n % sessions
+        signers = [{"member": m} for m in rng.sample(members, rng.randint(1, 3))]
+        for s in signers[1:]:
+            s["role"] = "cosigner"
+        words = zh(4)
+        rec = {
+            "type": "proposal",
+            "key": f"p{n:07d}",
+            "session": f"s{session}",
+            "kind": "npc-s",
+            "number": f"{n:07d}",
+            "title_zh": f"关于{words}的建议",
+            "title_en": f"On {en(4)}",
+            "summary_en": en(25),
+            "text_zh": zh(60),
+            "submitted_on": f"{2010 + session}-03-06",
+            "status": "closed",
+            "published": True,
+            "is_key": rng.random() < 0.01,
+            "generated": True,
+            "topics": rng.sample([f"t{i}" for i in range(20)], 2),
+            "signers": signers,
+            "review": {"decision": "filed", "decided_on": f"{2010 + session}-03-20"},
+        }
+        if rng.random() < 0.8:
+            rec["assignments"] = [
+                {
+                    "agency": rng.choice(agencies),
+                    "role": "lead",
+                    "assigned_on": f"{2010 + session}-03-25",
+                    "due_on": f"{2010 + session}-06-25",
+                    "replies": [
+                        {
+                            "category": rng.choice("ABC"),
+                            "replied_on": f"{2010 + session}-06-01",
+                            "text_zh": zh(25),
+                            "published": True,
+                            "feedback": {
+                                "rating": "satisfied",
+                                "given_on": f"{2010 + session}-06-10",
+                            },
+                        }
+                    ],
+                }
+            ]
+        emit(rec)
+    out.close()
+
+
+def env_for(url: str, settings: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark-only",
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
+
+
+def fresh(db: str, url: str, env: dict) -> None:
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        admin, name = url.rsplit("/", 1)
+        with psycopg.connect(admin + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([PY, "-m", "lianghui", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+
+
+IMPORT = r"""
+import sys, time, django
+django.setup()
+from lianghui.exchange.importer import import_files
+t = time.perf_counter(); import_files([sys.argv[1]]); print(time.perf_counter() - t)
+"""
+
+LATENCY = r"""
+import json, sys, time, statistics, django
+django.setup()
+from lianghui.search.selectors import SearchFilters, reference_labels, search
+queries = json.loads(sys.argv[1])
+times, totals = [], []
+for q, f in queries:
+    f = dict(f)
+    sort = f.pop("_sort", "")
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        r = search(query=q, filters=SearchFilters(**f), sort=sort, labels=None)
+        runs.append((time.perf_counter() - t) * 1000)
+    times += runs
+    totals.append((q, f, sort, r.total, round(statistics.median(runs), 1)))
+print(json.dumps({"times": times, "totals": totals}))
+"""
+
+COUNT = r"""
+import sys, django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+setup_test_environment()
+c = Client()
+c.get(sys.argv[1])
+with CaptureQueriesContext(connection) as ctx:
+    status = c.get(sys.argv[1]).status_code
+print(status, len(ctx.captured_queries))
+"""
+
+LOAD = r"""
+import http.client, sys, threading, time
+port, path, seconds, workers = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), 4
+done, errors = [0], [0]
+stop = time.monotonic() + seconds
+def run():
+    conn = None
+    while time.monotonic() < stop:
+        try:
+            conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path)
+            r = conn.getresponse(); r.read()
+            if r.status == 200: done[0] += 1
+            else: errors[0] += 1
+            if r.getheader("Connection", "").lower() == "close": conn.close(); conn = None
+        except Exception:
+            errors[0] += 1; conn = None
+threads = [threading.Thread(target=run) for _ in range(workers)]
+t = time.monotonic()
+[x.start() for x in threads]; [x.join() for x in threads]
+print(done[0] / (time.monotonic() - t), errors[0])
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pages_per_second(env: dict, paths: list[str], seconds: float) -> dict:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "1",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "lianghui.wsgi:application",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        out = {}
+        for path in paths:
+            warm = subprocess.run(
+                [PY, "-c", LOAD, str(port), path, "2"], capture_output=True, text=True, check=True
+            )
+            del warm
+            r = subprocess.run(
+                [PY, "-c", LOAD, str(port), path, str(seconds)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rate, errors = r.stdout.split()
+            out[path] = {"pages_per_s": round(float(rate), 1), "errors": int(errors)}
+        return out
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--proposals", type=int, default=150_000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument(
+        "--pg-url", default="postgres://postgres@127.0.0.1:5432/lianghui_search_bench"
+    )
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--settings", default="lianghui.settings")
+    parser.add_argument("--reuse", action="store_true", help="Keep an existing database.")
+    args = parser.parse_args()
+    work = ROOT / "var" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = work / f"search-{args.proposals}.jsonl"
+    if not corpus.exists():
+        t = time.perf_counter()
+        write_corpus(corpus, args.proposals)
+        print(f"wrote {corpus.name} in {time.perf_counter() - t:.0f} s", flush=True)
+    urls = {"sqlite": f"sqlite:///{work / 'search.sqlite3'}", "postgres": args.pg_url}
+    report = {}
+    for db in args.databases.split(","):
+        env = env_for(urls[db], args.settings)
+        r: dict = {}
+        if not args.reuse:
+            fresh(db, urls[db], env)
+            done = subprocess.run(
+                [PY, "-c", IMPORT, str(corpus)],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            r["import_s"] = round(float(done.stdout.split()[-1]), 1)
+            t = time.perf_counter()
+            subprocess.run(
+                [PY, "-m", "lianghui", "search", "reindex", "--no-progress"],
+                env=env,
+                cwd=ROOT,
+                check=True,
+            )
+            r["reindex_s"] = round(time.perf_counter() - t, 1)
+            print(db, r, flush=True)
+        lat = subprocess.run(
+            [PY, "-c", LATENCY, json.dumps(QUERIES)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        data = json.loads(lat.stdout.strip().splitlines()[-1])
+        times = sorted(data["times"])
+        r["queries"] = len(QUERIES)
+        r["search_median_ms"] = round(statistics.median(times), 1)
+        r["search_p95_ms"] = round(times[int(0.95 * (len(times) - 1))], 1)
+        r["search_max_ms"] = round(times[-1], 1)
+        r["slowest"] = sorted(data["totals"], key=lambda x: -x[-1])[:5]
+        proposal = "/proposals/p0000042/"
+        count = subprocess.run(
+            [PY, "-c", COUNT, proposal],
+            env={**env, "DJANGO_DEBUG": "1"},
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        r["proposal_page_status_and_queries"] = count.stdout.split()
+        search_path = "/search/?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD"  # 人工智能
+        r["pages"] = pages_per_second(env, [search_path, proposal], args.seconds)
+        report[db] = r
+        print(db, json.dumps(r, ensure_ascii=False), flush=True)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""RSS and Atom feeds of everything one can follow; anonymous, cacheable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .enums import Target
+
+
+class _Feed(Feed):
+    target: str = ""
+
+    def get_object(self, request, key: str = ""):
+        if self.target == Target.SEARCH:
+            key = request.GET.urlencode()
+        thing = selectors.followed(target=self.target, key=key)
+        if thing is None:
+            raise Http404(_("No such record."))
+        return thing
+
+    def title(self, obj):
+        return _("%(name)s — Lianghui") % {"name": obj.name}
+
+    def link(self, obj):
+        return obj.url
+
+    def description(self, obj):
+        return _("New records for “%(name)s” on Lianghui.") % {"name": obj.name}
+
+    def items(self, obj):
+        return selectors.items(target=obj.target, key=obj.key)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.description or item.kind
+
+    def item_link(self, item):
+        return item.link
+
+    def item_guid(self, item):
+        return item.guid
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        if item.date is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(item.date, dt.time()))
+
+    def item_updateddate(self, item):
+        # Atom needs <updated>; undated records (members, organizations) get today.
+        day = item.date or timezone.localdate()
+        return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+    def item_categories(self, item):
+        return [item.kind]
+
+
+def _atom(cls):
+    return type(
+        f"{cls.__name__}Atom", (cls,), {"feed_type": Atom1Feed, "subtitle": cls.description}
+    )
+
+
+class MemberFeed(_Feed):
+    target = Target.MEMBER
+
+
+class AgencyFeed(_Feed):
+    target = Target.AGENCY
+
+
+class TopicFeed(_Feed):
+    target = Target.TOPIC
+
+
+class RegulationFeed(_Feed):
+    target = Target.REGULATION
+
+
+class SearchFeed(_Feed):
+    target = Target.SEARCH
+
+    def link(self, obj):
+        return reverse("search:search") + "?" + obj.key
+
+
+FEEDS = {
+    "member": MemberFeed,
+    "agency": AgencyFeed,
+    "topic": TopicFeed,
+    "regulation": RegulationFeed,
+    "search": SearchFeed,
+}
+ATOM = {name: _atom(cls) for name, cls in FEEDS.items()}

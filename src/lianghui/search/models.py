@@ -1,0 +1,79 @@
+"""The search index: one row per searchable record, with its tokens and the
+columns the filters and facets read. Rebuilt from the records at any time
+(`lianghui search reindex`), kept current by the indexer on every change.
+
+The full-text part lives outside Django's view of the table, created by the
+migration: on SQLite an FTS5 table over ``title_tokens`` and ``text_tokens``
+(external content, kept in step by triggers); on PostgreSQL a generated
+``vector`` tsvector column ('simple' configuration) with a GIN index.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import DocType, TagFacet
+
+
+class SearchDocument(models.Model):
+    doc_type = models.CharField(max_length=20, choices=DocType.choices)
+    object_id = models.BigIntegerField()
+    parent_id = models.BigIntegerField(
+        null=True, blank=True, help_text=_("For replies: the proposal answered.")
+    )
+    key = models.CharField(
+        max_length=160, help_text=_("The record's key (for replies, the proposal's).")
+    )
+    title_zh = models.CharField(max_length=500, blank=True)
+    title_en = models.CharField(max_length=500, blank=True)
+    context_zh = models.CharField(
+        max_length=300, blank=True, help_text=_("A line under the title: proposer, agency...")
+    )
+    context_en = models.CharField(max_length=300, blank=True)
+    text_zh = models.TextField(blank=True, help_text=_("The start of the text, for snippets."))
+    text_en = models.TextField(blank=True)
+    title_tokens = models.TextField(blank=True)
+    text_tokens = models.TextField(blank=True)
+    # Filter columns (single-valued); multi-valued ones are SearchTags.
+    body = models.CharField(max_length=60, blank=True)
+    session = models.CharField(max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    proposal_kind = models.CharField(max_length=60, blank=True)
+    status = models.CharField(
+        max_length=20, blank=True, help_text=_("A proposal's status or a regulation's stage.")
+    )
+    is_key = models.BooleanField(default=False)
+    generated = models.BooleanField(default=False)
+    date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doc_type", "object_id"], name="one_document_per_record"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["parent_id"]),
+            models.Index(fields=["date", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}:{self.key}"
+
+
+class SearchTag(models.Model):
+    """One value of a multi-valued filter (topic, agency, member...) of a document."""
+
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.DB_CASCADE, related_name="tags", db_index=False
+    )
+    facet = models.CharField(max_length=10, choices=TagFacet.choices)
+    value = models.CharField(max_length=160)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["facet", "value", "document"]),
+            models.Index(fields=["document", "facet", "value"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"

@@ -1,0 +1,200 @@
+"""The one search selector on the real index, in both languages, with filters,
+facets, sorting and pagination; the same tests run on SQLite and PostgreSQL."""
+
+import pytest
+
+from lianghui.search.models import SearchDocument
+from lianghui.search.selectors import SearchFilters, search
+
+pytestmark = pytest.mark.django_db
+
+
+def keys(results):
+    return sorted(h.doc.key + ("#r" if h.doc.doc_type == "reply" else "") for h in results.hits)
+
+
+def proposals(query="", **filters):
+    r = search(query=query, filters=SearchFilters(type="proposal", **filters))
+    return sorted(h.doc.key for h in r.hits)
+
+
+def test_only_public_records_are_indexed(search_world):
+    types = dict(
+        SearchDocument.objects.values_list("doc_type")
+        .order_by()
+        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id"))
+    )
+    # 7 published proposals (p-hidden is not), 3 replies, 3 members, 6 orgs, 2 regulations
+    assert types == {"proposal": 7, "reply": 3, "member": 3, "organization": 6, "regulation": 2}
+    assert not SearchDocument.objects.filter(key="p-hidden").exists()
+    assert "p-hidden" not in proposals("人工智能")
+
+
+def test_chinese_words_are_segmented_at_index_and_query_time(search_world):
+    assert proposals("人工智能") == ["p-ai", "p-cppcc", "p-gen"]
+    # a part of a longer word (search mode at index time)
+    assert proposals("智能") == ["p-ai", "p-cppcc", "p-gen"]
+    # an unspaced Chinese query is cut into words that must all appear, in any order
+    assert proposals("数字经济") == ["p-econ", "p-order"]
+    assert proposals("骑手 保险") == ["p-rider"]
+    # names
+    assert [
+        h.doc.key for h in search(query="马化腾", filters=SearchFilters(type="member")).hits
+    ] == ["m-ma"]
+
+
+def test_english_is_lower_cased_and_plurals_match(search_world):
+    # p-cppcc's topic is named "Artificial intelligence" (topic names are indexed)
+    assert proposals("ARTIFICIAL Intelligence") == ["p-ai", "p-cppcc", "p-gen"]
+    assert proposals("rider") == ["p-rider"]  # the title says "riders"
+    assert proposals("platform") == ["p-econ", "p-xss"]  # "Platforms" in the text
+    assert proposals("ａｉ") == ["p-cppcc"]  # full-width letters
+
+
+def test_phrases_need_the_words_together_and_in_order(search_world):
+    assert proposals('"digital economy"') == ["p-econ"]
+    assert proposals("digital economy") == ["p-econ", "p-order"]
+    assert proposals('"数字 经济"') == ["p-econ"]
+    assert proposals('"数字经济"') == ["p-econ"]
+
+
+def test_or_and_exclusion(search_world):
+    assert proposals("骑手 OR 数字经济") == ["p-econ", "p-order", "p-rider"]
+    assert proposals("人工智能 -伦理") == ["p-ai", "p-gen"]
+    assert proposals('人工智能 -"generated suggestion"') == ["p-ai", "p-cppcc"]
+    everything_but = proposals("-人工智能")
+    assert "p-ai" not in everything_but and "p-rider" in everything_but
+
+
+def test_replies_members_organizations_and_regulations_are_found(search_world):
+    r = search(query="算法")
+    found = {(h.doc.doc_type, h.doc.key) for h in r.hits}
+    assert ("reply", "p-ai") in found  # the agency's answer mentions the rules
+    assert ("regulation", "algo-rules") in found
+    assert ("proposal", "p-ai") in found
+    org = search(query="互联网信息办公室", filters=SearchFilters(type="organization"))
+    assert [h.doc.key for h in org.hits] == ["cac"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"body": "cppcc"}, ["p-cppcc"]),
+        ({"session": "npc-2022"}, ["p-ai", "p-rider"]),
+        ({"year": 2023}, ["p-cppcc", "p-econ", "p-gen", "p-order", "p-xss"]),
+        ({"kind": "cppcc-proposal"}, ["p-cppcc"]),
+        ({"status": "filed"}, ["p-econ", "p-order"]),
+        ({"topic": "labour"}, ["p-rider"]),
+        ({"agency": "mohrss"}, ["p-ai", "p-rider"]),
+        ({"category": "C"}, ["p-rider"]),
+        ({"member": "m-zhou"}, ["p-cppcc"]),
+        ({"group": "gd"}, ["p-ai", "p-econ", "p-order", "p-rider", "p-xss"]),
+        ({"group": "econ"}, ["p-cppcc"]),
+        ({"key": True}, ["p-ai"]),
+        ({"generated": True}, ["p-gen"]),
+        ({"topic": "ai", "generated": False}, ["p-ai", "p-cppcc"]),
+    ],
+)
+def test_filters(search_world, filters, expected):
+    assert proposals(**filters) == expected
+
+
+def test_facet_counts_equal_the_results_they_lead_to(search_world):
+    for query in ["", "人工智能", "建议", "-骑手"]:
+        base = search(query=query)
+        kinds = next(f for f in base.facets if f.name == "type")
+        assert sum(v.count for v in kinds.values) == base.total
+        for facet in base.facets:
+            for v in facet.values:
+                value = v.value
+                if facet.name in ("key", "generated"):
+                    value = v.value == "1"
+                elif facet.name == "year":
+                    value = int(v.value)
+                narrowed = search(query=query, filters=SearchFilters(**{facet.name: value}))
+                assert narrowed.total == v.count, (query, facet.name, v.value)
+
+
+def test_sorting_and_pagination(search_world, settings):
+    newest = search(query="", filters=SearchFilters(type="proposal"), sort="newest")
+    dates = [h.doc.date for h in newest.hits]
+    assert dates == sorted(dates, reverse=True)
+    oldest = search(query="", filters=SearchFilters(type="proposal"), sort="oldest")
+    assert [h.doc.key for h in oldest.hits] == [h.doc.key for h in newest.hits][::-1]
+    ranked = search(query="人工智能")
+    assert ranked.sort == "relevance"
+    # the proposal titled with the words ranks above the reply that only mentions them
+    assert ranked.hits[0].doc.doc_type == "proposal"
+    from lianghui.search import selectors
+
+    settings_per_page, selectors.PER_PAGE = selectors.PER_PAGE, 2
+    try:
+        first = search(query="", page=1)
+        second = search(query="", page="2")
+        last = search(query="", page="999")
+        nonsense = search(query="", page="x")
+    finally:
+        selectors.PER_PAGE = settings_per_page
+    assert len(first.hits) == 2 and first.page.has_next()
+    assert {h.doc.pk for h in first.hits}.isdisjoint(h.doc.pk for h in second.hits)
+    assert last.page.number == last.page.paginator.num_pages
+    assert nonsense.page.number == 1
+
+
+def test_snippets_are_escaped_and_highlighted(search_world):
+    r = search(query="platform", filters=SearchFilters(type="proposal"))
+    xss = next(h for h in r.hits if h.doc.key == "p-xss")
+    assert "<script>" not in xss.title
+    assert "&lt;script&gt;" in xss.title
+    assert "<mark>platform</mark>" in xss.title
+    econ = next(h for h in r.hits if h.doc.key == "p-econ")
+    assert "<mark>Platforms</mark>" in econ.snippet
+    zh = search(query="算法", filters=SearchFilters(type="reply"))
+    assert "<mark>算法</mark>" in zh.hits[0].snippet
+
+
+def test_the_index_follows_changes(search_world, indexing, jsonl):
+    from lianghui.exchange.importer import import_files
+
+    assert proposals("无人机") == []
+    with indexing():
+        import_files(
+            [jsonl({**_record("p-rider"), "title_zh": "关于无人机配送的建议", "text_zh": ""})]
+        )
+    assert proposals("无人机") == ["p-rider"]
+    assert proposals("骑手") == []
+    with indexing():
+        import_files([jsonl({**_record("p-rider"), "published": False})])
+    assert proposals("无人机") == []
+    assert not SearchDocument.objects.filter(key="p-rider").exists()
+
+
+def _record(key):
+    from .conftest import RECORDS
+
+    return next(r for r in RECORDS if r.get("key") == key and r["type"] == "proposal")
+
+
+def test_reindex_command_rebuilds_the_same_index(search_world, capsys):
+    from django.core.management import call_command
+
+    before = sorted(
+        SearchDocument.objects.values_list("doc_type", "object_id", "title_tokens", "text_tokens")
+    )
+    SearchDocument.objects.all().delete()
+    assert search(query="人工智能").total == 0
+    call_command("search", "reindex", "--no-progress")
+    after = sorted(
+        SearchDocument.objects.values_list("doc_type", "object_id", "title_tokens", "text_tokens")
+    )
+    assert before == after
+    assert search(query="人工智能").total > 0
+    assert "Indexed" in capsys.readouterr().out
+
+
+def test_matching_object_ids_narrow_a_queryset(search_world):
+    from lianghui.proposals.models import Proposal
+    from lianghui.search.selectors import matching_object_ids
+
+    qs = Proposal.objects.filter(id__in=matching_object_ids(query="数字经济 -转型"))
+    assert sorted(qs.values_list("key", flat=True)) == ["p-econ"]

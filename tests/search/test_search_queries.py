@@ -1,0 +1,82 @@
+"""The search page runs a fixed number of queries, however many records match."""
+
+import pytest
+
+from lianghui.exchange.importer import import_files
+
+pytestmark = pytest.mark.django_db
+
+# reference labels (bodies, sessions, kinds, topics), a savepoint and its release
+# (the search runs in one so a database error becomes a message), totals and
+# single-valued facets (one grouped query), multi-valued facets, organization
+# names, rows
+PAGES = [
+    ("/search/", 10),
+    ("/search/?q=人工智能", 10),
+    ("/search/?q=人工智能&type=proposal&topic=ai&year=2022&generated=0&sort=newest", 10),
+    ("/search/?q=-人工智能 OR", 10),
+    # ... plus the member's name for the filter chip
+    ("/search/?member=m-ma", 11),
+    # nothing matches: only the grouped count
+    ("/search/?q=zzzz", 7),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES)
+def test_query_count_is_pinned(client, search_world, django_assert_num_queries, url, expected):
+    client.get(url)
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+def more(n):
+    records = []
+    for i in range(n):
+        records.append(
+            {
+                "type": "proposal",
+                "key": f"more-{i}",
+                "session": "npc-2022" if i % 2 else "npc-2023",
+                "kind": "npc-suggestion",
+                "title_zh": f"关于人工智能的第{i}条建议",
+                "title_en": f"Artificial intelligence, number {i}",
+                "submitted_on": "2022-03-06",
+                "status": "filed",
+                "published": True,
+                "topics": ["ai", "data"],
+                "signers": [{"member": "m-ma"}, {"member": "m-zhou", "role": "cosigner"}],
+                "review": {"decision": "filed", "decided_on": "2022-03-20"},
+                "assignments": [
+                    {
+                        "agency": "cac",
+                        "role": "lead",
+                        "assigned_on": "2022-03-25",
+                        "due_on": "2022-06-25",
+                        "replies": [
+                            {
+                                "category": "AB"[i % 2],
+                                "replied_on": "2022-06-01",
+                                "text_zh": "人工智能答复",
+                                "published": True,
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+    return records
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES)
+def test_query_count_does_not_grow_with_rows(
+    client, search_world, indexing, jsonl, django_assert_num_queries, url, expected
+):
+    with indexing():
+        import_files([jsonl(*more(60))])
+    client.get(url)
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    if url == "/search/?q=人工智能":
+        assert response.context["results"].total > 100
+        assert len(response.context["results"].hits) == 20
