@@ -11,8 +11,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
-    """Background jobs run inline in tests."""
+    """Background jobs run inline in tests; passwords hash fast (security is not
+    under test, and the default hasher costs seconds per account)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -24,18 +26,29 @@ def accounts(small_world):
 
     npc = Body.objects.get(key="npc")
     users = {
-        "member": account_create(username="m", password="x", role="member",
-                                 member=Member.objects.get(key="deputy-a")),
-        "other_member": account_create(username="m2", password="x", role="member",
-                                       member=Member.objects.get(key="deputy-b")),
+        "member": account_create(
+            username="m", password="x", role="member", member=Member.objects.get(key="deputy-a")
+        ),
+        "other_member": account_create(
+            username="m2", password="x", role="member", member=Member.objects.get(key="deputy-b")
+        ),
         "office": account_create(username="o", password="x", role="office", body=npc),
-        "other_office": account_create(username="o2", password="x", role="office",
-                                       body=Body.objects.get(key="cppcc")),
-        "agency": account_create(username="a", password="x", role="agency",
-                                 email="a@example.org",
-                                 agency=Organization.objects.get(key="miit")),
-        "other_agency": account_create(username="a2", password="x", role="agency",
-                                       agency=Organization.objects.get(key="mohrss")),
+        "other_office": account_create(
+            username="o2", password="x", role="office", body=Body.objects.get(key="cppcc")
+        ),
+        "agency": account_create(
+            username="a",
+            password="x",
+            role="agency",
+            email="a@example.org",
+            agency=Organization.objects.get(key="miit"),
+        ),
+        "other_agency": account_create(
+            username="a2",
+            password="x",
+            role="agency",
+            agency=Organization.objects.get(key="mohrss"),
+        ),
         "supervisor": account_create(username="s", password="x", role="supervisor", body=npc),
         "admin": account_create(username="root", password="x", role="admin"),
         "watcher": account_create(username="w", password="x", role="watcher"),

@@ -195,3 +195,68 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LIANGHUI_LOG_LEVEL", "WARNING")},
 }
+
+# --- API (lianghui.api): REST framework, OpenAPI, CORS, rate limits, bulk dumps -------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lianghui.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "lianghui.api.throttling.AnonymousThrottle",
+        "lianghui.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lianghui.api.errors.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per client IP (anonymous), per token (or signed-in user), and writes per user.
+LIANGHUI_API_RATES = {
+    "anonymous": os.environ.get("LIANGHUI_API_ANON_RATE", "120/min"),
+    "token": os.environ.get("LIANGHUI_API_TOKEN_RATE", "1200/min"),
+    "write": os.environ.get("LIANGHUI_API_WRITE_RATE", "120/min"),
+}
+# Rate-limit counters live in the default cache: per process (LocMem) unless a shared
+# cache is configured here (e.g. Django's Redis or database cache).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lianghui"}
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "lianghui API",
+    "DESCRIPTION": "Open data on legislative proposals, their handling and regulations. "
+    "Records are identified by natural keys. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "BodyKindEnum": "lianghui.proposals.enums.BodyKind",
+        "OrganizationKindEnum": "lianghui.people.enums.OrganizationKind",
+        "RegulationKindEnum": "lianghui.laws.enums.RegulationKind",
+        "EventKindEnum": "lianghui.laws.enums.EventKind",
+        "ProposalStatusEnum": "lianghui.proposals.enums.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lianghui.api.schema.add_error_responses",
+    ],
+}
+# CORS: any origin may read the API (GET/HEAD/OPTIONS, no cookies).
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+LIANGHUI_DUMPS_DIR = Path(os.environ.get("LIANGHUI_DUMPS_DIR", VAR_DIR / "dumps"))
+LIANGHUI_DUMPS_AUTO = env_bool("LIANGHUI_DUMPS_AUTO", True)  # rebuild after changes
+LIANGHUI_DUMPS_DEBOUNCE = int(os.environ.get("LIANGHUI_DUMPS_DEBOUNCE", "300"))  # seconds
+# --- end API ---------------------------------------------------------------------------------

@@ -74,4 +74,3 @@ def test_demo_is_deterministic_and_rerunnable():
         .values_list("key", "title_zh", "status")
     )
     assert again == first
-

@@ -156,12 +156,15 @@ def test_two_unsatisfied_agencies_reopen_and_answer_again(draft):
     services.proposal_submit(proposal=draft, on=D(2022, 3, 6))
     services.proposal_start_review(proposal=draft)
     services.proposal_review(proposal=draft, decision="filed", on=D(2022, 3, 20))
-    lead = services.proposal_assign(proposal=draft, agency=agency("miit"), role="lead",
-                                    on=D(2022, 3, 25))
-    joint = services.proposal_assign(proposal=draft, agency=agency("mohrss"), role="joint",
-                                     on=D(2022, 3, 25))
-    first = [services.reply_create(assignment=a, category="C", on=D(2022, 5, 1))
-             for a in (lead, joint)]
+    lead = services.proposal_assign(
+        proposal=draft, agency=agency("miit"), role="lead", on=D(2022, 3, 25)
+    )
+    joint = services.proposal_assign(
+        proposal=draft, agency=agency("mohrss"), role="joint", on=D(2022, 3, 25)
+    )
+    first = [
+        services.reply_create(assignment=a, category="C", on=D(2022, 5, 1)) for a in (lead, joint)
+    ]
     for reply in first:
         services.feedback_give(reply=reply, rating="unsatisfied", on=D(2022, 5, 5))
     services.proposal_reopen(proposal=draft, on=D(2022, 5, 10))

@@ -1,0 +1,166 @@
+"""Input serializers for the write endpoints: strict types, unknown fields
+refused, references by key. They only parse; the services decide."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers as s
+
+from lianghui.core.models import Language
+from lianghui.people.models import Member, Organization
+from lianghui.proposals.enums import (
+    AssignmentRole,
+    NotFiledReason,
+    Rating,
+    ReplyCategory,
+    ReviewDecision,
+)
+from lianghui.proposals.models import ProposalKind, Session, Topic
+
+
+class StrictChar(s.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise s.ValidationError(_("Must be a string, not %s.") % _json_type(data))
+        return super().to_internal_value(data)
+
+
+class StrictBool(s.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            raise s.ValidationError(_("Must be true or false, not %s.") % _json_type(data))
+        return data
+
+
+class StrictChoice(s.ChoiceField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise s.ValidationError(_("Must be a string, not %s.") % _json_type(data))
+        if data not in self.choices:
+            raise s.ValidationError(
+                _("%(value)r is not one of: %(allowed)s.")
+                % {"value": data[:60], "allowed": ", ".join(map(str, self.choices))}
+            )
+        return data
+
+
+class ByKey(s.SlugRelatedField):
+    """A reference by natural key."""
+
+    def __init__(self, **kw):
+        super().__init__(slug_field="key", **kw)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise s.ValidationError(_("Must be a key (a string), not %s.") % _json_type(data))
+        try:
+            return self.get_queryset().get(key=data)
+        except self.get_queryset().model.DoesNotExist:
+            raise s.ValidationError(_("No record with key %r.") % data[:160]) from None
+
+
+def _json_type(value) -> str:
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+class StrictInput(s.Serializer):
+    """Refuses fields it does not know (they are usually typos)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise s.ValidationError(
+                {"non_field_errors": [_("Send a JSON object, not %s.") % _json_type(data)]}
+            )
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise s.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def text(help_text: str, max_length: int | None = None) -> StrictChar:
+    return StrictChar(
+        required=False, allow_blank=True, default="", max_length=max_length, help_text=help_text
+    )
+
+
+class EmptyInput(StrictInput):
+    """No fields: the action needs none."""
+
+
+class ProposalCreateInput(StrictInput):
+    session = ByKey(queryset=Session.objects.all(), help_text="The session's key.")
+    kind = ByKey(queryset=ProposalKind.objects.select_related("body"), help_text="Kind key.")
+    title_zh = text("Title in Chinese (a title in one language is needed).", 500)
+    title_en = text("Title in English.", 500)
+    summary_zh = text("Summary in Chinese.")
+    summary_en = text("Summary in English.")
+    text_zh = text("Full text in Chinese.")
+    text_en = text("Full text in English.")
+    original_language = StrictChoice(
+        choices=Language.choices,
+        required=False,
+        default=Language.ZH_HANS,
+        help_text="zh-hans or en.",
+    )
+    cosigners = s.ListField(
+        child=ByKey(queryset=Member.objects.all()),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="Co-signing members' keys.",
+    )
+    topics = s.ListField(
+        child=ByKey(queryset=Topic.objects.all()),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Topic keys.",
+    )
+
+
+class ReviewInput(StrictInput):
+    decision = StrictChoice(choices=ReviewDecision.choices, help_text=ReviewDecision.help_text())
+    reason = StrictChoice(
+        choices=NotFiledReason.choices,
+        required=False,
+        default="",
+        help_text="Why not filed (required with decision not_filed).",
+    )
+    note = text("The office's note.")
+    merged_into = text(
+        "With decision merged: the key of the proposal this one is merged into.", 120
+    )
+
+
+class AssignInput(StrictInput):
+    agency = ByKey(queryset=Organization.objects.all(), help_text="The agency's key.")
+    role = StrictChoice(choices=AssignmentRole.choices, help_text=AssignmentRole.help_text())
+    due_on = s.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Reply due by (YYYY-MM-DD); default: the kind's deadline from today.",
+    )
+
+
+class ReplyInput(StrictInput):
+    category = StrictChoice(choices=ReplyCategory.choices, help_text=ReplyCategory.help_text())
+    text_zh = text("Reply text in Chinese.")
+    text_en = text("Reply text in English.")
+    published = StrictBool(required=False, default=True, help_text="Publish the reply.")
+
+
+class TransferRequestInput(StrictInput):
+    reason = StrictChar(help_text="Why another agency should handle it.", max_length=2000)
+
+
+class FeedbackInput(StrictInput):
+    rating = StrictChoice(choices=Rating.choices, help_text="Your rating of the reply.")
+    comment = text("A comment (not published).", 2000)

@@ -1,0 +1,54 @@
+"""API credentials and the memory of idempotent requests."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Token(models.Model):
+    """A personal API token. Only a hash of the secret is stored: the secret is
+    shown once, when the token is created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text=_("What the token is for."))
+    prefix = models.CharField(
+        max_length=12, help_text=_("The secret's first characters, to tell tokens apart.")
+    )
+    key_hash = models.CharField(max_length=64, unique=True, help_text=_("SHA-256 of the secret."))
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the token was revoked; empty while it works.")
+    )
+
+    class Meta:
+        ordering = ["-created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked is None
+
+
+class IdempotentRequest(models.Model):
+    """The first response to a POST that carried an Idempotency-Key, replayed to
+    retries of the same request by the same user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64, help_text=_("SHA-256 of method, path, body."))
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key} -> {self.status}"

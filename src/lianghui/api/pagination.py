@@ -1,0 +1,118 @@
+"""Cursor (keyset) pagination on each list's unique, stable sort order.
+
+A view names its order with ``keyset`` (ascending fields, the last one unique);
+the cursor is an opaque token holding the last row's values, so a page costs
+one indexed query however deep it is, and rows added meanwhile never shift it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+def _encode(values: list) -> str:
+    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(token: str, n: int) -> list:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        values = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != n:
+        raise ValidationError({"cursor": [_("Not a cursor from this list; start again.")]})
+    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+        raise ValidationError({"cursor": [_("Not a cursor from this list; start again.")]})
+    return values
+
+
+def after(fields: tuple[str, ...], values: list) -> Q:
+    """Rows strictly after ``values`` in ascending (fields) order."""
+    parts = []
+    for n, name in enumerate(fields):
+        equal = {fields[m]: values[m] for m in range(n)}
+        parts.append(Q(**equal, **{f"{name}__gt": values[n]}))
+    return reduce(or_, parts)
+
+
+def _limit(request) -> int:
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ValidationError({"limit": [_("A whole number from 1 to %d.") % MAX_LIMIT]})
+    return int(raw)
+
+
+class KeysetPagination(BasePagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        fields = view.keyset
+        self.request, self.fields = request, fields
+        limit = _limit(request)
+        cursor = request.query_params.get("cursor")
+        if cursor:
+            queryset = queryset.filter(after(fields, _decode(cursor, len(fields))))
+        rows = list(queryset.order_by(*fields)[: limit + 1])
+        self.next_values = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            last = rows[-1]
+            self.next_values = [view.keyset_value(last, f) for f in fields]
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if self.next_values is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, "cursor", _encode(self.next_values))
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The next page (same filters), or null on the last page.",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "description": "Opaque position from a previous page's `next` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": f"Rows per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            },
+        ]

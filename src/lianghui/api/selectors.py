@@ -1,0 +1,241 @@
+"""Read-side functions of the API: what a caller may see, as querysets built on
+the apps' selectors, each with the relations its serializer reads selected or
+prefetched (a fixed number of queries per page)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from lianghui.accounts.enums import Role
+from lianghui.accounts.permissions import role_of
+from lianghui.core.models import Citation
+from lianghui.laws import selectors as laws
+from lianghui.laws.models import Regulation, RegulationEvent
+from lianghui.people import selectors as people
+from lianghui.people.enums import OrganizationKind
+from lianghui.people.models import Organization
+from lianghui.proposals import selectors as proposals
+from lianghui.proposals.models import (
+    Assignment,
+    Feedback,
+    Proposal,
+    ProposalKind,
+    Reply,
+    Signer,
+    Topic,
+)
+
+from .search import proposal_text_search
+
+PUBLIC_ROLES = {None, Role.WATCHER}
+
+
+def _cited() -> Prefetch:
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.select_related("source").order_by("source__key", "field", "id"),
+    )
+
+
+# --- proposals ---------------------------------------------------------------------------
+
+
+def visible_proposal_qs(*, viewer) -> QuerySet[Proposal]:
+    """Proposals ``viewer`` may see (the public's: published ones)."""
+    if role_of(viewer) in PUBLIC_ROLES:
+        return proposals.visible_proposals()
+    return proposals.visible_proposals(viewer=viewer)
+
+
+def proposal_list(
+    *, viewer, query: str = "", filters: proposals.ProposalFilters | None = None
+) -> QuerySet[Proposal]:
+    qs = proposals.proposal_search(
+        filters=filters, include_unpublished=role_of(viewer) not in PUBLIC_ROLES
+    )
+    if role_of(viewer) not in PUBLIC_ROLES:
+        qs = qs.filter(pk__in=visible_proposal_qs(viewer=viewer).values("pk"))
+    if query:
+        qs = proposal_text_search(qs, query=query)
+    return qs.select_related("merged_into")
+
+
+PROPOSAL_INCLUDES = ("text", "signers", "review", "assignments", "regulations", "sources")
+
+
+def with_proposal_includes(qs: QuerySet[Proposal], include: set[str], *, viewer) -> QuerySet:
+    if "signers" in include:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "signers",
+                queryset=Signer.objects.select_related("member", "group").order_by(
+                    "position", "id"
+                ),
+            )
+        )
+    if "review" in include:
+        qs = qs.select_related("review")
+    if "assignments" in include:
+        assignments = (
+            Assignment.objects.select_related("agency", "transferred_from__agency")
+            .prefetch_related(Prefetch("replies", queryset=visible_replies_of(viewer)))
+            .order_by("id")
+        )
+        qs = qs.prefetch_related(Prefetch("assignments", queryset=assignments))
+    if "regulations" in include:
+        qs = qs.prefetch_related(
+            Prefetch("regulations", queryset=Regulation.objects.order_by("key"))
+        )
+    if "sources" in include:
+        qs = qs.prefetch_related(_cited())
+    return qs
+
+
+# --- replies and feedback ---------------------------------------------------------------------
+
+
+def _reply_rule(viewer) -> Q:
+    """Which replies of visible proposals the viewer sees: published ones, plus
+    all replies for office staff and administrators, plus their own agency's."""
+    role = role_of(viewer)
+    if role in {Role.OFFICE, Role.ADMIN}:
+        return Q()
+    if role == Role.AGENCY:
+        return Q(published=True) | Q(assignment__agency_id=viewer.profile.agency_id)
+    return Q(published=True)
+
+
+def visible_replies_of(viewer) -> QuerySet[Reply]:
+    """Replies the viewer may see (not checking the proposal: for a prefetch)."""
+    return Reply.objects.filter(_reply_rule(viewer)).select_related("feedback").order_by("id")
+
+
+def reply_list(
+    *, viewer, session: str = "", agency: str = "", category: str = "", proposal: str = ""
+) -> QuerySet[Reply]:
+    qs = Reply.objects.filter(_reply_rule(viewer))
+    if role_of(viewer) in PUBLIC_ROLES:
+        qs = qs.filter(assignment__proposal__published=True)
+    else:
+        qs = qs.filter(assignment__proposal__in=visible_proposal_qs(viewer=viewer).values("pk"))
+    if session:
+        qs = qs.filter(assignment__proposal__session__key=session)
+    if agency:
+        qs = qs.filter(assignment__agency__key=agency)
+    if category:
+        qs = qs.filter(category=category)
+    if proposal:
+        qs = qs.filter(assignment__proposal__key=proposal)
+    return qs.select_related("assignment__agency", "assignment__proposal", "feedback")
+
+
+REPLY_KEYSET = ("assignment__proposal__key", "assignment_id", "id")
+
+
+def feedback_list(
+    *, viewer, session: str = "", agency: str = "", rating: str = ""
+) -> QuerySet[Feedback]:
+    replies = reply_list(viewer=viewer, session=session, agency=agency)
+    qs = Feedback.objects.filter(reply__in=replies.values("pk"))
+    if rating:
+        qs = qs.filter(rating=rating)
+    return qs.select_related("reply__assignment__agency", "reply__assignment__proposal")
+
+
+FEEDBACK_KEYSET = ("reply__assignment__proposal__key", "reply__assignment_id", "reply_id")
+
+
+# --- agency inbox -----------------------------------------------------------------------------
+
+
+def inbox(*, agency_id: int | None) -> QuerySet[Assignment]:
+    """An agency's active assignments of proposals being handled (all agencies'
+    for ``None``: administrators)."""
+    from lianghui.proposals.enums import Status
+
+    qs = Assignment.objects.filter(active=True, proposal__status=Status.ASSIGNED)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return qs.select_related("agency", "proposal__session", "proposal__kind").prefetch_related(
+        Prefetch("replies", queryset=Reply.objects.select_related("feedback").order_by("id"))
+    )
+
+
+INBOX_KEYSET = ("proposal__key", "id")
+
+
+# --- reference data, people, regulations ------------------------------------------------------
+
+
+def body_list():
+    kinds = ProposalKind.objects.order_by("code")
+    return proposals.body_list().prefetch_related(Prefetch("kinds", queryset=kinds))
+
+
+def session_list(*, body: str = "", year: int | None = None, include_sources: bool = False):
+    qs = proposals.session_list(body=body)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.prefetch_related(_cited()) if include_sources else qs
+
+
+def topic_list(*, scheme: str = ""):
+    qs = Topic.objects.select_related("parent").annotate(
+        proposal_count=Count("proposals", filter=Q(proposals__published=True))
+    )
+    return qs.filter(scheme=scheme) if scheme else qs
+
+
+def member_list(*, query: str = "", filters=None, include_sources: bool = False):
+    qs = people.member_search(query=query, filters=filters)
+    return qs.prefetch_related(_cited()) if include_sources else qs
+
+
+def organization_list(
+    *,
+    query: str = "",
+    filters=None,
+    agencies_only: bool = False,
+    level: str = "",
+    parent: str = "",
+    include_sources: bool = False,
+):
+    qs = people.organization_search(query=query, filters=filters)
+    if agencies_only:
+        qs = qs.filter(kind=OrganizationKind.AGENCY)
+    if level:
+        qs = qs.filter(level=level)
+    if parent:
+        qs = qs.filter(parent__key=parent)
+    return qs.prefetch_related(_cited()) if include_sources else qs
+
+
+REGULATION_INCLUDES = ("events", "related_proposals", "sources")
+
+
+def regulation_list(*, query: str = "", filters=None, include: set[str] = frozenset()):
+    qs = laws.regulation_search(query=query, filters=filters)
+    if "events" in include:
+        qs = qs.prefetch_related(
+            Prefetch("events", queryset=RegulationEvent.objects.order_by("date", "id"))
+        )
+    if "related_proposals" in include:
+        related = Proposal.objects.filter(published=True).order_by("key").only("id", "key")
+        qs = qs.prefetch_related(Prefetch("related_proposals", queryset=related))
+    if "sources" in include:
+        qs = qs.prefetch_related(_cited())
+    return qs
+
+
+def agency_lookup(*, key: str) -> Organization:
+    return Organization.objects.get(key=key, kind=OrganizationKind.AGENCY)
+
+
+def inbox_item(*, pk: int) -> Assignment:
+    return (
+        Assignment.objects.select_related("agency", "proposal__session", "proposal__kind")
+        .prefetch_related(
+            Prefetch("replies", queryset=Reply.objects.select_related("feedback").order_by("id"))
+        )
+        .get(pk=pk)
+    )

@@ -1,0 +1,479 @@
+"""Read serializers: explicit fields, each with help text for the API docs.
+
+Records refer to each other by natural key (``key``), never by database id.
+Optional sections (``include=``) are added by the view's context; a serializer
+reads only what the selector has selected or prefetched.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers as s
+
+from lianghui.accounts.enums import Role
+from lianghui.laws.enums import EventKind, RegulationKind, Stage
+from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
+from lianghui.proposals.enums import (
+    AssignmentRole,
+    BodyKind,
+    NotFiledReason,
+    Rating,
+    ReplyCategory,
+    ReviewDecision,
+    SignerRole,
+    Status,
+)
+
+KEY = "The record's stable natural key (the same in every export and database)."
+
+
+def _key(help_text: str = KEY, **kw) -> s.CharField:
+    return s.CharField(help_text=help_text, **kw)
+
+
+def _ref(help_text: str, source: str, **kw) -> s.CharField:
+    return s.CharField(source=source, help_text=help_text, allow_null=True, **kw)
+
+
+def _choice(enum, help_text: str = "", **kw) -> s.ChoiceField:
+    return s.ChoiceField(choices=enum.choices, help_text=help_text or enum.help_text(), **kw)
+
+
+class UrlField(s.Field):
+    """The record's API URL."""
+
+    def __init__(self, route: str, **kw):
+        self.route = route
+        super().__init__(source="*", read_only=True, **kw)
+
+    def to_representation(self, obj) -> str:
+        path = reverse(f"api:{self.route}", args=[obj.key])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+UrlField = extend_schema_field(OpenApiTypes.URI)(UrlField)
+
+
+class SourceSerializer(s.Serializer):
+    source = s.CharField(source="source.key", help_text="The source's key.")
+    title = s.CharField(source="source.title", help_text="The source document's title.")
+    url = s.CharField(source="source.url", help_text="Where the source is published, if online.")
+    field = s.CharField(help_text="The field this citation supports; empty: the whole record.")
+    locator = s.CharField(help_text="Where in the source (a section or a short paraphrase).")
+
+
+class _Sourced(s.Serializer):
+    """Adds ``sources`` when the view was asked for them."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "sources" not in self.context.get("include", ()):
+            fields.pop("sources", None)
+        return fields
+
+
+# --- bodies, sessions, topics ---------------------------------------------------------------
+
+
+class ProposalKindSerializer(s.Serializer):
+    key = _key()
+    code = s.CharField(help_text="The kind's code within its body, e.g. motion, suggestion.")
+    name_zh = s.CharField(help_text="Name in Chinese.")
+    name_en = s.CharField(help_text="Name in English.")
+    reply_due_months = s.IntegerField(
+        allow_null=True, help_text="Months to reply; null: the body's deadline applies."
+    )
+    min_cosigners = s.IntegerField(help_text="Confirmed co-signers a submission needs.")
+
+
+class BodySerializer(s.Serializer):
+    key = _key()
+    url = UrlField("body-detail")
+    name_zh = s.CharField(help_text="Name in Chinese.")
+    name_en = s.CharField(help_text="Name in English.")
+    short_name_en = s.CharField(help_text="Short English name, e.g. NPC.")
+    kind = _choice(BodyKind)
+    jurisdiction = s.CharField(help_text="Where the body sits, e.g. PRC.")
+    reply_due_months = s.IntegerField(help_text="Months an agency has to reply.")
+    kinds = ProposalKindSerializer(many=True, help_text="Kinds of proposal the body accepts.")
+
+
+class SessionSerializer(_Sourced):
+    key = _key()
+    url = UrlField("session-detail")
+    body = s.CharField(source="body.key", help_text="The body's key.")
+    term = s.IntegerField(help_text="Term (届) of the body.")
+    number = s.IntegerField(help_text="Session (次) within the term.")
+    year = s.IntegerField(help_text="Year of the sitting.")
+    opens_on = s.DateField(allow_null=True, help_text="Opening day.")
+    closes_on = s.DateField(allow_null=True, help_text="Closing day.")
+    name_zh = s.CharField(help_text="Name in Chinese.")
+    name_en = s.CharField(help_text="Name in English.")
+    proposal_count = s.IntegerField(help_text="Published proposals of the session.")
+    sources = SourceSerializer(source="citations.all", many=True, help_text="Citations.")
+
+
+class TopicSerializer(s.Serializer):
+    key = _key()
+    url = UrlField("topic-detail")
+    scheme = s.CharField(help_text="The topic scheme, e.g. tech.")
+    name_zh = s.CharField(help_text="Name in Chinese.")
+    name_en = s.CharField(help_text="Name in English.")
+    parent = _ref("The parent topic's key.", "parent.key")
+    proposal_count = s.IntegerField(help_text="Published proposals with this topic.")
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+class MembershipSerializer(s.Serializer):
+    body = s.CharField(source="body.key", help_text="The body's key.")
+    group = _ref("Delegation or sector group (organization key).", "group.key")
+    role = s.CharField(help_text="Role, e.g. deputy.")
+    start_year = s.IntegerField(allow_null=True, help_text="First year.")
+    end_year = s.IntegerField(allow_null=True, help_text="Last year; null: ongoing or unknown.")
+
+
+class AffiliationSerializer(s.Serializer):
+    organization = s.CharField(source="organization.key", help_text="Organization key.")
+    role = s.CharField(help_text="Role, e.g. chairman and CEO.")
+    start_year = s.IntegerField(allow_null=True, help_text="First year.")
+    end_year = s.IntegerField(allow_null=True, help_text="Last year; null: ongoing or unknown.")
+
+
+class MemberSerializer(_Sourced):
+    key = _key()
+    url = UrlField("member-detail")
+    name_zh = s.CharField(help_text="Name in Chinese.")
+    name_en = s.CharField(help_text="Name in English.")
+    gender = s.ChoiceField(choices=[*Gender.choices, ("", "")], help_text="female, male or empty.")
+    bio_zh = s.CharField(help_text="Short biography in Chinese.")
+    bio_en = s.CharField(help_text="Short biography in English.")
+    generated = s.BooleanField(help_text="Made by the demo generator, not a real person.")
+    proposal_count = s.IntegerField(help_text="Published proposals the member signed.")
+    memberships = MembershipSerializer(many=True, help_text="Seats in bodies over the years.")
+    affiliations = AffiliationSerializer(many=True, help_text="Roles in organizations.")
+    sources = SourceSerializer(source="citations.all", many=True, help_text="Citations.")
+
+
+class OrganizationSerializer(_Sourced):
+    key = _key()
+    url = UrlField("organization-detail")
+    name_zh = s.CharField(help_text="Name in Chinese.")
+    name_en = s.CharField(help_text="Name in English.")
+    short_name_en = s.CharField(help_text="Short English name.")
+    kind = _choice(OrganizationKind)
+    sector = s.ChoiceField(choices=[*Sector.choices, ("", "")], help_text="Industry, if any.")
+    parent = _ref("The parent organization's key (agencies form a tree).", "parent.key")
+    level = s.ChoiceField(
+        choices=[*AgencyLevel.choices, ("", "")], help_text="Agencies: level of government."
+    )
+    responsibilities = s.CharField(help_text="Agencies: their remit.")
+    body = _ref("Delegations and sector groups: the body's key.", "body.key")
+    generated = s.BooleanField(help_text="Made by the demo generator.")
+    sources = SourceSerializer(source="citations.all", many=True, help_text="Citations.")
+
+
+class AgencySerializer(OrganizationSerializer):
+    url = UrlField("agency-detail")
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+
+class SignerSerializer(s.Serializer):
+    member = _ref("The signing member's key (or null for a group).", "member.key")
+    group = _ref("The signing group's key (or null for a member).", "group.key")
+    role = _choice(SignerRole)
+    confirmed = s.BooleanField(help_text="The co-signer confirmed their signature.")
+
+
+class ReviewSerializer(s.Serializer):
+    decision = _choice(ReviewDecision, "The office's filing decision.")
+    reason = s.ChoiceField(
+        choices=[*NotFiledReason.choices, ("", "")], help_text="Why it was not filed."
+    )
+    note = s.CharField(help_text="The office's note.")
+    decided_on = s.DateField(allow_null=True, help_text="Day of the decision.")
+
+
+class FeedbackSummarySerializer(s.Serializer):
+    rating = _choice(Rating, "The proposer's rating of the reply.")
+    given_on = s.DateField(allow_null=True, help_text="Day of the rating.")
+
+
+class _PartKeys(s.Serializer):
+    """Keys of assignments and replies from the view's Positions (see api/keys.py)."""
+
+    def _positions(self):
+        return self.context["positions"]
+
+
+class NestedReplySerializer(_PartKeys):
+    key = s.SerializerMethodField(help_text="The reply's key: <proposal>.a<i>.r<j>.")
+    category = _choice(ReplyCategory)
+    replied_on = s.DateField(help_text="Day of the reply.")
+    text_zh = s.CharField(help_text="Reply text in Chinese.")
+    text_en = s.CharField(help_text="Reply text in English.")
+    published = s.BooleanField(help_text="Visible to the public.")
+    feedback = s.SerializerMethodField(help_text="The proposer's rating, or null.")
+
+    def get_key(self, reply) -> str:
+        a = reply.assignment_id
+        return self._positions().reply_key(self.context["proposal_keys"][a], a, reply.pk)
+
+    @extend_schema_field(FeedbackSummarySerializer(allow_null=True))
+    def get_feedback(self, reply):
+        fb = getattr(reply, "feedback", None)
+        return FeedbackSummarySerializer(fb).data if fb else None
+
+
+class AssignmentSerializer(_PartKeys):
+    key = s.SerializerMethodField(help_text="The assignment's key: <proposal>.a<i>.")
+    agency = s.CharField(source="agency.key", help_text="The agency's key.")
+    role = _choice(AssignmentRole)
+    assigned_on = s.DateField(help_text="Day of assignment.")
+    due_on = s.DateField(help_text="Reply due by.")
+    active = s.BooleanField(help_text="False once transferred to another agency.")
+    transferred_from = s.SerializerMethodField(
+        help_text="Key of the assignment this one was transferred from."
+    )
+    replies = NestedReplySerializer(many=True, source="replies.all", help_text="Replies.")
+
+    def get_key(self, a) -> str:
+        return self._positions().assignment_key(self.context["proposal_keys"][a.pk], a.pk)
+
+    def get_transferred_from(self, a) -> str | None:
+        if a.transferred_from_id is None:
+            return None
+        keys = self.context["proposal_keys"]
+        return self._positions().assignment_key(keys[a.pk], a.transferred_from_id)
+
+
+class ProposalSerializer(_Sourced):
+    key = _key()
+    url = UrlField("proposal-detail")
+    session = s.CharField(source="session.key", help_text="The session's key.")
+    body = s.CharField(source="session.body.key", help_text="The body's key.")
+    kind = s.CharField(source="kind.key", help_text="The proposal kind's key.")
+    number = s.CharField(help_text="The body's own number (unique per session and kind).")
+    original_language = s.CharField(help_text="zh-hans or en.")
+    title_zh = s.CharField(help_text="Title in Chinese.")
+    title_en = s.CharField(help_text="Title in English.")
+    summary_zh = s.CharField(help_text="Summary in Chinese.")
+    summary_en = s.CharField(help_text="Summary in English.")
+    text_zh = s.CharField(help_text="Full text in Chinese (include=text).")
+    text_en = s.CharField(help_text="Full text in English (include=text).")
+    submitted_on = s.DateField(allow_null=True, help_text="Day of submission.")
+    status = _choice(Status)
+    published = s.BooleanField(help_text="Visible to the public.")
+    is_key = s.BooleanField(help_text="Selected for key supervision (重点督办).")
+    generated = s.BooleanField(help_text="Made by the demo generator, not a real proposal.")
+    merged_into = s.SerializerMethodField(help_text="Key of the proposal this was merged into.")
+    lead = s.SerializerMethodField(help_text="The lead proposer: a member's or group's key.")
+    topics = s.SerializerMethodField(help_text="Topic keys.")
+    signers = SignerSerializer(
+        many=True, source="signers.all", help_text="Lead and co-signers (include=signers)."
+    )
+    review = s.SerializerMethodField(help_text="The office's decision (include=review).")
+    assignments = s.SerializerMethodField(help_text="Agencies and replies (include=assignments).")
+    regulations = s.SerializerMethodField(help_text="Related regulations (include=regulations).")
+    sources = SourceSerializer(source="citations.all", many=True, help_text="Citations.")
+
+    OPTIONAL = {
+        "text": ("text_zh", "text_en"),
+        "signers": ("signers",),
+        "review": ("review",),
+        "assignments": ("assignments",),
+        "regulations": ("regulations",),
+        "sources": ("sources",),
+    }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        include = self.context.get("include", ())
+        for name, dropped in self.OPTIONAL.items():
+            if name not in include:
+                for f in dropped:
+                    fields.pop(f, None)
+        return fields
+
+    def get_merged_into(self, p) -> str | None:
+        target = p.merged_into
+        if target is None:
+            return None
+        return target.key if target.published or self.context.get("staff") else None
+
+    def get_lead(self, p) -> str | None:
+        signers = getattr(p, "lead_signers", None)
+        if signers is None:
+            signers = [x for x in p.signers.all() if x.role == SignerRole.LEAD]
+        if not signers:
+            return None
+        lead = signers[0]
+        return lead.member.key if lead.member_id else lead.group.key
+
+    def get_topics(self, p) -> list[str]:
+        return sorted(t.key for t in p.topics.all())
+
+    @extend_schema_field(ReviewSerializer(allow_null=True))
+    def get_review(self, p):
+        review = getattr(p, "review", None)
+        return ReviewSerializer(review).data if review else None
+
+    @extend_schema_field(AssignmentSerializer(many=True))
+    def get_assignments(self, p):
+        rows = list(p.assignments.all())
+        context = self.context | {"proposal_keys": self.context["proposal_keys"]}
+        return AssignmentSerializer(rows, many=True, context=context).data
+
+    def get_regulations(self, p) -> list[str]:
+        return [r.key for r in p.regulations.all()]
+
+
+# --- replies and feedback -------------------------------------------------------------------
+
+
+class ReplySerializer(_PartKeys):
+    key = s.SerializerMethodField(help_text="The reply's key: <proposal>.a<i>.r<j>.")
+    url = s.SerializerMethodField(help_text="The reply's API URL.")
+    proposal = s.CharField(source="assignment.proposal.key", help_text="The proposal's key.")
+    assignment = s.SerializerMethodField(help_text="The assignment's key: <proposal>.a<i>.")
+    agency = s.CharField(source="assignment.agency.key", help_text="The replying agency's key.")
+    role = _choice(AssignmentRole, source="assignment.role")
+    category = _choice(ReplyCategory)
+    replied_on = s.DateField(help_text="Day of the reply.")
+    text_zh = s.CharField(help_text="Reply text in Chinese.")
+    text_en = s.CharField(help_text="Reply text in English.")
+    published = s.BooleanField(help_text="Visible to the public.")
+    feedback = s.SerializerMethodField(help_text="The proposer's rating, or null.")
+
+    def get_key(self, r) -> str:
+        return self._positions().reply_key(r.assignment.proposal.key, r.assignment_id, r.pk)
+
+    def get_url(self, r) -> str:
+        path = reverse("api:reply-detail", args=[self.get_key(r)])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_assignment(self, r) -> str:
+        return self._positions().assignment_key(r.assignment.proposal.key, r.assignment_id)
+
+    @extend_schema_field(FeedbackSummarySerializer(allow_null=True))
+    def get_feedback(self, r):
+        fb = getattr(r, "feedback", None)
+        return FeedbackSummarySerializer(fb).data if fb else None
+
+
+class FeedbackSerializer(_PartKeys):
+    reply = s.SerializerMethodField(help_text="The rated reply's key.")
+    url = s.SerializerMethodField(help_text="This feedback's API URL.")
+    proposal = s.CharField(source="reply.assignment.proposal.key", help_text="The proposal's key.")
+    agency = s.CharField(source="reply.assignment.agency.key", help_text="The agency's key.")
+    rating = _choice(Rating, "The proposer's rating of the reply.")
+    given_on = s.DateField(allow_null=True, help_text="Day of the rating.")
+
+    def get_reply(self, fb) -> str:
+        a = fb.reply.assignment
+        return self._positions().reply_key(a.proposal.key, a.pk, fb.reply_id)
+
+    def get_url(self, fb) -> str:
+        path = reverse("api:feedback-detail", args=[self.get_reply(fb)])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class InboxSerializer(_PartKeys):
+    key = s.SerializerMethodField(help_text="The assignment's key: <proposal>.a<i>.")
+    proposal = s.CharField(source="proposal.key", help_text="The proposal's key.")
+    title_zh = s.CharField(source="proposal.title_zh", help_text="Proposal title in Chinese.")
+    title_en = s.CharField(source="proposal.title_en", help_text="Proposal title in English.")
+    session = s.CharField(source="proposal.session.key", help_text="The session's key.")
+    agency = s.CharField(source="agency.key", help_text="The agency's key.")
+    role = _choice(AssignmentRole)
+    assigned_on = s.DateField(help_text="Day of assignment.")
+    due_on = s.DateField(help_text="Reply due by.")
+    transfer_requested_on = s.DateField(
+        allow_null=True, help_text="The agency asked the office to reassign it."
+    )
+    awaiting_reply = s.SerializerMethodField(
+        help_text="No reply yet, or the last was rated unsatisfied."
+    )
+
+    def get_key(self, a) -> str:
+        return self._positions().assignment_key(a.proposal.key, a.pk)
+
+    def get_awaiting_reply(self, a) -> bool:
+        replies = list(a.replies.all())
+        if not replies:
+            return True
+        fb = getattr(replies[-1], "feedback", None)
+        return fb is not None and fb.rating == Rating.UNSATISFIED
+
+
+# --- regulations --------------------------------------------------------------------------------
+
+
+class StageSerializer(s.Serializer):
+    stage = _choice(Stage, "The milestone.")
+    date = s.DateField(help_text="When it was reached.")
+
+
+class EventSerializer(s.Serializer):
+    date = s.DateField(help_text="Day of the event.")
+    kind = _choice(EventKind)
+    note_zh = s.CharField(help_text="Note in Chinese.")
+    note_en = s.CharField(help_text="Note in English.")
+
+
+class RegulationSerializer(_Sourced):
+    key = _key()
+    url = UrlField("regulation-detail")
+    title_zh = s.CharField(help_text="Title in Chinese.")
+    title_en = s.CharField(help_text="Title in English.")
+    short_name_en = s.CharField(help_text="Short English name.")
+    kind = _choice(RegulationKind, "Kind of instrument.")
+    jurisdiction = s.CharField(help_text="Where it applies, e.g. PRC, Shenzhen.")
+    category = s.CharField(help_text="Subject category.")
+    document_number = s.CharField(help_text="Official document number.")
+    summary_zh = s.CharField(help_text="Summary in Chinese.")
+    summary_en = s.CharField(help_text="Summary in English.")
+    stage = s.SerializerMethodField(help_text="The furthest milestone reached, or null.")
+    stages = s.SerializerMethodField(help_text="Dated milestones, in order.")
+    expired = s.BooleanField(help_text="No longer in force.")
+    generated = s.BooleanField(help_text="Made by the demo generator.")
+    issuers = s.SerializerMethodField(help_text="Issuing organizations' keys.")
+    events = EventSerializer(many=True, source="events.all", help_text="include=events.")
+    related_proposals = s.SerializerMethodField(
+        help_text="Published proposals it answered (include=related_proposals)."
+    )
+    sources = SourceSerializer(source="citations.all", many=True, help_text="Citations.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        include = self.context.get("include", ())
+        for name in ("events", "related_proposals"):
+            if name not in include:
+                fields.pop(name)
+        return fields
+
+    @extend_schema_field(s.ChoiceField(choices=Stage.choices, allow_null=True))
+    def get_stage(self, r):
+        stage = r.stage
+        return stage.value if stage else None
+
+    @extend_schema_field(StageSerializer(many=True))
+    def get_stages(self, r):
+        return [{"stage": st.value, "date": d.isoformat()} for st, d in r.milestones()]
+
+    def get_issuers(self, r) -> list[str]:
+        return [o.key for o in r.issuers.all()]
+
+    def get_related_proposals(self, r) -> list[str]:
+        return [p.key for p in r.related_proposals.all()]
+
+
+ROLE_VALUES = Role.values
