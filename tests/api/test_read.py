@@ -92,6 +92,10 @@ def test_unpublished_proposals_and_replies_are_hidden_from_the_public(small_worl
 
 
 def test_filters_and_full_text(small_world, client):
+    from lianghui.search.services import rebuild
+
+    rebuild()  # the index follows commits; inside a test transaction, rebuild it
+
     def keys(url):
         return [p["key"] for p in client.get(url).json()["results"]]
 
