@@ -566,7 +566,8 @@ def _progress_bar(total: int, enabled: bool):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="B", unit_scale=True, desc="import", leave=False)
+    # disable=None: a bar on a terminal, silence in logs and pipes
+    return tqdm(total=total, unit="B", unit_scale=True, desc="import", leave=False, disable=None)
 
 
 def import_files(

@@ -77,7 +77,8 @@ class Command(BaseCommand):
         if options.get("verbosity", 1) > 0:
             from tqdm import tqdm
 
-            bar = tqdm(total=total, unit=" proposals", desc="generating", leave=False)
+            # disable=None: a bar on a terminal, silence in logs and pipes
+            bar = tqdm(total=total, unit=" proposals", desc="generating", leave=False, disable=None)
         with transaction.atomic():
             outcome = generate(
                 Plan(years=todo, per_session=per_session, seed=seed),

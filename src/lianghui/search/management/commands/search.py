@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 return
             bar = bars.get(label)
             if bar is None:
-                bar = bars[label] = tqdm(total=total, desc=label, unit=" records")
+                bar = bars[label] = tqdm(total=total, desc=label, unit=" records", disable=None)
             bar.update(done - bar.n)
             if done >= total:
                 bar.close()
