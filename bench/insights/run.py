@@ -1,6 +1,6 @@
 """Insights benchmark: quality on the shared real data, and speed.
 
-    python bench/insights/run.py --data ../shared/data [--quick] [--json-out FILE]
+    python bench/insights/run.py --data DATA_DIR [--quick] [--json-out FILE]
 
 Quality (cross-validated on the *_train.csv files; tuning, when on, happens by
 inner CV inside each training fold, never on the reported fold):
@@ -544,7 +544,7 @@ def table(report: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default="../shared/data", type=Path)
+    ap.add_argument("--data", required=True, type=Path, help="folder of the labelled CSV/TSV files")
     ap.add_argument("--quick", action="store_true", help="3 folds, no tuning, smaller corpora")
     ap.add_argument("--no-tune", action="store_true")
     ap.add_argument("--folds", type=int)
