@@ -21,7 +21,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from common import benchmark_env, free_port, recreate_database  # noqa: E402
+
 PY = sys.executable
 WORK = ROOT / "var" / "bench"
 WORDS = "数字 经济 平台 劳动者 权益 保护 人工智能 数据 安全 教育 医疗 养老 乡村 振兴".split()
@@ -104,18 +106,14 @@ def write_corpus(path: Path, sessions: int, per_session: int, seed: int = 1) -> 
 
 
 def environment(url: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark-only",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "LIANGHUI_API_ANON_RATE": "100000000/min",
-        "LIANGHUI_API_TOKEN_RATE": "100000000/min",
-        "LIANGHUI_DUMPS_DIR": str(WORK / "dumps"),
-        "LIANGHUI_TASKS_IMMEDIATE": "1",
-        "LIANGHUI_DUMPS_AUTO": "0",
-    }
+    return benchmark_env(
+        url,
+        LIANGHUI_API_ANON_RATE="100000000/min",
+        LIANGHUI_API_TOKEN_RATE="100000000/min",
+        LIANGHUI_DUMPS_DIR=str(WORK / "dumps"),
+        LIANGHUI_TASKS_IMMEDIATE="1",
+        LIANGHUI_DUMPS_AUTO="0",
+    )
 
 
 def build_database(args, url: str) -> dict:
@@ -128,17 +126,7 @@ def build_database(args, url: str) -> dict:
         started = time.perf_counter()
         write_corpus(corpus, args.sessions, args.per_session)
         print(f"wrote {corpus.name} in {time.perf_counter() - started:.0f} s", flush=True)
-    if args.database == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        admin, name = url.rsplit("/", 1)
-        with psycopg.connect(admin + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([PY, "-m", "lianghui", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    recreate_database(args.database, url, env)
     started = time.perf_counter()
     subprocess.run(
         [PY, "-m", "lianghui", "import", str(corpus)], env=env, check=True, cwd=ROOT,
@@ -147,12 +135,6 @@ def build_database(args, url: str) -> dict:
     print(f"imported the corpus in {time.perf_counter() - started:.0f} s", flush=True)
     marker.touch()
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, int]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -23,6 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from common import benchmark_env, recreate_database  # noqa: E402
+
 PY = sys.executable
 
 CHILD = r"""
@@ -130,25 +132,8 @@ def write_file(path: Path, proposals: int, seed: int = 1) -> None:
 
 
 def fresh_database(db: str, url: str) -> dict:
-    # Production settings: with DEBUG on, Django keeps the last 9,000 statements.
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark-only",
-    }
-    if db == "sqlite":
-        path = url.removeprefix("sqlite:///")
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        admin, name = url.rsplit("/", 1)
-        with psycopg.connect(admin + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([PY, "-m", "lianghui", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    env = benchmark_env(url)
+    recreate_database(db, url, env)
     return env
 
 

@@ -31,6 +31,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from common import benchmark_env, free_port, recreate_database  # noqa: E402
+
 PY = sys.executable
 BIN = Path(PY).parent
 
@@ -246,28 +249,11 @@ def write_corpus(path: Path, proposals: int, seed: int = 7) -> None:
 
 
 def env_for(url: str, settings: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark-only",
-        "DJANGO_SETTINGS_MODULE": settings,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    }
+    return benchmark_env(url, DJANGO_SETTINGS_MODULE=settings)
 
 
 def fresh(db: str, url: str, env: dict) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        admin, name = url.rsplit("/", 1)
-        with psycopg.connect(admin + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([PY, "-m", "lianghui", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    recreate_database(db, url, env)
 
 
 IMPORT = r"""
@@ -332,12 +318,6 @@ t = time.monotonic()
 [x.start() for x in threads]; [x.join() for x in threads]
 print(done[0] / (time.monotonic() - t), errors[0])
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pages_per_second(env: dict, paths: list[str], seconds: float) -> dict:
