@@ -414,7 +414,7 @@ def reply_create(
         raise ValidationError(_("This assignment was transferred; the new agency replies."))
     if on < assignment.assigned_on:
         raise ValidationError({"replied_on": _("A reply cannot predate its assignment.")})
-    if not _awaits_reply(assignment):
+    if assignment.pk not in _awaiting_reply(proposal):
         raise ValidationError(_("This agency has already replied."))
     ReplyDraft.objects.filter(assignment=assignment).delete()  # sent: the draft is done
     reply = Reply.objects.create(
@@ -433,22 +433,33 @@ def reply_create(
         changes={"category": (None, category), "replied_on": (None, on)},
         public=published,
     )
-    if not any(_awaits_reply(a) for a in proposal.assignments.filter(active=True)):
+    if not _awaiting_reply(proposal):
         _move(proposal, Status.REPLIED, actor)
     return reply
 
 
-def _awaits_reply(assignment: Assignment) -> bool:
-    """No reply yet, or the last one was rated unsatisfied (handling reopened)."""
-    last = assignment.replies.order_by("-replied_on", "-id").select_related("feedback").first()
-    if last is None:
-        return True
-    feedback = getattr(last, "feedback", None)
-    return (
-        feedback is not None
-        and feedback.rating == Rating.UNSATISFIED
-        and (assignment.proposal.status == Status.ASSIGNED)
-    )
+def _awaiting_reply(proposal: Proposal) -> set[int]:
+    """Active assignments still owing an answer: no reply yet, or (while handling is
+    reopened) a last reply rated unsatisfied. Two queries, whatever the count."""
+    active = set(proposal.assignments.filter(active=True).values_list("id", flat=True))
+    last: dict[int, Reply] = {}
+    for reply in (
+        Reply.objects.filter(assignment_id__in=active)
+        .select_related("feedback")
+        .order_by("assignment_id", "replied_on", "id")
+    ):
+        last[reply.assignment_id] = reply
+    reopened = proposal.status == Status.ASSIGNED
+    return {
+        pk
+        for pk in active
+        if pk not in last
+        or (
+            reopened
+            and getattr(last[pk], "feedback", None) is not None
+            and last[pk].feedback.rating == Rating.UNSATISFIED
+        )
+    }
 
 
 @transaction.atomic
