@@ -1,6 +1,6 @@
 """Base models shared by every app: timestamps, sources and citations."""
 
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import get_language
@@ -74,10 +74,6 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.key}: {self.field or '*'}"
-
-
-def citations_relation() -> GenericRelation:
-    return GenericRelation(Citation)
 
 
 class AuditEntry(models.Model):

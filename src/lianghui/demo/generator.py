@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -57,7 +57,6 @@ class Plan:
 @dataclass
 class Outcome:
     proposals: int = 0
-    statuses: dict[str, int] = field(default_factory=dict)
     reference: Report | None = None
 
 

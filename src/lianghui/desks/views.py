@@ -273,7 +273,11 @@ def office_queue(request: HttpRequest) -> HttpResponse:
             context["bulk"] = BulkForm(
                 queryset=rows, initial={"action": "file" if tab == "review" else "assign"}
             )
-    context["overdue_count"] = supervision.overdue(today=today, body=body).count()
+    context["overdue_count"] = (
+        context["assignments"].paginator.count
+        if tab == "overdue"
+        else supervision.overdue(today=today, body=body).count()
+    )
     return render(request, "desks/office.html", context)
 
 

@@ -106,7 +106,9 @@ class F:
             if not isinstance(value, str):
                 raise Invalid(f"must be a date string YYYY-MM-DD, not {type(value).__name__}")
             try:
-                return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+                if len(value) != 10:  # fromisoformat also takes 20220306 and week dates
+                    raise ValueError(value)
+                return dt.date.fromisoformat(value)
             except ValueError:
                 raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)") from None
         if kind == "int":
@@ -139,10 +141,6 @@ class F:
         if self.kind == "refs":
             return not value
         return value == self.default or (value in ("", None) and self.default in ("", None))
-
-
-def _bad_date(value: str):
-    raise ValueError(value)
 
 
 @dataclass
