@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "lianghui.core"
     label = "core"
+
+    def ready(self) -> None:
+        from . import events, versioning
+
+        events.subscribe(events.ANY, versioning.bump)

@@ -16,6 +16,7 @@ from django.db import transaction
 Subscriber = Callable[[str, set[int]], None]
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)
 _ATTR = "_lianghui_changed"
+ANY = "*"  # subscribers to every label are called once per commit, with label "*"
 
 
 def subscribe(model_label: str, fn: Subscriber) -> None:
@@ -25,7 +26,7 @@ def subscribe(model_label: str, fn: Subscriber) -> None:
 
 
 def changed(model_label: str, ids: Iterable[int]) -> None:
-    if not _subscribers.get(model_label):
+    if not _subscribers.get(model_label) and not _subscribers.get(ANY):
         return
     conn = transaction.get_connection()
     state = getattr(conn, _ATTR, None)
@@ -50,3 +51,6 @@ def _flush(pending: dict[str, set[int]]) -> None:
     for label, ids in pending.items():
         for fn in _subscribers.get(label, ()):
             fn(label, set(ids))
+    everything = set().union(*pending.values()) if pending else set()
+    for fn in _subscribers.get(ANY, ()):
+        fn(ANY, everything)

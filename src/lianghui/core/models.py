@@ -127,3 +127,16 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_run_on}"
+
+
+class DataVersion(models.Model):
+    """One row whose counter moves on every committed change to the data.
+
+    Cached public responses are keyed by it, so any write anywhere makes every
+    cached copy stale at once, in every server process, without a shared cache.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

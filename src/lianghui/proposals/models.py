@@ -31,6 +31,10 @@ class Body(Bilingual, TimeStamped):
     reply_due_months = models.PositiveSmallIntegerField(
         default=3, help_text=_("Months an agency has to reply after assignment.")
     )
+    suggestions_enabled = models.BooleanField(
+        default=True,
+        help_text=_("Show machine suggestions (topics, agencies, duplicates) to the office."),
+    )
     citations = GenericRelation(Citation)
 
     class Meta:

@@ -6,272 +6,643 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Body',
+            name="Body",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('key', models.SlugField(max_length=60, unique=True)),
-                ('name_zh', models.CharField(blank=True, max_length=200)),
-                ('name_en', models.CharField(blank=True, max_length=200)),
-                ('short_name_en', models.CharField(blank=True, max_length=40)),
-                ('kind', models.CharField(choices=[('congress', "People's congress"), ('consultative', 'Consultative conference'), ('parliament', 'Parliament'), ('committee', 'Committee'), ('other', 'Other')], default='congress', max_length=20)),
-                ('jurisdiction', models.CharField(blank=True, max_length=100)),
-                ('reply_due_months', models.PositiveSmallIntegerField(default=3, help_text='Months an agency has to reply after assignment.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("key", models.SlugField(max_length=60, unique=True)),
+                ("name_zh", models.CharField(blank=True, max_length=200)),
+                ("name_en", models.CharField(blank=True, max_length=200)),
+                ("short_name_en", models.CharField(blank=True, max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("congress", "People's congress"),
+                            ("consultative", "Consultative conference"),
+                            ("parliament", "Parliament"),
+                            ("committee", "Committee"),
+                            ("other", "Other"),
+                        ],
+                        default="congress",
+                        max_length=20,
+                    ),
+                ),
+                ("jurisdiction", models.CharField(blank=True, max_length=100)),
+                (
+                    "reply_due_months",
+                    models.PositiveSmallIntegerField(
+                        default=3, help_text="Months an agency has to reply after assignment."
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'bodies',
-                'ordering': ['key'],
+                "verbose_name_plural": "bodies",
+                "ordering": ["key"],
             },
             bases=(lianghui.core.models.Bilingual, models.Model),
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('key', models.SlugField(max_length=120, unique=True)),
-                ('number', models.CharField(blank=True, help_text="The body's own number; unique per session and kind.", max_length=40)),
-                ('original_language', models.CharField(choices=[('zh-hans', 'Chinese'), ('en', 'English')], default='zh-hans', max_length=8)),
-                ('title_zh', models.CharField(blank=True, max_length=500)),
-                ('title_en', models.CharField(blank=True, max_length=500)),
-                ('summary_zh', models.TextField(blank=True)),
-                ('summary_en', models.TextField(blank=True)),
-                ('text_zh', models.TextField(blank=True)),
-                ('text_en', models.TextField(blank=True)),
-                ('submitted_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under review'), ('filed', 'Filed'), ('not_filed', 'Not filed'), ('merged', 'Merged'), ('converted', 'Converted to a letter'), ('withdrawn', 'Withdrawn'), ('assigned', 'Being handled'), ('replied', 'Replied'), ('closed', 'Closed')], default='draft', help_text="draft: Draft; submitted: Submitted; under_review: Under review; filed: Filed (Accepted by the office for handling (立案).); not_filed: Not filed (Not accepted, with a reason.); merged: Merged (Merged into another proposal on the same matter (并案); follows its handling.); converted: Converted to a letter (Not a proposal in form; passed on as a letter for reference.); withdrawn: Withdrawn; assigned: Being handled (Routed to agencies that must reply.); replied: Replied (Every assigned agency has replied.); closed: Closed (Handling finished after the proposer's feedback.)", max_length=20)),
-                ('published', models.BooleanField(default=False, help_text='Visible to the public. The office publishes a proposal when it files it.')),
-                ('is_key', models.BooleanField(default=False, help_text='Selected for key supervision (重点督办).')),
-                ('generated', models.BooleanField(default=False, help_text='Made by the demo generator, not a real proposal.')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("key", models.SlugField(max_length=120, unique=True)),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True,
+                        help_text="The body's own number; unique per session and kind.",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "original_language",
+                    models.CharField(
+                        choices=[("zh-hans", "Chinese"), ("en", "English")],
+                        default="zh-hans",
+                        max_length=8,
+                    ),
+                ),
+                ("title_zh", models.CharField(blank=True, max_length=500)),
+                ("title_en", models.CharField(blank=True, max_length=500)),
+                ("summary_zh", models.TextField(blank=True)),
+                ("summary_en", models.TextField(blank=True)),
+                ("text_zh", models.TextField(blank=True)),
+                ("text_en", models.TextField(blank=True)),
+                ("submitted_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under review"),
+                            ("filed", "Filed"),
+                            ("not_filed", "Not filed"),
+                            ("merged", "Merged"),
+                            ("converted", "Converted to a letter"),
+                            ("withdrawn", "Withdrawn"),
+                            ("assigned", "Being handled"),
+                            ("replied", "Replied"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        help_text="draft: Draft; submitted: Submitted; under_review: Under review; filed: Filed (Accepted by the office for handling (立案).); not_filed: Not filed (Not accepted, with a reason.); merged: Merged (Merged into another proposal on the same matter (并案); follows its handling.); converted: Converted to a letter (Not a proposal in form; passed on as a letter for reference.); withdrawn: Withdrawn; assigned: Being handled (Routed to agencies that must reply.); replied: Replied (Every assigned agency has replied.); closed: Closed (Handling finished after the proposer's feedback.)",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Visible to the public. The office publishes a proposal when it files it.",
+                    ),
+                ),
+                (
+                    "is_key",
+                    models.BooleanField(
+                        default=False, help_text="Selected for key supervision (重点督办)."
+                    ),
+                ),
+                (
+                    "generated",
+                    models.BooleanField(
+                        default=False, help_text="Made by the demo generator, not a real proposal."
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_on', 'key'],
+                "ordering": ["-submitted_on", "key"],
             },
             bases=(lianghui.core.models.Bilingual, models.Model),
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead unit (主办)'), ('joint', 'Joint handler (会办)'), ('assisting', 'Assisting unit (协办)')], help_text='lead: Lead unit (主办) (Answers the proposal and coordinates the others; one per proposal.); joint: Joint handler (会办) (Replies on its own part, alongside the lead unit.); assisting: Assisting unit (协办) (Contributes its views to the lead unit.)', max_length=10)),
-                ('assigned_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('active', models.BooleanField(default=True, help_text='False once transferred to another agency.')),
-                ('transfer_requested_on', models.DateField(blank=True, help_text='The agency asked the office to reassign it.', null=True)),
-                ('transfer_reason', models.TextField(blank=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='people.organization')),
-                ('transferred_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transfers', to='proposals.assignment')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead unit (主办)"),
+                            ("joint", "Joint handler (会办)"),
+                            ("assisting", "Assisting unit (协办)"),
+                        ],
+                        help_text="lead: Lead unit (主办) (Answers the proposal and coordinates the others; one per proposal.); joint: Joint handler (会办) (Replies on its own part, alongside the lead unit.); assisting: Assisting unit (协办) (Contributes its views to the lead unit.)",
+                        max_length=10,
+                    ),
+                ),
+                ("assigned_on", models.DateField()),
+                ("due_on", models.DateField()),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="False once transferred to another agency."
+                    ),
+                ),
+                (
+                    "transfer_requested_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The agency asked the office to reassign it.",
+                        null=True,
+                    ),
+                ),
+                ("transfer_reason", models.TextField(blank=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="people.organization",
+                    ),
+                ),
+                (
+                    "transferred_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transfers",
+                        to="proposals.assignment",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['proposal', 'assigned_on', 'id'],
+                "ordering": ["proposal", "assigned_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalKind',
+            name="ProposalKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=60, unique=True)),
-                ('code', models.SlugField(max_length=40)),
-                ('name_zh', models.CharField(blank=True, max_length=100)),
-                ('name_en', models.CharField(blank=True, max_length=100)),
-                ('reply_due_months', models.PositiveSmallIntegerField(blank=True, help_text="Overrides the body's reply deadline when set.", null=True)),
-                ('min_cosigners', models.PositiveSmallIntegerField(default=0, help_text='Co-signers a submission of this kind needs.')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kinds', to='proposals.body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=60, unique=True)),
+                ("code", models.SlugField(max_length=40)),
+                ("name_zh", models.CharField(blank=True, max_length=100)),
+                ("name_en", models.CharField(blank=True, max_length=100)),
+                (
+                    "reply_due_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Overrides the body's reply deadline when set.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "min_cosigners",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Co-signers a submission of this kind needs."
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="kinds",
+                        to="proposals.body",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key'],
+                "ordering": ["key"],
             },
             bases=(lianghui.core.models.Bilingual, models.Model),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='kind',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='proposals.proposalkind'),
+            model_name="proposal",
+            name="kind",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="proposals",
+                to="proposals.proposalkind",
+            ),
         ),
         migrations.CreateModel(
-            name='Reply',
+            name="Reply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('A', 'A: adopted or solved'), ('B', 'B: in progress or planned'), ('C', 'C: explained or kept for reference')], help_text='A: A: adopted or solved (What the proposal asked for has been done or adopted.); B: B: in progress or planned (Being done, or planned for a coming year.); C: C: explained or kept for reference (Cannot be done now; explained, or kept for reference.)', max_length=1)),
-                ('replied_on', models.DateField()),
-                ('text_zh', models.TextField(blank=True)),
-                ('text_en', models.TextField(blank=True)),
-                ('published', models.BooleanField(default=False)),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='proposals.assignment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("A", "A: adopted or solved"),
+                            ("B", "B: in progress or planned"),
+                            ("C", "C: explained or kept for reference"),
+                        ],
+                        help_text="A: A: adopted or solved (What the proposal asked for has been done or adopted.); B: B: in progress or planned (Being done, or planned for a coming year.); C: C: explained or kept for reference (Cannot be done now; explained, or kept for reference.)",
+                        max_length=1,
+                    ),
+                ),
+                ("replied_on", models.DateField()),
+                ("text_zh", models.TextField(blank=True)),
+                ("text_en", models.TextField(blank=True)),
+                ("published", models.BooleanField(default=False)),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="proposals.assignment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'replies',
-                'ordering': ['assignment', 'replied_on', 'id'],
+                "verbose_name_plural": "replies",
+                "ordering": ["assignment", "replied_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('satisfied', 'Satisfied'), ('basically_satisfied', 'Basically satisfied'), ('unsatisfied', 'Unsatisfied')], max_length=20)),
-                ('comment', models.TextField(blank=True)),
-                ('given_on', models.DateField(blank=True, null=True)),
-                ('reply', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='proposals.reply')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("satisfied", "Satisfied"),
+                            ("basically_satisfied", "Basically satisfied"),
+                            ("unsatisfied", "Unsatisfied"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("given_on", models.DateField(blank=True, null=True)),
+                (
+                    "reply",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="proposals.reply",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'feedback',
+                "verbose_name_plural": "feedback",
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('filed', 'Filed'), ('not_filed', 'Not filed'), ('merged', 'Merged into another proposal'), ('converted', 'Converted to a letter')], max_length=20)),
-                ('reason', models.CharField(blank=True, choices=[('out_of_scope', "Outside the body's remit"), ('no_concrete_measure', 'No concrete proposal'), ('duplicate', 'Duplicate'), ('personal_matter', 'Personal or private matter'), ('judicial_matter', 'Matter for the courts'), ('other', 'Other')], max_length=30)),
-                ('note', models.TextField(blank=True)),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("filed", "Filed"),
+                            ("not_filed", "Not filed"),
+                            ("merged", "Merged into another proposal"),
+                            ("converted", "Converted to a letter"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("out_of_scope", "Outside the body's remit"),
+                            ("no_concrete_measure", "No concrete proposal"),
+                            ("duplicate", "Duplicate"),
+                            ("personal_matter", "Personal or private matter"),
+                            ("judicial_matter", "Matter for the courts"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                (
+                    "proposal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('key', models.SlugField(max_length=60, unique=True)),
-                ('term', models.PositiveSmallIntegerField()),
-                ('number', models.PositiveSmallIntegerField()),
-                ('year', models.PositiveSmallIntegerField()),
-                ('opens_on', models.DateField(blank=True, null=True)),
-                ('closes_on', models.DateField(blank=True, null=True)),
-                ('name_zh', models.CharField(blank=True, max_length=200)),
-                ('name_en', models.CharField(blank=True, max_length=200)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='proposals.body')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("key", models.SlugField(max_length=60, unique=True)),
+                ("term", models.PositiveSmallIntegerField()),
+                ("number", models.PositiveSmallIntegerField()),
+                ("year", models.PositiveSmallIntegerField()),
+                ("opens_on", models.DateField(blank=True, null=True)),
+                ("closes_on", models.DateField(blank=True, null=True)),
+                ("name_zh", models.CharField(blank=True, max_length=200)),
+                ("name_en", models.CharField(blank=True, max_length=200)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="proposals.body",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', 'body__key'],
+                "ordering": ["-year", "body__key"],
             },
             bases=(lianghui.core.models.Bilingual, models.Model),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='proposals.session'),
+            model_name="proposal",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="proposals",
+                to="proposals.session",
+            ),
         ),
         migrations.CreateModel(
-            name='Signer',
+            name="Signer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead proposer'), ('cosigner', 'Co-signer')], default='lead', max_length=10)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('confirmed', models.BooleanField(default=True)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signed', to='people.organization')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signed', to='people.member')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signers', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Lead proposer"), ("cosigner", "Co-signer")],
+                        default="lead",
+                        max_length=10,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("confirmed", models.BooleanField(default=True)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signed",
+                        to="people.organization",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signed",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signers",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['proposal', 'position'],
+                "ordering": ["proposal", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=60, unique=True)),
-                ('scheme', models.SlugField(default='tech', max_length=40)),
-                ('name_zh', models.CharField(blank=True, max_length=100)),
-                ('name_en', models.CharField(blank=True, max_length=100)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='proposals.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=60, unique=True)),
+                ("scheme", models.SlugField(default="tech", max_length=40)),
+                ("name_zh", models.CharField(blank=True, max_length=100)),
+                ("name_en", models.CharField(blank=True, max_length=100)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="proposals.topic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key'],
+                "ordering": ["key"],
             },
             bases=(lianghui.core.models.Bilingual, models.Model),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='topics',
-            field=models.ManyToManyField(blank=True, related_name='proposals', to='proposals.topic'),
+            model_name="proposal",
+            name="topics",
+            field=models.ManyToManyField(
+                blank=True, related_name="proposals", to="proposals.topic"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['agency', 'active', 'due_on'], name='proposals_a_agency__fb9c29_idx'),
+            model_name="assignment",
+            index=models.Index(
+                fields=["agency", "active", "due_on"], name="proposals_a_agency__fb9c29_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('assigned_on'))), name='due_after_assigned'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_on__gte", models.F("assigned_on"))),
+                name="due_after_assigned",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True), ('role', 'lead')), fields=('proposal',), name='one_active_lead_agency'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True), ("role", "lead")),
+                fields=("proposal",),
+                name="one_active_lead_agency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True)), fields=('proposal', 'agency'), name='agency_assigned_once'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True)),
+                fields=("proposal", "agency"),
+                name="agency_assigned_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposalkind',
-            constraint=models.UniqueConstraint(fields=('body', 'code'), name='kind_code_per_body'),
+            model_name="proposalkind",
+            constraint=models.UniqueConstraint(fields=("body", "code"), name="kind_code_per_body"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'not_filed'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='not_filed_needs_a_reason'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision", "not_filed"), _negated=True),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="not_filed_needs_a_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.UniqueConstraint(fields=('body', 'term', 'number'), name='session_per_term'),
+            model_name="session",
+            constraint=models.UniqueConstraint(
+                fields=("body", "term", "number"), name="session_per_term"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('opens_on__isnull', True), ('closes_on__isnull', True), ('closes_on__gte', models.F('opens_on')), _connector='OR'), name='session_dates_in_order'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("opens_on__isnull", True),
+                    ("closes_on__isnull", True),
+                    ("closes_on__gte", models.F("opens_on")),
+                    _connector="OR",
+                ),
+                name="session_dates_in_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='signer',
-            index=models.Index(fields=['member', 'proposal'], name='proposals_s_member__ebe1b7_idx'),
+            model_name="signer",
+            index=models.Index(
+                fields=["member", "proposal"], name="proposals_s_member__ebe1b7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signer',
-            constraint=models.CheckConstraint(condition=models.Q(('member__isnull', True), ('group__isnull', True), _connector='XOR'), name='signer_is_member_or_group'),
+            model_name="signer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("member__isnull", True), ("group__isnull", True), _connector="XOR"
+                ),
+                name="signer_is_member_or_group",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signer',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'lead')), fields=('proposal',), name='one_lead_proposer'),
+            model_name="signer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "lead")), fields=("proposal",), name="one_lead_proposer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signer',
-            constraint=models.UniqueConstraint(fields=('proposal', 'member'), name='member_signs_once'),
+            model_name="signer",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "member"), name="member_signs_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signer',
-            constraint=models.UniqueConstraint(fields=('proposal', 'group'), name='group_signs_once'),
+            model_name="signer",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "group"), name="group_signs_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['session', 'status'], name='proposals_p_session_dfc102_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["session", "status"], name="proposals_p_session_dfc102_idx"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['-submitted_on', 'key'], name='proposals_p_submitt_c70c12_idx'),
+            model_name="proposal",
+            index=models.Index(
+                fields=["-submitted_on", "key"], name="proposals_p_submitt_c70c12_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('session', 'kind', 'number'), name='proposal_number_per_session_and_kind'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("session", "kind", "number"),
+                name="proposal_number_per_session_and_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('title_en', ''), ('title_zh', ''), _negated=True), name='proposal_has_a_title'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title_en", ""), ("title_zh", ""), _negated=True),
+                name="proposal_has_a_title",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into', models.F('id')), _negated=True), name='proposal_not_merged_into_itself'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("merged_into", models.F("id")), _negated=True),
+                name="proposal_not_merged_into_itself",
+            ),
         ),
     ]

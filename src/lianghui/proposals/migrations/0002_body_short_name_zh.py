@@ -17,15 +17,14 @@ def drop_newest_first_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0001_initial'),
+        ("proposals", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='body',
-            name='short_name_zh',
+            model_name="body",
+            name="short_name_zh",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.RunPython(newest_first_index, drop_newest_first_index),

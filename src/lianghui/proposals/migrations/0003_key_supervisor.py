@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_initial'),
-        ('proposals', '0002_body_short_name_zh'),
+        ("people", "0002_initial"),
+        ("proposals", "0002_body_short_name_zh"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='proposal',
-            name='key_supervisor',
-            field=models.ForeignKey(blank=True, help_text='The committee or leader supervising it, for key proposals.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supervised', to='people.organization'),
+            model_name="proposal",
+            name="key_supervisor",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The committee or leader supervising it, for key proposals.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="supervised",
+                to="people.organization",
+            ),
         ),
     ]

@@ -6,24 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0003_key_supervisor'),
+        ("proposals", "0003_key_supervisor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReplyDraft',
+            name="ReplyDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(blank=True, choices=[('A', 'A: adopted or solved'), ('B', 'B: in progress or planned'), ('C', 'C: explained or kept for reference')], max_length=1)),
-                ('text_zh', models.TextField(blank=True)),
-                ('text_en', models.TextField(blank=True)),
-                ('published', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assignment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reply_draft', to='proposals.assignment')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A", "A: adopted or solved"),
+                            ("B", "B: in progress or planned"),
+                            ("C", "C: explained or kept for reference"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("text_zh", models.TextField(blank=True)),
+                ("text_en", models.TextField(blank=True)),
+                ("published", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assignment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reply_draft",
+                        to="proposals.assignment",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]
