@@ -260,3 +260,11 @@ LIANGHUI_DUMPS_DIR = Path(os.environ.get("LIANGHUI_DUMPS_DIR", VAR_DIR / "dumps"
 LIANGHUI_DUMPS_AUTO = env_bool("LIANGHUI_DUMPS_AUTO", True)  # rebuild after changes
 LIANGHUI_DUMPS_DEBOUNCE = int(os.environ.get("LIANGHUI_DUMPS_DEBOUNCE", "300"))  # seconds
 # --- end API ---------------------------------------------------------------------------------
+# --- insights (lianghui.insights): where trained models live, vocabulary mapping ----------------
+# The office pages use the newest artifact under <root>/<body key>/, else under <root>/.
+LIANGHUI_INSIGHTS_MODELS = Path(
+    os.environ.get("LIANGHUI_INSIGHTS_MODELS", VAR_DIR / "insights" / "models")
+)
+# JSON mapping sectors to topics (interest flags) and keyword-scheme topics to database topics;
+# empty: the shipped insights/data/vocabulary_map.json.
+LIANGHUI_INSIGHTS_VOCABULARY = os.environ.get("LIANGHUI_INSIGHTS_VOCABULARY", "")

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from lianghui.insights import views as insights_views
+
 from . import views
 
 app_name = "desks"
@@ -14,6 +16,11 @@ urlpatterns = [
     path("office/", views.office_queue, name="office"),
     path("office/bulk/", views.office_bulk, name="office-bulk"),
     path("office/proposals/<slug:key>/", views.office_proposal, name="office-proposal"),
+    path(
+        "office/proposals/<slug:key>/suggestions/<slug:kind>/<slug:action>/",
+        insights_views.office_suggestion,
+        name="office-suggestion",
+    ),
     path("statistics/", views.statistics, name="statistics"),
     path("agency/", views.agency_inbox, name="agency"),
     path("agency/assignments/<int:assignment_id>/", views.agency_reply, name="agency-reply"),

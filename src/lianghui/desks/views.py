@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
+from lianghui.insights.selectors import office_insights
 from lianghui.proposals import services, supervision
 from lianghui.proposals.enums import SignerRole, Status
 from lianghui.proposals.models import Assignment, Proposal, Reply, Signer
@@ -429,6 +430,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             "transfer_form": transfer,
             "history": audit.history(proposal),
             "committees": committees,
+            "insights": office_insights(proposal=proposal),
         },
     )
 

@@ -70,11 +70,13 @@ def _file_sha256(path: Path) -> str:
 
 
 def default_model_root() -> Path:
-    """``<VAR_DIR>/insights/models`` when Django settings are available, else ./var/…"""
+    """``LIANGHUI_INSIGHTS_MODELS`` (default ``<VAR_DIR>/insights/models``) when Django
+    settings are available, else ./var/…"""
     try:
         from django.conf import settings
 
-        return Path(settings.VAR_DIR) / "insights" / "models"
+        root = getattr(settings, "LIANGHUI_INSIGHTS_MODELS", None)
+        return Path(root) if root else Path(settings.VAR_DIR) / "insights" / "models"
     except Exception:
         return Path("var") / "insights" / "models"
 

@@ -44,11 +44,24 @@ def add_arguments(parser: argparse.ArgumentParser, **subparser_kwargs) -> None:
         )
         p.add_argument("--t2s", action="store_true", help="convert traditional to simplified")
 
-    p = sub.add_parser("train", help="train a routing model from a labelled CSV")
-    p.add_argument("--csv", required=True)
-    p.add_argument("--text", required=True, help="text column")
-    p.add_argument("--label", required=True, help="label column (agency)")
-    p.add_argument("--output", help="artifact folder (default: var/insights/models/routing-*)")
+    p = sub.add_parser(
+        "train", help="train a routing model from a labelled CSV or from the database"
+    )
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--csv", help="labelled CSV (with --text and --label)")
+    source.add_argument(
+        "--from-db",
+        action="store_true",
+        help="learn from past lead assignments and topics (overrides weighted in)",
+    )
+    p.add_argument("--body", help="with --from-db: only this body's proposals (its key)")
+    p.add_argument("--text", help="text column")
+    p.add_argument("--label", help="label column (agency)")
+    p.add_argument(
+        "--output",
+        help="artifact folder (default: var/insights/models/routing-*); with --from-db, the "
+        "folder receiving routing-*/ and topics-*/ (default: the models root[/BODY])",
+    )
     p.add_argument("--min-rows", type=int, default=1)
     p.add_argument("--responsibilities", help="CSV with columns agency,responsibilities")
     p.add_argument("--tune", action="store_true", help="tune C/class weight by inner CV")
@@ -108,6 +121,10 @@ def cmd_train(args, out, say) -> int:
     from .evaluation import _drop_rare, holdout_report, read_labelled_csv
     from .routing import Router
 
+    if args.from_db:
+        return cmd_train_from_db(args, out, say)
+    if not (args.text and args.label):
+        raise SystemExit("train --csv needs --text COL and --label COL")
     texts, labels = read_labelled_csv(args.csv, args.text, args.label)
     resp = _read_responsibilities(args.responsibilities)
     say(f"read {len(texts)} rows, {len(set(labels))} labels, {len(resp)} responsibilities")
@@ -152,6 +169,50 @@ def cmd_train(args, out, say) -> int:
             f"held-out: top1={report['top1']:.3f} top3={report['top3']:.3f} "
             f"macro_f1={report['macro_f1']:.3f} (n_test={report['n_test']})\n"
         )
+    return 0
+
+
+def cmd_train_from_db(args, out, say) -> int:
+    try:
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018 - fails without Django settings
+    except Exception:
+        raise SystemExit(
+            "train --from-db reads the database: run it as `lianghui insights train --from-db`"
+        ) from None
+    from .training import TrainingError, train_from_db
+
+    try:
+        result = train_from_db(
+            body_key=args.body,
+            output=args.output,
+            min_rows=max(args.min_rows, 1),
+            tune=args.tune,
+            segmenter=_segmenter(args),
+            say=say,
+        )
+    except TrainingError as exc:
+        raise SystemExit(str(exc)) from None
+    if args.json:
+        _dump(result, out)
+        return 0
+    routing = result["routing"]
+    ev = routing["evaluation"]
+    out.write(f"routing artifact: {routing['artifact']}\n")
+    out.write(
+        f"held-out: top1={ev['top1']:.3f} top3={ev['top3']:.3f} "
+        f"macro_f1={ev['macro_f1']:.3f} (n_test={ev['n_test']})\n"
+    )
+    if result["topics"]:
+        ev = result["topics"]["evaluation"]
+        out.write(f"topics artifact: {result['topics']['artifact']}\n")
+        out.write(
+            f"held-out: micro_f1={ev['micro_f1']:.3f} macro_f1={ev['macro_f1']:.3f} "
+            f"(n_test={ev['n_test']})\n"
+        )
+    else:
+        out.write("topics: not enough labelled proposals; keywords stay in use\n")
     return 0
 
 

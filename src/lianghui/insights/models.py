@@ -1,0 +1,59 @@
+"""What the office did with each machine suggestion (the training signal of overrides)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import Decision, SuggestionKind
+
+
+class SuggestionDecision(models.Model):
+    """One decision on one suggestion: accepted, overridden (with the chosen value) or
+    dismissed. Written only by `insights.services.suggestion_decide`."""
+
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="suggestion_decisions"
+    )
+    kind = models.CharField(max_length=20, choices=SuggestionKind.choices)
+    suggested = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "What was suggested: an agency or proposal key, or topic keys joined by commas."
+        ),
+    )
+    score = models.FloatField(null=True, blank=True)
+    decision = models.CharField(
+        max_length=20, choices=Decision.choices, help_text=Decision.help_text()
+    )
+    chosen = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("What the person chose instead (overridden) or applied (accepted)."),
+    )
+    role = models.CharField(
+        max_length=10, blank=True, help_text=_("For agencies: the role it was assigned in.")
+    )
+    reasons = models.JSONField(default=dict, blank=True)
+    model_version = models.CharField(
+        max_length=200, blank=True, help_text=_("The artifact the suggestion came from.")
+    )
+    # SET_NULL: a decision stays on record when its author's account goes.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestion_decisions",
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["proposal", "kind"]),
+            models.Index(fields=["kind", "decision"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.kind}: {self.decision} {self.suggested}"

@@ -1,0 +1,284 @@
+"""Suggestions for one proposal, each with its reasons: topics, agencies, duplicates.
+
+Read-only: scores with the newest trained artifacts when there are any, and
+otherwise with what needs no training (agencies by their remit, topics by
+keywords). A fixed number of queries whatever the size of the database: the
+topics, the agencies, one look at the duplicate index for changed rows, and the
+candidate duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from lianghui.people.enums import OrganizationKind
+from lianghui.people.models import Organization
+from lianghui.proposals.enums import AssignmentRole, Status
+from lianghui.proposals.models import Proposal, Topic
+
+from . import serving
+
+__all__ = ["Suggestions", "compute", "REVIEW_STATES", "ASSIGN_STATES"]
+
+REVIEW_STATES = {Status.SUBMITTED, Status.UNDER_REVIEW}
+ASSIGN_STATES = {Status.FILED, Status.ASSIGNED}
+# A duplicate is shown from this similarity up (`duplicates.similarity`, 0..1). Texts
+# sharing only stock phrases ("建议有关部门尽快出台…") score about 0.5.
+DUPLICATE_THRESHOLD = 0.6
+# A proposal can be merged only into one the office took up (or is still reviewing).
+NOT_MERGE_TARGETS = {Status.NOT_FILED, Status.CONVERTED, Status.WITHDRAWN, Status.DRAFT}
+# Pairs are scored on at most this many characters of each text (difflib is quadratic).
+PAIR_CHARS = 1500
+N_AGENCIES = 5
+MIN_SCORE = 0.05
+CO_SHARE = 0.2
+N_DUPLICATES = 5
+
+
+@dataclass
+class Example:
+    text: str
+    similarity: float
+    proposal_key: str = ""
+
+
+@dataclass
+class AgencySuggestion:
+    agency: Organization
+    score: float
+    role: str
+    terms: list[str] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    remit: float = 0.0
+    history: bool = True
+
+    def reasons(self) -> dict:
+        return {
+            "terms": self.terms,
+            "examples": [e.proposal_key or e.text[:80] for e in self.examples],
+            "remit": round(self.remit, 3),
+        }
+
+    def reasons_json(self) -> str:
+        return json.dumps(self.reasons(), ensure_ascii=False)
+
+
+@dataclass
+class TopicSuggestion:
+    topic: Topic
+    score: float
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DuplicateSuggestion:
+    proposal: Proposal
+    similarity: float
+    passages: list[str]
+    same_session: bool
+    # Where a merge would go: the candidate, or what the candidate itself was merged into.
+    merge_into_key: str = ""
+
+    def reasons_json(self) -> str:
+        return json.dumps(
+            {"similarity": round(self.similarity, 3), "passages": self.passages},
+            ensure_ascii=False,
+        )
+
+
+@dataclass
+class Suggestions:
+    topics: list[TopicSuggestion] = field(default_factory=list)
+    agencies: list[AgencySuggestion] = field(default_factory=list)
+    duplicates: list[DuplicateSuggestion] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    show_topics: bool = False
+    show_agencies: bool = False
+    show_duplicates: bool = False
+
+
+def compute(proposal: Proposal, *, all_topics=None, agencies=None) -> Suggestions:
+    """Suggestions fitting the proposal's stage: duplicates during review, agencies
+    once filed, topics at both."""
+    body = proposal.session.body
+    text = serving.proposal_text(proposal)
+    out = Suggestions()
+    if proposal.status not in REVIEW_STATES | ASSIGN_STATES or not text.strip():
+        return out
+    out.show_topics = True
+    out.show_duplicates = proposal.status in REVIEW_STATES
+    out.show_agencies = proposal.status in ASSIGN_STATES
+    if all_topics is None:
+        all_topics = list(Topic.objects.order_by("key"))
+    _topics(out, proposal, text, body.key, all_topics)
+    if out.show_agencies:
+        if agencies is None:
+            agencies = list(Organization.objects.filter(kind=OrganizationKind.AGENCY))
+        _agencies(out, proposal, text, body.key, agencies)
+    if out.show_duplicates:
+        _duplicates(out, proposal, text, body.key)
+    return out
+
+
+# -- topics -----------------------------------------------------------------------------
+
+
+def _topics(out: Suggestions, proposal: Proposal, text: str, body_key: str, all_topics) -> None:
+    by_key = {t.key: t for t in all_topics}
+    model = serving.latest_model("topics", body_key)
+    scored: list[tuple[str, float, list[str]]] = []
+    if model is not None:
+        topic_model = model.obj
+        scored = [(t.topic, t.score, t.terms) for t in topic_model.tag([text])[0]]
+        out.versions["topics"] = model.version
+    else:
+        tagger = serving.keyword_tagger([(t.key, t.name_zh, t.name_en) for t in all_topics])
+        scored = [(t.topic, t.score, t.terms) for t in tagger.tag(text)]
+        out.versions["topics"] = "keywords"
+    out.topics = [
+        TopicSuggestion(by_key[key], float(score), list(terms))
+        for key, score, terms in scored[:5]
+        if key in by_key
+    ]
+
+
+# -- agencies ---------------------------------------------------------------------------
+
+
+def _agency_lookup(agencies) -> dict[str, Organization]:
+    """Labels a model may use for an agency: its key or any of its names."""
+    lookup: dict[str, Organization] = {}
+    for a in agencies:
+        for label in (a.name_en, a.short_name_en, a.name_zh, a.key):
+            if label:
+                lookup[label] = a
+    return lookup
+
+
+def _agencies(out: Suggestions, proposal: Proposal, text: str, body_key: str, agencies) -> None:
+    active = [a for a in proposal.assignments.all() if a.active]
+    taken = {a.agency_id for a in active}
+    has_lead = any(a.role == AssignmentRole.LEAD for a in active)
+    lookup = _agency_lookup(agencies)
+    ranked: list[AgencySuggestion] = []
+    model = serving.latest_model("routing", body_key)
+    if model is not None:
+        router = model.obj
+        keys_of = _example_keys(model)
+        for s in router.route(text, k=N_AGENCIES + len(taken) + 3):
+            agency = lookup.get(s.agency)
+            if agency is None or agency.pk in taken:
+                continue
+            ranked.append(
+                AgencySuggestion(
+                    agency=agency,
+                    score=s.score,
+                    role="",
+                    terms=list(s.terms),
+                    examples=[
+                        Example(e.text, e.similarity, keys_of.get(e.text, ""))
+                        for e in s.examples
+                        if keys_of.get(e.text, "") != proposal.key
+                    ],
+                    remit=s.prior,
+                    history=s.has_history,
+                )
+            )
+        out.versions["agency"] = model.version
+    else:
+        remits = {a.key: a.responsibilities for a in agencies if a.responsibilities.strip()}
+        by_key = {a.key: a for a in agencies}
+        for r in serving.remit_ranker(remits).rank(text, k=N_AGENCIES + len(taken)):
+            agency = by_key[r.key]
+            if agency.pk in taken:
+                continue
+            ranked.append(
+                AgencySuggestion(agency, r.score, "", r.terms, [], remit=r.score, history=False)
+            )
+        out.versions["agency"] = "remits"
+    # Co-handlers only where the evidence is not negligible beside the first suggestion.
+    top = ranked[0].score if ranked else 0.0
+    ranked = [
+        s for i, s in enumerate(ranked) if i == 0 or s.score >= max(MIN_SCORE, CO_SHARE * top)
+    ][:N_AGENCIES]
+    for i, s in enumerate(ranked):
+        s.role = AssignmentRole.LEAD if i == 0 and not has_lead else AssignmentRole.JOINT
+    out.agencies = ranked
+
+
+def _example_keys(model: serving.Loaded) -> dict[str, str]:
+    """Past examples' proposal keys, kept beside the texts by `train --from-db`."""
+    if "example_keys" not in model.cache:
+        router = model.obj
+        keys = getattr(router, "example_keys", None)
+        texts = getattr(router, "example_texts", None)
+        model.cache["example_keys"] = (
+            {str(t): str(k) for t, k in zip(texts, keys, strict=False)}
+            if keys is not None and texts is not None
+            else {}
+        )
+    return model.cache["example_keys"]
+
+
+# -- duplicates -------------------------------------------------------------------------
+
+
+def _pair_scorer(body_key: str):
+    from .duplicates import PairScorer
+
+    model = serving.latest_model("pairs", body_key)
+    if model is not None:
+        return model.obj, model.version
+    return PairScorer(), "similarity"
+
+
+def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) -> None:
+    from .duplicates import matching_passages
+
+    index = serving.duplicate_index(proposal.session.body_id)
+    candidates = index.candidates(text, exclude=proposal.pk, limit=30)
+    if not candidates:
+        out.versions["duplicate"] = "minhash-lsh"
+        return
+    rows = {
+        p.pk: p
+        for p in Proposal.objects.filter(pk__in=[pk for pk, _ in candidates])
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .select_related("session", "merged_into")
+    }
+    mine_year = proposal.session.year
+
+    def earlier_or_same(p: Proposal) -> bool:
+        if p.session_id == proposal.session_id:
+            return True
+        return p.session.year < mine_year
+
+    keep = [rows[pk] for pk, _ in candidates if pk in rows and earlier_or_same(rows[pk])][:10]
+    if not keep:
+        out.versions["duplicate"] = "minhash-lsh"
+        return
+    scorer, version = _pair_scorer(body_key)
+    mine = text[:PAIR_CHARS]
+    theirs = [serving.proposal_text(p)[:PAIR_CHARS] for p in keep]
+    scores = scorer.score([(mine, t) for t in theirs])
+    found = []
+    for p, t, s in zip(keep, theirs, scores, strict=True):
+        if s < DUPLICATE_THRESHOLD:
+            continue
+        passages = [m.text for m in matching_passages(mine, t, min_chars=6)[:3]]
+        target = p.merged_into if p.status == Status.MERGED and p.merged_into else p
+        if target.status in NOT_MERGE_TARGETS:
+            target = None
+        found.append(
+            DuplicateSuggestion(
+                proposal=p,
+                similarity=float(s),
+                passages=passages,
+                same_session=p.session_id == proposal.session_id,
+                merge_into_key=target.key if target and target.pk != proposal.pk else "",
+            )
+        )
+    found.sort(key=lambda d: -d.similarity)
+    out.duplicates = found[:N_DUPLICATES]
+    out.versions["duplicate"] = f"minhash-lsh+{version}"
