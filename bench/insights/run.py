@@ -37,7 +37,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from lianghui.insights.classifier import ClassifierConfig  # noqa: E402
-from lianghui.insights.duplicates import PairScorer, cluster, pair_features  # noqa: E402
+from lianghui.insights.duplicates import PairScorer, cluster  # noqa: E402
 from lianghui.insights.evaluation import cross_validate, read_labelled_csv  # noqa: E402
 from lianghui.insights.routing import Router  # noqa: E402
 
@@ -116,9 +116,20 @@ def _class_weight_grid() -> ClassifierConfig:
     return ClassifierConfig(tune_C=(0.5,), tune_class_weight=(None, "sqrt", "balanced"))
 
 
-def _c_grid() -> ClassifierConfig:
-    # Only C is tuned, by inner 3-fold CV inside each training fold.
-    return ClassifierConfig(tune_C=(0.5, 1.0, 2.0), tune_class_weight=(None,), tune_metric="top1")
+def _suggestions_grid() -> ClassifierConfig:
+    # Suggestions are judged on top-3 (a clerk picks among three), so C is chosen on it.
+    return ClassifierConfig(tune_C=(0.3, 0.5, 1.0), tune_class_weight=(None,), tune_metric="top3")
+
+
+def _questions_grid() -> ClassifierConfig:
+    return ClassifierConfig(tune_C=(0.5, 1.0), tune_class_weight=(None, "sqrt"), tune_metric="top1")
+
+
+GRIDS = {
+    "suggestions_unit": _suggestions_grid,
+    "questions_unit": _questions_grid,
+    "messages_domain": _class_weight_grid,
+}
 
 
 def quality(data: Path, folds: int, tune: bool, tasks_wanted: set[str] | None = None) -> dict:
@@ -143,11 +154,7 @@ def quality(data: Path, folds: int, tune: bool, tasks_wanted: set[str] | None = 
             min_rows=min_rows,
             tune=tune,
             seed=0,
-            config_factory=(
-                (_class_weight_grid if name == "messages_domain" else _c_grid)
-                if tune
-                else ClassifierConfig
-            ),
+            config_factory=GRIDS[name] if tune else ClassifierConfig,
             progress=log,
         )
         res["seconds"] = round(time.perf_counter() - t0, 1)
@@ -170,7 +177,7 @@ def quality(data: Path, folds: int, tune: bool, tasks_wanted: set[str] | None = 
                     min_rows=min_rows,
                     tune=tune,
                     seed=0,
-                    config_factory=_c_grid if tune else ClassifierConfig,
+                    config_factory=_questions_grid if tune else ClassifierConfig,
                     extra=answers,
                     progress=log,
                 )
@@ -276,41 +283,39 @@ def near_duplicates(data: Path, quick: bool) -> dict:
         valid_pairs, valid_y = valid_pairs[:600], valid_y[:600]
         test_pairs, test_y = test_pairs[:600], test_y[:600]
     log(f"pawsx: {len(valid_pairs)} valid pairs, {len(test_pairs)} test pairs")
-    scorer = PairScorer()
-    F_test = scorer.features(test_pairs)
+    probe = PairScorer()
+    F_valid = probe.features(valid_pairs)
+    F_test = probe.features(test_pairs)
     untrained = PairScorer().score(test_pairs)
-    from sklearn.model_selection import StratifiedKFold
-
-    F_valid = scorer.features(valid_pairs)
-    y_valid = np.array(valid_y)
-    cv_auc = []
-    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(F_valid, y_valid):
-        inner = PairScorer()
-        inner.fit_features(F_valid[tr], y_valid[tr])
-        cv_auc.append(roc_auc_score(y_valid[te], inner.score_features(F_valid[te])))
-    scorer.fit_features(F_valid, y_valid)
-    learnt = scorer.score_features(F_test)
+    # The same fitting as the shipped model (bench/insights/fit_pair_model.py):
+    # C by 5-fold CV inside valid, then fitted on all of valid; test never seen.
+    scorer, fit_report = PairScorer.fit_tuned(F_valid, valid_y)
+    shipped = PairScorer.shipped()
     out["pawsx"] = {
         "n_test": len(test_pairs),
         "auc_char_ngram_cosine_baseline": roc_auc_score(test_y, F_test[:, 0]),
         "auc_default_similarity": roc_auc_score(test_y, untrained),
-        "auc": roc_auc_score(test_y, learnt),
-        "auc_valid_5fold_cv": float(np.mean(cv_auc)),
-        "scheme": "logistic regression on pair features fitted on pawsx_zh_valid, "
-        "scored on pawsx_zh_test",
+        "auc": roc_auc_score(test_y, scorer.score_features(F_test)),
+        "auc_shipped_model": roc_auc_score(test_y, shipped.score_features(F_test)),
+        "auc_valid_5fold_cv": fit_report["cv_auc"][str(fit_report["C"])],
+        "C": fit_report["C"],
+        "scheme": "logistic regression on pair features fitted on pawsx_zh_valid "
+        "(C by 5-fold CV inside it), scored on pawsx_zh_test",
     }
     # Pairs from the real texts.
     pairs, y, kinds = real_pairs(data, 600 if quick else 3000, seed=11)
+    F_real = probe.features(pairs)
     sims = PairScorer().score(pairs)
+    para = shipped.score_features(F_real)
     y_arr, k_arr = np.array(y), np.array(kinds)
     hard = (y_arr == 1) | (k_arr == "nearest-other")
     out["real_pairs"] = {
         "n_pairs": len(pairs),
         "auc_all": roc_auc_score(y_arr, sims),
         "auc_hard_negatives": roc_auc_score(y_arr[hard], sims[hard]),
-        "auc_char_ngram_cosine_baseline_hard": roc_auc_score(
-            y_arr[hard], np.array([pair_features(a, b)[0] for a, b in pairs])[hard]
-        ),
+        "auc_all_shipped_paraphrase_model": roc_auc_score(y_arr, para),
+        "auc_hard_shipped_paraphrase_model": roc_auc_score(y_arr[hard], para[hard]),
+        "auc_char_ngram_cosine_baseline_hard": roc_auc_score(y_arr[hard], F_real[hard, 0]),
         "scheme": "positives: a real text vs an edited copy (sentence drop/swap, inserted "
         "phrases, 2-6% character noise); negatives: the nearest other real text "
         "(char TF-IDF) or a random one; default similarity, nothing fitted",
@@ -487,6 +492,7 @@ def table(report: dict) -> str:
     if "pawsx" in nd:
         p = nd["pawsx"]
         row("pawsx.auc (learnt on valid, test)", p["auc"], TARGETS["pawsx.auc"])
+        row("pawsx.auc shipped pair model, test", p["auc_shipped_model"], None)
         row("pawsx.auc 5-fold CV within valid", p["auc_valid_5fold_cv"], None)
         row("pawsx.auc default similarity", p["auc_default_similarity"], None)
         row("pawsx.auc char n-gram cosine", p["auc_char_ngram_cosine_baseline"], None)
@@ -494,6 +500,8 @@ def table(report: dict) -> str:
         r = nd["real_pairs"]
         row("real pairs AUC (all negatives)", r["auc_all"], None)
         row("real pairs AUC (hard negatives)", r["auc_hard_negatives"], None)
+        row("real pairs AUC all, paraphrase model", r["auc_all_shipped_paraphrase_model"], None)
+        row("real pairs AUC hard, paraphrase model", r["auc_hard_shipped_paraphrase_model"], None)
         row("real pairs AUC hard, char cosine", r["auc_char_ngram_cosine_baseline_hard"], None)
     if "route" in sp_:
         row(

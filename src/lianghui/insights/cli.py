@@ -79,6 +79,12 @@ def add_arguments(parser: argparse.ArgumentParser, **subparser_kwargs) -> None:
     p = sub.add_parser("score-pairs", help="one similarity score per text1<TAB>text2 line")
     p.add_argument("file")
     p.add_argument("--train", help="labelled pairs (text1<TAB>text2<TAB>label) to learn weights")
+    p.add_argument(
+        "--untrained",
+        action="store_true",
+        help="the hand-set near-duplicate blend instead of the shipped paraphrase model "
+        "(better for edited copies of one text)",
+    )
     common(p)
 
     p = sub.add_parser("route", help="ranked agencies for a text, with reasons")
@@ -267,7 +273,10 @@ def _read_pairs(path: str) -> tuple[list[tuple[str, str]], list[int | None]]:
 def cmd_score_pairs(args, out, say) -> int:
     from .duplicates import PairScorer
 
-    scorer = PairScorer(_segmenter(args))
+    if args.train or args.untrained:
+        scorer = PairScorer(_segmenter(args))
+    else:
+        scorer = PairScorer.shipped(_segmenter(args))
     if args.train:
         tp, tl = _read_pairs(args.train)
         keep = [(p, y) for p, y in zip(tp, tl, strict=True) if y is not None]

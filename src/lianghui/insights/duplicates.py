@@ -5,8 +5,11 @@ Pairs
     order-aware overlap (word-bigram and character-trigram sequence agreement,
     longest common subsequence), so "A merged into B" and "B merged into A"
     are not taken as the same. `PairScorer` learns the blend from labelled
-    pairs (logistic regression on the same features). `matching_passages`
-    shows what two texts share.
+    pairs (logistic regression on the same features); `PairScorer.shipped()`
+    is such a model fitted for paraphrase (same meaning, reworded), which is a
+    different question from near-duplicate (one text, edited): `similarity`
+    stays the better score for the latter. `matching_passages` shows what two
+    texts share.
 
 Clustering a whole session
     MinHash signatures over character 3-gram shingles, computed for all texts
@@ -35,6 +38,7 @@ from .text import Segmenter, default_segmenter, normalize
 
 __all__ = [
     "ClusterResult",
+    "PAIR_MODEL_FILE",
     "PairScorer",
     "cluster",
     "matching_passages",
@@ -117,11 +121,86 @@ FEATURE_NAMES = (
     "matching_blocks_per_char",
     "discordant_word_pairs",  # fraction of common-word pairs in opposite order
     "discordant_word_pairs_log",
+    # Order of what the texts share, with what they do not share left out: a
+    # faithful rewording keeps it, a swap of roles or places breaks it.
+    "word_lcs_of_shared",  # word LCS / words in common (multiset)
+    "char_lcs_of_shared",
+    "char_bigram_over_unigram",  # how much of the character overlap keeps its order
+    "char_trigram_over_unigram",
+    "word_bigram_over_unigram",
+    "shared_words_bigram_dice",  # word sequences reduced to the shared words
+    "shared_words_trigram_dice",
+    "shared_chars_trigram_dice",
+    "shared_chars_5gram_dice",
+    "shared_chars_ratio",
+    "max_shared_word_shift",  # largest move of a shared word, as a fraction of length
+    # Facts that must match: numbers, Latin names, negation.
+    "numbers_differ",
+    "latin_tokens_jaccard_distance",
+    "negation_count_differs",
 )
 
 
+_LATIN_OR_NUMBER = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+_NEGATIONS = frozenset(
+    {"不", "没", "没有", "未", "非", "无", "别", "勿", "否", "not", "no", "never"}
+)
+
+
+def _lcs_of_shared(a: Sequence, b: Sequence) -> float:
+    """Longest common subsequence over the size of the multiset intersection (1 = same order)."""
+    inter = sum((Counter(a) & Counter(b)).values())
+    if not inter:
+        return 1.0
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sum(m.size for m in sm.get_matching_blocks()) / inter
+
+
+def _max_shift(wa: list[str], wb: list[str]) -> float:
+    ca, cb = Counter(wa), Counter(wb)
+    once = [w for w in wa if ca[w] == 1 and cb.get(w) == 1]
+    if len(once) < 2:
+        return 0.0
+    pa = {w: i / len(wa) for i, w in enumerate(wa)}
+    pb = {w: i / len(wb) for i, w in enumerate(wb)}
+    return max(abs(pa[w] - pb[w]) for w in once)
+
+
+def _order_features(sa: str, sb: str, wa: list[str], wb: list[str], na: str, nb: str) -> list:
+    c1 = _dice(_ngrams(sa, 1), _ngrams(sb, 1)) or 1e-9
+    w1 = _dice(Counter(wa), Counter(wb)) or 1e-9
+    shared_w = set(wa) & set(wb)
+    fa = [w for w in wa if w in shared_w]
+    fb = [w for w in wb if w in shared_w]
+    shared_c = set(sa) & set(sb)
+    ga = "".join(c for c in sa if c in shared_c)
+    gb = "".join(c for c in sb if c in shared_c)
+    la, lb = _LATIN_OR_NUMBER.findall(na), _LATIN_OR_NUMBER.findall(nb)
+    nums_a = {t for t in la if t[0].isdigit()}
+    nums_b = {t for t in lb if t[0].isdigit()}
+    set_a, set_b = set(la), set(lb)
+    neg_a = sum(1 for w in wa if w in _NEGATIONS)
+    neg_b = sum(1 for w in wb if w in _NEGATIONS)
+    return [
+        _lcs_of_shared(wa, wb),
+        _lcs_of_shared(sa, sb),
+        _dice(_ngrams(sa, 2), _ngrams(sb, 2)) / c1,
+        _dice(_ngrams(sa, 3), _ngrams(sb, 3)) / c1,
+        _dice(_ngrams(wa, 2), _ngrams(wb, 2)) / w1,
+        _dice(_ngrams(fa, 2), _ngrams(fb, 2)),
+        _dice(_ngrams(fa, 3), _ngrams(fb, 3)),
+        _dice(_ngrams(ga, 3), _ngrams(gb, 3)),
+        _dice(_ngrams(ga, 5), _ngrams(gb, 5)),
+        difflib.SequenceMatcher(None, ga, gb, autojunk=False).ratio(),
+        _max_shift(wa, wb),
+        float(nums_a != nums_b),
+        len(set_a ^ set_b) / (len(set_a | set_b) or 1),
+        float(neg_a != neg_b),
+    ]
+
+
 def pair_features(a: str, b: str, segmenter: Segmenter | None = None) -> np.ndarray:
-    """Order-free and order-aware overlap features of two texts, each in [0, 1]."""
+    """Order-free and order-aware overlap features of two texts (see FEATURE_NAMES)."""
     seg = segmenter or default_segmenter()
     sa, sb = _squeeze(a), _squeeze(b)
     grams_a = _ngrams(sa, 1) + _ngrams(sa, 2) + _ngrams(sa, 3)
@@ -159,6 +238,7 @@ def pair_features(a: str, b: str, segmenter: Segmenter | None = None) -> np.ndar
             blocks / (min(len(sa), len(sb)) + 1),
             discordant / total if total else 0.0,
             math.log1p(discordant),
+            *_order_features(sa, sb, wa, wb, normalize(a), normalize(b)),
         ],
         dtype=np.float64,
     )
@@ -207,13 +287,24 @@ def matching_passages(a: str, b: str, min_chars: int = 6) -> list[Passage]:
     return sorted(out, key=lambda p: -(p.a_end - p.a_start))
 
 
+PAIR_MODEL_FILE = "pair_model.json"
+
+
 class PairScorer:
-    """Logistic regression over `pair_features`, trained on labelled pairs."""
+    """Logistic regression over `pair_features`, trained on labelled pairs.
+
+    The fitted model is kept as plain arrays (feature means and scales,
+    coefficients, intercept) so that it can be written to and read from JSON:
+    `PairScorer.shipped()` loads the one in ``data/pair_model.json``, fitted on
+    public labelled paraphrase pairs (see its ``trained_on``). An unfitted
+    scorer falls back to the hand-set `similarity` blend.
+    """
 
     def __init__(self, segmenter: Segmenter | None = None, C: float = 1.0) -> None:
         self.segmenter = segmenter or default_segmenter()
         self.C = C
         self.model = None
+        self.info: dict = {}
 
     def features(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         F = np.array([pair_features(a, b, self.segmenter) for a, b in pairs])
@@ -227,11 +318,18 @@ class PairScorer:
 
     def fit_features(self, F: np.ndarray, labels: Sequence[int]) -> PairScorer:
         from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
 
-        self.model = make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=1000))
-        self.model.fit(F, np.asarray(labels, dtype=int))
+        y = np.asarray(labels, dtype=int)
+        mean = F.mean(axis=0)
+        scale = F.std(axis=0)
+        scale[scale == 0] = 1.0
+        lr = LogisticRegression(C=self.C, max_iter=2000).fit((F - mean) / scale, y)
+        self.model = {
+            "mean": mean,
+            "scale": scale,
+            "coef": lr.coef_[0].astype(np.float64),
+            "intercept": float(lr.intercept_[0]),
+        }
         return self
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -240,7 +338,89 @@ class PairScorer:
         return self.score_features(self.features(pairs))
 
     def score_features(self, F: np.ndarray) -> np.ndarray:
-        return self.model.predict_proba(F)[:, 1]
+        m = self.model
+        if not isinstance(m, dict):  # a scikit-learn pipeline pickled by an older version
+            return m.predict_proba(F)[:, 1]
+        if F.shape[1] != len(m["coef"]):
+            raise ValueError(
+                f"pair model expects {len(m['coef'])} features, got {F.shape[1]}: "
+                "it was fitted by another version; fit it again"
+            )
+        z = ((F - m["mean"]) / m["scale"]) @ m["coef"] + m["intercept"]
+        return 1.0 / (1.0 + np.exp(-z))
+
+    # -- JSON -------------------------------------------------------------
+    def to_dict(self) -> dict:
+        if not isinstance(self.model, dict):
+            raise ValueError("only a fitted scorer can be saved")
+        return {
+            "format": 1,
+            "features": [*FEATURE_NAMES, "x0*x6", "x3*x5", "x0*x11"],
+            "C": self.C,
+            **{k: np.asarray(v).tolist() for k, v in self.model.items() if k != "intercept"},
+            "intercept": self.model["intercept"],
+            **self.info,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict, segmenter: Segmenter | None = None) -> PairScorer:
+        scorer = cls(segmenter, C=float(d.get("C", 1.0)))
+        expected = len(FEATURE_NAMES) + 3
+        if len(d["coef"]) != expected:
+            raise ValueError(f"pair model has {len(d['coef'])} weights, expected {expected}")
+        scorer.model = {
+            "mean": np.asarray(d["mean"], dtype=np.float64),
+            "scale": np.asarray(d["scale"], dtype=np.float64),
+            "coef": np.asarray(d["coef"], dtype=np.float64),
+            "intercept": float(d["intercept"]),
+        }
+        known = {"format", "features", "C", "mean", "scale", "coef", "intercept"}
+        scorer.info = {k: v for k, v in d.items() if k not in known}
+        return scorer
+
+    @classmethod
+    def fit_tuned(
+        cls,
+        F: np.ndarray,
+        labels: Sequence[int],
+        *,
+        Cs: Sequence[float] = (0.03, 0.1, 0.3, 1.0, 3.0),
+        folds: int = 5,
+        seed: int = 0,
+        segmenter: Segmenter | None = None,
+    ) -> tuple[PairScorer, dict]:
+        """Choose C by stratified K-fold ROC-AUC on these pairs only, then fit on all of them."""
+        from sklearn.metrics import roc_auc_score
+        from sklearn.model_selection import StratifiedKFold
+
+        y = np.asarray(labels, dtype=int)
+        splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(F, y))
+        cv = {}
+        for C in Cs:
+            aucs = []
+            for tr, te in splits:
+                inner = cls(segmenter, C=C).fit_features(F[tr], y[tr])
+                aucs.append(roc_auc_score(y[te], inner.score_features(F[te])))
+            cv[C] = float(np.mean(aucs))
+        best = max(Cs, key=lambda c: cv[c])
+        scorer = cls(segmenter, C=best).fit_features(F, y)
+        report = {
+            "n_pairs": len(y),
+            "C": best,
+            "cv_auc": {str(c): round(a, 4) for c, a in cv.items()},
+            "scheme": f"C chosen by {folds}-fold stratified CV ROC-AUC on the training pairs",
+        }
+        return scorer, report
+
+    @classmethod
+    def shipped(cls, segmenter: Segmenter | None = None) -> PairScorer:
+        """The pair model that comes with the package (``data/pair_model.json``)."""
+        import json
+
+        from .text import _data_path
+
+        path = _data_path(PAIR_MODEL_FILE)
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")), segmenter)
 
 
 # -- MinHash LSH clustering -------------------------------------------------
