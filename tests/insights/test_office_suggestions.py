@@ -299,3 +299,20 @@ def test_office_page_queries_do_not_grow_with_proposals_or_decisions(
     with CaptureQueriesContext(connection) as after:
         page(office, second)
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_body_builds_its_index_in_the_background(accounts, client_for, twins, monkeypatch):
+    import time
+
+    monkeypatch.setattr(serving, "BACKGROUND_BUILD_ABOVE", 0)
+    _first, second = twins
+    office = client_for(accounts["office"])
+    r = page(office, second)
+    assert r.context["insights"]["s"].duplicates_pending
+    assert "The duplicate check is being prepared" in r.content.decode()
+    deadline = time.monotonic() + 60
+    while any(i.building for i in serving._indexes.values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    s = page(office, second).context["insights"]["s"]
+    assert not s.duplicates_pending and [d.proposal.key for d in s.duplicates] == ["ai-first"]

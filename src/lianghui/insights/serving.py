@@ -262,13 +262,15 @@ class DuplicateIndex:
         self.delta_buckets: list[dict[int, set[int]]] = [{} for _ in range(self.BANDS)]
         self.seen_at = None
         self.built = False
+        self.building = False
 
     def _keys(self, texts: Sequence[str]) -> np.ndarray:
         from .duplicates import _band_keys, minhash_signatures
 
         if not texts:
             return np.zeros((0, self.BANDS), dtype=np.uint64)
-        sig = minhash_signatures(list(texts), num_perm=self.NUM_PERM)
+        # Small chunks: the signing buffers are what dominates peak memory.
+        sig = minhash_signatures(list(texts), num_perm=self.NUM_PERM, chunk_size=4000)
         return _band_keys(sig, self.BANDS)
 
     def _rows(self, queryset):
@@ -283,8 +285,12 @@ class DuplicateIndex:
             ids.append(pk)
             texts.append(text)
             latest = updated if latest is None or updated > latest else latest
+        self.build_from(ids, texts, seen_at=latest)
+
+    def build_from(self, ids: Sequence[int], texts: Sequence[str], *, seen_at=None) -> None:
+        """Index these (id, text) rows; `refresh` later takes rows changed after ``seen_at``."""
         self._install(np.asarray(ids, dtype=np.int64), self._keys(texts))
-        self.seen_at = latest
+        self.seen_at = seen_at
         self.built = True
 
     def _install(self, ids: np.ndarray, keys: np.ndarray) -> None:
@@ -364,17 +370,46 @@ class DuplicateIndex:
 
 
 _indexes: dict[tuple[str, int], DuplicateIndex] = {}
+# A body with more proposals than this gets its index built in a background thread,
+# so that no page view waits for it (seconds at 150,000 proposals); until it is ready
+# the page says that the duplicate check is being prepared.
+BACKGROUND_BUILD_ABOVE = 20_000
 
 
-def duplicate_index(body_id: int) -> DuplicateIndex:
-    """The body's index, built on first use and brought up to date on each call."""
+def _build_in_background(slot: tuple[str, int], index: DuplicateIndex) -> None:
+    from django.db import connections
+
+    try:
+        index.build()
+    except Exception:
+        log.exception("insights: building the duplicate index of body %s failed", index.body_id)
+        with _lock:
+            _indexes.pop(slot, None)  # the next page view tries again
+    finally:
+        index.building = False
+        connections.close_all()
+
+
+def duplicate_index(body_id: int) -> DuplicateIndex | None:
+    """The body's index, brought up to date (one query); None while it is first being
+    built in the background."""
     from django.db import connection
+
+    from lianghui.proposals.models import Proposal
 
     slot = (str(connection.settings_dict.get("NAME")), body_id)
     with _lock:
         index = _indexes.get(slot)
         if index is None:
             index = _indexes[slot] = DuplicateIndex(body_id)
+            size = Proposal.objects.filter(session__body_id=body_id).count()
+            if size > BACKGROUND_BUILD_ABOVE:
+                index.building = True
+                threading.Thread(
+                    target=_build_in_background, args=(slot, index), daemon=True
+                ).start()
+        if index.building:
+            return None
         index.refresh()
         return index
 

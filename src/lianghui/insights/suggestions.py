@@ -26,6 +26,9 @@ ASSIGN_STATES = {Status.FILED, Status.ASSIGNED}
 # A duplicate is shown from this similarity up (`duplicates.similarity`, 0..1). Texts
 # sharing only stock phrases ("建议有关部门尽快出台…") score about 0.5.
 DUPLICATE_THRESHOLD = 0.6
+# Candidates sharing fewer character bigrams than this (Jaccard) are not scored: pairs
+# at DUPLICATE_THRESHOLD share far more.
+PREFILTER_JACCARD = 0.3
 # A proposal can be merged only into one the office took up (or is still reviewing).
 NOT_MERGE_TARGETS = {Status.NOT_FILED, Status.CONVERTED, Status.WITHDRAWN, Status.DRAFT}
 # Pairs are scored on at most this many characters of each text (difflib is quadratic).
@@ -96,6 +99,7 @@ class Suggestions:
     show_topics: bool = False
     show_agencies: bool = False
     show_duplicates: bool = False
+    duplicates_pending: bool = False  # the body's index is still being built
 
 
 def compute(proposal: Proposal, *, all_topics=None, agencies=None) -> Suggestions:
@@ -233,10 +237,37 @@ def _pair_scorer(body_key: str):
     return PairScorer(), "similarity"
 
 
+def _bigrams(text: str) -> set[str]:
+    from .duplicates import _squeeze
+
+    s = _squeeze(text)
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def verify(mine: str, theirs: list[str], scorer) -> list[float]:
+    """Pair scores of ``mine`` against each candidate; candidates sharing too few
+    character bigrams to reach the threshold score 0 without the (costly) full scoring."""
+    a = _bigrams(mine)
+    keep = []
+    for i, t in enumerate(theirs):
+        b = _bigrams(t)
+        if a and b and len(a & b) / len(a | b) >= PREFILTER_JACCARD:
+            keep.append(i)
+    scores = [0.0] * len(theirs)
+    if keep:
+        for i, s in zip(keep, scorer.score([(mine, theirs[i]) for i in keep]), strict=True):
+            scores[i] = float(s)
+    return scores
+
+
 def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) -> None:
     from .duplicates import matching_passages
 
     index = serving.duplicate_index(proposal.session.body_id)
+    if index is None:
+        out.duplicates_pending = True
+        out.versions["duplicate"] = "minhash-lsh"
+        return
     candidates = index.candidates(text, exclude=proposal.pk, limit=30)
     if not candidates:
         out.versions["duplicate"] = "minhash-lsh"
@@ -261,9 +292,8 @@ def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) 
     scorer, version = _pair_scorer(body_key)
     mine = text[:PAIR_CHARS]
     theirs = [serving.proposal_text(p)[:PAIR_CHARS] for p in keep]
-    scores = scorer.score([(mine, t) for t in theirs])
     found = []
-    for p, t, s in zip(keep, theirs, scores, strict=True):
+    for p, t, s in zip(keep, theirs, verify(mine, theirs, scorer), strict=True):
         if s < DUPLICATE_THRESHOLD:
             continue
         passages = [m.text for m in matching_passages(mine, t, min_chars=6)[:3]]
