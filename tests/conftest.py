@@ -17,6 +17,23 @@ def _immediate_tasks(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test's database rolls back, data version included: a cached result of
+    an earlier test could carry the same version, so every test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Whole-page caching is off in tests: writes a test rolls back never move the
+    data version, so a page cached by one test could be served in the next. Tests
+    of the cache turn it on, on a transactional database."""
+    settings.LIANGHUI_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def accounts(small_world):
     """One user per role on the small world; returns {role: user} ('anonymous' is None)."""

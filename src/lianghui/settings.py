@@ -32,6 +32,33 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def cache_from_url(url: str) -> dict:
+    """A cache from a URL: locmem:// (the default), redis:// or rediss:// (Django's
+    Redis backend; needs the redis package), dummy:// (no caching)."""
+    scheme = url.split("://", 1)[0].lower() if url else "locmem"
+    if scheme == "locmem":
+        # A page is tens of kB; the cap keeps one process's cache to tens of MB.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "lianghui",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    if scheme in {"redis", "rediss"}:
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise ImproperlyConfigured(
+                "LIANGHUI_CACHE_URL is a Redis URL but the redis package is not installed"
+            ) from None
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        "LIANGHUI_CACHE_URL must start with locmem://, redis://, rediss:// or dummy://,"
+        f" not {url!r}"
+    )
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -219,11 +246,12 @@ LIANGHUI_API_RATES = {
     "token": os.environ.get("LIANGHUI_API_TOKEN_RATE", "1200/min"),
     "write": os.environ.get("LIANGHUI_API_WRITE_RATE", "120/min"),
 }
-# Rate-limit counters live in the default cache: per process (LocMem) unless a shared
-# cache is configured here (e.g. Django's Redis or database cache).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lianghui"}
-}
+# Rate-limit counters and cached public pages live in the default cache: per process
+# (LocMem) unless LIANGHUI_CACHE_URL names a shared one (redis://host:6379/0).
+CACHES = {"default": cache_from_url(os.environ.get("LIANGHUI_CACHE_URL", ""))}
+# How long an anonymous portal page is kept; 0 turns the page cache off. Any committed
+# change moves the data version in the key, so this only bounds memory, not staleness.
+LIANGHUI_PAGE_CACHE_SECONDS = int(os.environ.get("LIANGHUI_PAGE_CACHE_SECONDS", "600"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "lianghui API",
     "DESCRIPTION": "Open data on legislative proposals, their handling and regulations. "
@@ -259,6 +287,9 @@ MIDDLEWARE.insert(
 LIANGHUI_DUMPS_DIR = Path(os.environ.get("LIANGHUI_DUMPS_DIR", VAR_DIR / "dumps"))
 LIANGHUI_DUMPS_AUTO = env_bool("LIANGHUI_DUMPS_AUTO", True)  # rebuild after changes
 LIANGHUI_DUMPS_DEBOUNCE = int(os.environ.get("LIANGHUI_DUMPS_DEBOUNCE", "300"))  # seconds
+# Anonymous API answers kept in the default cache, seconds; 0 turns it off. Any committed
+# change moves the data version in the key, so this only bounds memory, not staleness.
+LIANGHUI_API_CACHE_SECONDS = int(os.environ.get("LIANGHUI_API_CACHE_SECONDS", "600"))
 # --- end API ---------------------------------------------------------------------------------
 # --- insights (lianghui.insights): where trained models live, vocabulary mapping ----------------
 # The office pages use the newest artifact under <root>/<body key>/, else under <root>/.

@@ -99,15 +99,19 @@ def test_language_switcher_sets_the_language(client, portal_world):
     en = get(client, "/proposals/?topic=t-ai", "en")
     assert 'name="next" value="/proposals/?topic=t-ai"' in en
     assert 'name="language" value="zh-hans"' in en
-    response = client.post(
-        "/i18n/setlang/", {"language": "zh-hans", "next": "/proposals/?topic=t-ai"}
-    )
+    response = client.get("/language/", {"language": "zh-hans", "next": "/proposals/?topic=t-ai"})
     assert response.status_code == 302
     assert response["Location"] == "/proposals/?topic=t-ai"
     # The cookie now wins over the browser's Accept-Language.
     zh = get(client, "/proposals/?topic=t-ai", "en")
     assert '<html lang="zh-hans">' in zh and "标题包含" in zh
     assert 'value="zh-hans" lang="zh-hans" aria-pressed="true"' in zh
+
+
+def test_language_switcher_refuses_unknown_languages_and_foreign_next(client, portal_world):
+    response = client.get("/language/", {"language": "xx", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "django_language" not in response.cookies
 
 
 @pytest.mark.parametrize("enum", [Status, AssignmentRole, ReplyCategory, Stage, OrganizationKind])

@@ -27,8 +27,11 @@ LIST_PAGES = [
     ("/organizations/?kind=agency", 2),
     # body options, count, rows (with proposal counts)
     ("/sessions/", 3),
+    # session options, assignments per agency, replies per agency, the agencies
+    ("/agencies/", 4),
+    ("/agencies/?sort=on_time", 4),
+    ("/agencies/?session=t-npc-2022&sort=satisfaction", 4),
     # jurisdictions, count, rows, issuers
-    ("/regulations/", 4),
     ("/regulations/?stage=effective&kind=departmental_rule", 4),
 ]
 
@@ -37,13 +40,14 @@ DETAIL_PAGES = [
     # assignments (agency, transferred_from joined), replies (feedback joined),
     # regulations, merged_from, citations
     ("/proposals/t-rich/", 9),
-    # member, memberships, affiliations, citations, signatures
-    ("/members/t-lei/", 5),
+    # member, memberships, affiliations, citations, signatures, topics, ratings
+    ("/members/t-lei/", 7),
     # organization, children, citations, assignments, affiliations, seats,
-    # regulations issued, assignment counts
-    ("/organizations/t-cac/", 8),
-    # session, citations, totals, status counts, kind counts
-    ("/sessions/t-npc-2022/", 5),
+    # regulations issued, assignment counts, assignments and replies per year
+    ("/organizations/t-cac/", 10),
+    # session, citations, totals, status counts, kind counts, flow, topics,
+    # assignments and replies per agency, the agencies, key proposals
+    ("/sessions/t-npc-2022/", 11),
     # regulation, issuers, related proposals, events, citations
     ("/regulations/t-algo-rules/", 5),
 ]

@@ -6,12 +6,14 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("language/", views.language, name="language"),
     path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<slug:key>/", views.proposal_detail, name="proposal"),
     path("members/", views.member_list, name="members"),
     path("members/<slug:key>/", views.member_detail, name="member"),
     path("organizations/", views.organization_list, name="organizations"),
     path("organizations/<slug:key>/", views.organization_detail, name="organization"),
+    path("agencies/", views.agency_list, name="agencies"),
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/<slug:key>/", views.session_detail, name="session"),
     path("regulations/", views.regulation_list, name="regulations"),

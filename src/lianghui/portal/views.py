@@ -5,21 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from lianghui.core import audit
+from lianghui.following.enums import Target
 from lianghui.laws import selectors as laws
 from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.people import selectors as people
 from lianghui.people.enums import OrganizationKind, Sector
 from lianghui.proposals import selectors as proposals
+from lianghui.proposals import supervision
 from lianghui.proposals.enums import Status
 
+from . import figures
+from .caching import public_page
 from .filters import Filter, Option, as_bool, generated_filter, options, read
 from .templatetags.portal import short
 
@@ -57,6 +64,33 @@ def _key_filter(params: QueryDict, name: str, label: str, lookup: Callable) -> F
 
 
 @require_safe
+def language(request: HttpRequest) -> HttpResponse:
+    """Set the language cookie and go back. A GET form, so pages carry no CSRF
+    token and stay cacheable for anonymous visitors; at worst a forged link
+    changes someone's display language, which they can change back."""
+    nxt = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        nxt = "/"
+    response = HttpResponseRedirect(nxt)
+    code = request.GET.get("language", "")
+    if code and check_for_language(code):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -74,6 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def proposal_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
     fs = read(
@@ -118,6 +153,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
     proposal = _found(proposals.proposal_detail, key=key, viewer=request.user)
     return render(
@@ -134,6 +170,7 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def member_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
     fs = read(
@@ -158,20 +195,33 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def member_detail(request: HttpRequest, key: str) -> HttpResponse:
     member = _found(people.member_detail, key=key)
+    signatures = list(proposals.member_signatures(member=member))
+    per_year, years_chart = figures.member_years(signatures)
+    ratings = proposals.member_reply_ratings(member=member)
+    rated = ratings["satisfied"] + ratings["basically_satisfied"] + ratings["unsatisfied"]
     return render(
         request,
         "portal/member_detail.html",
         {
             "section": "members",
             "member": member,
-            "signatures": proposals.member_signatures(member=member),
+            "signatures": signatures,
+            "per_year": per_year,
+            "years_chart": years_chart,
+            "sectors": figures.member_sectors(member),
+            "topics": proposals.member_topic_counts(member=member),
+            "ratings": ratings,
+            "rated": rated,
+            "follow": figures.follow_context(request, Target.MEMBER, member.key),
         },
     )
 
 
 @require_safe
+@public_page
 def organization_list(request: HttpRequest) -> HttpResponse:
     fs = read(
         request.GET,
@@ -193,6 +243,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def organization_detail(request: HttpRequest, key: str) -> HttpResponse:
     org = _found(people.organization_detail, key=key)
     assignments, more_assignments = _preview(proposals.agency_assignments(agency=org))
@@ -205,6 +256,10 @@ def organization_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "organizations",
             "org": org,
+            "performance": figures.agency_years(agency=org) if org.is_agency else {},
+            "follow": figures.follow_context(request, Target.AGENCY, org.key)
+            if org.is_agency
+            else None,
             "counts": proposals.agency_assignment_counts(agency=org),
             "assignments": assignments,
             "more_assignments": more_assignments,
@@ -218,6 +273,7 @@ def organization_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def session_list(request: HttpRequest) -> HttpResponse:
     fs = read(
         request.GET,
@@ -233,8 +289,12 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def session_detail(request: HttpRequest, key: str) -> HttpResponse:
     session = _found(proposals.session_detail, key=key)
+    stages, flow_chart = figures.session_flow(session=session)
+    agencies, agencies_chart = figures.session_agencies(session=session)
+    topics = list(proposals.session_topic_counts(session=session))
     return render(
         request,
         "portal/session_detail.html",
@@ -244,11 +304,70 @@ def session_detail(request: HttpRequest, key: str) -> HttpResponse:
             "totals": proposals.session_totals(session=session),
             "status_counts": proposals.session_status_counts(session=session),
             "kind_counts": proposals.session_kind_counts(session=session),
+            "stages": stages,
+            "flow_chart": flow_chart,
+            "agencies": agencies,
+            "agencies_chart": agencies_chart,
+            "topics": topics,
+            "topics_chart": figures.topic_chart(
+                topics, chart_id="session-topics", title=_("The session’s topics")
+            ),
+            "key_proposals": proposals.session_key_proposals(session=session),
+        },
+    )
+
+
+SORTS = {
+    "name": None,
+    "assigned": lambda r: -r.stats.assigned,
+    "replied": lambda r: -r.stats.replied,
+    "on_time": lambda r: -(r.stats.on_time_rate or -1),
+    "a": lambda r: -r.stats.a,
+    "satisfaction": lambda r: -(r.stats.satisfaction_rate or -1),
+}
+
+
+@require_safe
+@public_page
+def agency_list(request: HttpRequest) -> HttpResponse:
+    """Agencies side by side: proposals assigned, replies, on-time rate, A/B/C mix and
+    satisfaction, for one session or all; sorted by any column from its header link."""
+    sessions = {s.key: s for s in proposals.session_choices()}
+    fs = read(
+        request.GET,
+        [Filter("session", _("Session"), options((k, s.name) for k, s in sessions.items()))],
+        with_query=False,
+    )
+    sort = request.GET.get("sort", "assigned")
+    if sort not in SORTS:
+        sort = "assigned"
+    stats = supervision.agency_stats(session=sessions.get(fs.get("session")), public=True)
+    rows = figures.agency_rows(stats)
+    rows.sort(key=lambda r: r.agency.name)
+    if SORTS[sort]:
+        rows.sort(key=SORTS[sort])
+    return render(
+        request,
+        "portal/agency_list.html",
+        {
+            "section": "organizations",
+            "filters": fs,
+            "rows": rows,
+            "sort": sort,
+            "columns": [
+                ("name", _("Agency")),
+                ("assigned", _("Assigned")),
+                ("replied", _("Replied")),
+                ("on_time", _("On time")),
+                ("a", _("Category A")),
+                ("satisfaction", _("Satisfied")),
+            ],
         },
     )
 
 
 @require_safe
+@public_page
 def regulation_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
     fs = read(
@@ -281,6 +400,7 @@ def regulation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def regulation_detail(request: HttpRequest, key: str) -> HttpResponse:
     regulation = _found(laws.regulation_detail, key=key)
     return render(
@@ -290,5 +410,6 @@ def regulation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "section": "regulations",
             "regulation": regulation,
             "timeline": laws.regulation_timeline(regulation=regulation),
+            "follow": figures.follow_context(request, Target.REGULATION, regulation.key),
         },
     )

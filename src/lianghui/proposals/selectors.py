@@ -295,3 +295,57 @@ def agency_assignment_counts(*, agency: Organization) -> dict[str, int]:
         active=Count("id", filter=Q(active=True), distinct=True),
         replied=Count("id", filter=Q(replies__isnull=False), distinct=True),
     )
+
+
+# ---------------------------------------------------------------------------
+# Overviews: what a session or a member's record amounts to (public figures)
+
+
+def session_topic_counts(*, session: Session, limit: int = 12) -> QuerySet[Topic]:
+    """The session's most frequent topics, each annotated with ``proposal_count``."""
+    return (
+        Topic.objects.filter(proposals__session=session, proposals__published=True)
+        .annotate(proposal_count=Count("proposals"))
+        .order_by("-proposal_count", "key")[:limit]
+    )
+
+
+def session_key_proposals(*, session: Session, limit: int = 30) -> QuerySet[Proposal]:
+    """The session's key proposals (selected for supervision), with their supervisor."""
+    return (
+        visible_proposals()
+        .filter(session=session, is_key=True)
+        .select_related("key_supervisor")
+        .order_by("key")[:limit]
+    )
+
+
+def member_topic_counts(*, member) -> QuerySet[Topic]:
+    """Topics of the published proposals a member signed, most frequent first."""
+    signed = Signer.objects.filter(member=member, proposal__published=True)
+    return (
+        Topic.objects.filter(proposals__in=signed.values("proposal_id"))
+        .annotate(proposal_count=Count("proposals", distinct=True))
+        .order_by("-proposal_count", "key")
+    )
+
+
+def member_reply_ratings(*, member) -> dict[str, int]:
+    """How the member rated the published replies to proposals they led, and how
+    many such replies there are (rated or not), in one query."""
+    from .enums import Rating
+
+    replies = Reply.objects.filter(
+        published=True,
+        assignment__proposal__published=True,
+        assignment__proposal__signers__member=member,
+        assignment__proposal__signers__role=SignerRole.LEAD,
+    )
+    return replies.aggregate(
+        replies=Count("id", distinct=True),
+        satisfied=Count("id", filter=Q(feedback__rating=Rating.SATISFIED), distinct=True),
+        basically_satisfied=Count(
+            "id", filter=Q(feedback__rating=Rating.BASICALLY_SATISFIED), distinct=True
+        ),
+        unsatisfied=Count("id", filter=Q(feedback__rating=Rating.UNSATISFIED), distinct=True),
+    )

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from .enums import Rating, ReplyCategory, Status
-from .models import Assignment, Proposal, Reply
+from .enums import Rating, ReplyCategory, ReviewDecision, Status
+from .models import Assignment, Feedback, Proposal, Reply
 
 DUE_SOON_DAYS = 14
 
@@ -65,10 +65,27 @@ class AgencyStats:
         return (self.satisfied + self.basically_satisfied) / rated if rated else None
 
 
-def agency_stats(*, session=None, body=None, agency=None) -> dict[int, AgencyStats]:
-    """Per agency: assignments, replies (first answers), on time, A/B/C, ratings."""
+def _reply_counts() -> dict:
+    """Aggregates over replies (first answers): on time, A/B/C, the proposers' ratings."""
+    return {
+        "replied": Count("id"),
+        "on_time": Count("id", filter=Q(replied_on__lte=F("assignment__due_on"))),
+        "a": Count("id", filter=Q(category=ReplyCategory.A)),
+        "b": Count("id", filter=Q(category=ReplyCategory.B)),
+        "c": Count("id", filter=Q(category=ReplyCategory.C)),
+        "satisfied": Count("id", filter=Q(feedback__rating=Rating.SATISFIED)),
+        "basically": Count("id", filter=Q(feedback__rating=Rating.BASICALLY_SATISFIED)),
+        "unsatisfied": Count("id", filter=Q(feedback__rating=Rating.UNSATISFIED)),
+    }
+
+
+def _handled(*, session=None, body=None, agency=None, public: bool = False):
+    """Active assignments and their replies, narrowed the same way."""
     assignments = Assignment.objects.filter(active=True)
     replies = Reply.objects.filter(assignment__active=True)
+    if public:  # the portal counts published proposals only, as it lists them
+        assignments = assignments.filter(proposal__published=True)
+        replies = replies.filter(assignment__proposal__published=True)
     if session is not None:
         assignments = assignments.filter(proposal__session=session)
         replies = replies.filter(assignment__proposal__session=session)
@@ -78,38 +95,57 @@ def agency_stats(*, session=None, body=None, agency=None) -> dict[int, AgencySta
     if agency is not None:
         assignments = assignments.filter(agency=agency)
         replies = replies.filter(assignment__agency=agency)
-    counts = dict(assignments.values_list("agency_id").annotate(n=Count("id")))
-    rows = replies.values("assignment__agency_id").annotate(
-        replied=Count("id"),
-        on_time=Count("id", filter=Q(replied_on__lte=F("assignment__due_on"))),
-        a=Count("id", filter=Q(category=ReplyCategory.A)),
-        b=Count("id", filter=Q(category=ReplyCategory.B)),
-        c=Count("id", filter=Q(category=ReplyCategory.C)),
-        satisfied=Count("id", filter=Q(feedback__rating=Rating.SATISFIED)),
-        basically=Count("id", filter=Q(feedback__rating=Rating.BASICALLY_SATISFIED)),
-        unsatisfied=Count("id", filter=Q(feedback__rating=Rating.UNSATISFIED)),
+    return assignments, replies
+
+
+def _stats(pk, assigned: int, row: dict | None) -> AgencyStats:
+    row = row or {}
+    return AgencyStats(
+        pk,
+        assigned,
+        row.get("replied", 0),
+        row.get("on_time", 0),
+        row.get("a", 0),
+        row.get("b", 0),
+        row.get("c", 0),
+        row.get("satisfied", 0),
+        row.get("basically", 0),
+        row.get("unsatisfied", 0),
     )
-    out = {pk: AgencyStats(pk, n, 0, 0, 0, 0, 0, 0, 0, 0) for pk, n in counts.items()}
-    for row in rows:
-        pk = row["assignment__agency_id"]
-        out[pk] = AgencyStats(
-            pk,
-            counts.get(pk, 0),
-            row["replied"],
-            row["on_time"],
-            row["a"],
-            row["b"],
-            row["c"],
-            row["satisfied"],
-            row["basically"],
-            row["unsatisfied"],
-        )
-    return out
 
 
-def session_totals(*, session) -> dict[str, int]:
+def agency_stats(
+    *, session=None, body=None, agency=None, public: bool = False
+) -> dict[int, AgencyStats]:
+    """Per agency: assignments, replies (first answers), on time, A/B/C, ratings."""
+    assignments, replies = _handled(session=session, body=body, agency=agency, public=public)
+    counts = dict(assignments.values_list("agency_id").annotate(n=Count("id")))
+    rows = {
+        row["assignment__agency_id"]: row
+        for row in replies.values("assignment__agency_id").annotate(**_reply_counts())
+    }
+    return {pk: _stats(pk, counts.get(pk, 0), rows.get(pk)) for pk in counts.keys() | rows.keys()}
+
+
+def agency_years(*, agency, public: bool = False) -> dict[int, AgencyStats]:
+    """One agency's figures per session year (the year the proposals were made),
+    oldest first; ``agency_id`` holds the year. Two queries."""
+    assignments, replies = _handled(agency=agency, public=public)
+    year = "proposal__session__year"
+    counts = dict(assignments.values_list(year).annotate(n=Count("id")).order_by())
+    rows = {
+        row["assignment__" + year]: row
+        for row in replies.values("assignment__" + year).annotate(**_reply_counts()).order_by()
+    }
+    years = sorted(counts.keys() | rows.keys())
+    return {y: _stats(y, counts.get(y, 0), rows.get(y)) for y in years}
+
+
+def session_totals(*, session, public: bool = False) -> dict[str, int]:
     """The flow submitted → filed → replied → rated for one session."""
     proposals = Proposal.objects.filter(session=session).exclude(status=Status.DRAFT)
+    if public:
+        proposals = proposals.filter(published=True)
     counts = proposals.aggregate(
         submitted=Count("id", filter=~Q(status=Status.WITHDRAWN)),
         filed=Count("id", filter=Q(review__decision="filed")),
@@ -120,8 +156,28 @@ def session_totals(*, session) -> dict[str, int]:
         key=Count("id", filter=Q(is_key=True)),
     )
     counts["rated"] = (
-        Proposal.objects.filter(session=session, assignments__replies__feedback__isnull=False)
-        .distinct()
-        .count()
+        proposals.filter(assignments__replies__feedback__isnull=False).distinct().count()
     )
     return counts
+
+
+def session_flow(*, session, public: bool = False) -> dict[str, int]:
+    """Each stage of a session's flow in one query: submitted → filed → assigned →
+    replied → rated, and the branches that leave it (not filed, merged, converted
+    to a letter) or have not reached review yet (waiting)."""
+    proposals = Proposal.objects.filter(session=session).exclude(status=Status.DRAFT)
+    if public:
+        proposals = proposals.filter(published=True)
+    rated = Feedback.objects.filter(reply__assignment__proposal=OuterRef("pk"))
+    handled = [Status.ASSIGNED, Status.REPLIED, Status.CLOSED]
+    return proposals.aggregate(
+        submitted=Count("id", filter=~Q(status=Status.WITHDRAWN)),
+        waiting=Count("id", filter=Q(status__in=[Status.SUBMITTED, Status.UNDER_REVIEW])),
+        filed=Count("id", filter=Q(review__decision=ReviewDecision.FILED)),
+        not_filed=Count("id", filter=Q(status=Status.NOT_FILED)),
+        merged=Count("id", filter=Q(status=Status.MERGED)),
+        converted=Count("id", filter=Q(status=Status.CONVERTED)),
+        assigned=Count("id", filter=Q(status__in=handled)),
+        replied=Count("id", filter=Q(status__in=[Status.REPLIED, Status.CLOSED])),
+        rated=Count("id", filter=Q(Exists(rated))),
+    )

@@ -153,3 +153,9 @@ def field_label(name: str) -> str:
         "closes_on": _("Closes"),
     }
     return str(labels.get(name, name))
+
+
+@register.filter
+def percent(rate) -> str:
+    """A rate (0..1) as a whole percentage; "—" when there is none."""
+    return "—" if rate is None or rate == "" else f"{round(rate * 100)}%"

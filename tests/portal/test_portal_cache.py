@@ -1,0 +1,117 @@
+"""Anonymous visitors get whole pages from the response cache; a committed write
+anywhere shows on the next request; signed-in users and other languages never
+get someone else's page; no CSRF token or cookie is ever stored."""
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from lianghui.accounts.services import account_create
+from lianghui.proposals.models import Proposal
+from lianghui.proposals.services import proposal_set_key
+
+# Transactional: the data version moves only when a write commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = [
+    "/",
+    "/proposals/",
+    "/proposals/?topic=t-ai",
+    "/proposals/t-rich/",
+    "/members/",
+    "/members/t-lei/",
+    "/organizations/",
+    "/organizations/t-cac/",
+    "/sessions/",
+    "/sessions/t-npc-2022/",
+    "/regulations/",
+    "/regulations/t-algo-rules/",
+]
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.LIANGHUI_PAGE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_second_anonymous_hit_needs_one_query(
+    client, portal_world, page_cache, django_assert_max_num_queries, url
+):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_max_num_queries(1):  # the data version
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+    assert not second.cookies
+    vary = second["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
+
+
+def test_a_write_through_a_service_shows_on_the_next_hit(
+    client, portal_world, page_cache, django_assert_max_num_queries
+):
+    before = client.get("/proposals/t-rich/").content.decode()
+    assert "key proposal" in before
+    proposal_set_key(proposal=Proposal.objects.get(key="t-rich"), is_key=False)
+    after = client.get("/proposals/t-rich/").content.decode()
+    assert "key proposal" not in after
+    # ... and the list that counts key proposals elsewhere follows too.
+    home = client.get("/")
+    assert home.context is not None  # rendered afresh, not served from the cache
+    assert home.context["proposal_totals"]["key"] == 0
+
+
+def test_signed_in_users_never_get_or_leave_a_cached_page(
+    client, portal_world, page_cache, django_assert_max_num_queries
+):
+    client.get("/members/t-lei/")  # cached for anonymous visitors
+    watcher = account_create(username="w", password="x", role="watcher")
+    signed_in = Client()
+    signed_in.force_login(watcher)
+    page = signed_in.get("/members/t-lei/").content.decode()
+    assert "Sign out" in page and "Sign in</a>" not in page
+    page = signed_in.get("/members/t-lei/").content.decode()  # still rendered for them
+    assert "Sign out" in page
+    # Nothing of theirs was stored for the anonymous visitor.
+    with django_assert_max_num_queries(1):
+        anonymous = client.get("/members/t-lei/").content.decode()
+    assert "Sign out" not in anonymous and "Sign in</a>" in anonymous
+
+
+def test_each_language_gets_its_own_page(
+    client, portal_world, page_cache, django_assert_max_num_queries
+):
+    en = client.get("/proposals/t-rich/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    zh = client.get("/proposals/t-rich/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<html lang="en">' in en and '<html lang="zh-hans">' in zh
+    with django_assert_max_num_queries(1):
+        again_zh = client.get("/proposals/t-rich/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    with django_assert_max_num_queries(1):
+        again_en = client.get("/proposals/t-rich/", HTTP_ACCEPT_LANGUAGE="en")
+    assert again_zh.content.decode() == zh and again_zh["Content-Language"] == "zh-hans"
+    assert again_en.content.decode() == en and again_en["Content-Language"] == "en"
+    # The language cookie decides too, over Accept-Language.
+    client.cookies["django_language"] = "zh-hans"
+    assert client.get("/proposals/t-rich/", HTTP_ACCEPT_LANGUAGE="en").content.decode() == zh
+
+
+def test_errors_and_other_queries_are_not_served_from_the_cache(
+    client, portal_world, page_cache, django_assert_num_queries
+):
+    assert client.get("/proposals/no-such/").status_code == 404
+    assert client.get("/proposals/no-such/").context is not None  # rendered again
+    client.get("/proposals/?page=1")
+    second = client.get("/proposals/?page=2")
+    assert second.context is not None  # another query string, another entry
+
+
+def test_the_cache_can_be_switched_off(client, portal_world, settings):
+    settings.LIANGHUI_PAGE_CACHE_SECONDS = 0
+    client.get("/proposals/t-rich/")
+    assert client.get("/proposals/t-rich/").context is not None
