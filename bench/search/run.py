@@ -1,19 +1,29 @@
 """Search latency and page rates on a generated corpus (default 150,000 proposals).
 
     .venv/bin/python bench/search/run.py [--proposals 150000] [--databases sqlite,postgres]
+        [--work /tmp/lianghui-search-bench] [--sqlite-url sqlite:////tmp/...sqlite3]
         [--pg-url postgres://postgres@127.0.0.1:5432/lianghui_search_bench]
-        [--seconds 15] [--settings lianghui.settings] [--reuse]
+        [--seconds 15] [--settings lianghui.settings] [--reuse] [--skip-reindex]
+        [--setup-only]
 
 For each database: a fresh migrated database, the corpus imported through
 `import_files` (JSON Lines: proposals in Chinese and English with signers,
 topics, assignments, replies and feedback), then `lianghui search reindex`.
+The corpus file is written once under --work and kept. With --reuse, a database
+that already holds the imported corpus (a marker file beside the corpus says so)
+is only migrated and reindexed (unless --skip-reindex), which saves the slow
+import between runs; without the marker it is built as usual.
 Then, in a child process with production settings (DEBUG off):
   - latency of `search()` (facets, page of rows, labels: what the page needs) for
     60 realistic queries — Chinese, English, phrases, OR, exclusion, filtered,
     sorted by date — each run 3 times; median and p95 over all runs;
   - pages per second from one gunicorn worker (sync, one process serving) bound
     to 127.0.0.1, loaded from a second process with 4 keep-busy connections, for
-    the search page and for a proposal page; and the proposal page's query count.
+    the search page and for a proposal page (caches on, as deployed: the same URL
+    again is a cache hit), and for the search page with the caches off (every
+    request searches); and the proposal page's query count.
+Latency is measured with the search results cache off
+(LIANGHUI_SEARCH_CACHE_SECONDS=0). The load average is printed beside the figures.
 """
 
 from __future__ import annotations
@@ -375,21 +385,43 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--settings", default="lianghui.settings")
-    parser.add_argument("--reuse", action="store_true", help="Keep an existing database.")
+    parser.add_argument("--work", default="/tmp/lianghui-search-bench", help="Corpus folder.")
+    parser.add_argument("--sqlite-url", default="", help="Default: search.sqlite3 in --work.")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep a database that already holds this corpus (migrate and reindex only).",
+    )
+    parser.add_argument(
+        "--skip-reindex", action="store_true", help="With --reuse: keep the index as it is."
+    )
+    parser.add_argument("--setup-only", action="store_true", help="Build, do not measure.")
     args = parser.parse_args()
-    work = ROOT / "var" / "bench"
+    work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     corpus = work / f"search-{args.proposals}.jsonl"
     if not corpus.exists():
         t = time.perf_counter()
-        write_corpus(corpus, args.proposals)
+        write_corpus(corpus.with_suffix(".part"), args.proposals)
+        corpus.with_suffix(".part").rename(corpus)
         print(f"wrote {corpus.name} in {time.perf_counter() - t:.0f} s", flush=True)
-    urls = {"sqlite": f"sqlite:///{work / 'search.sqlite3'}", "postgres": args.pg_url}
+    urls = {
+        "sqlite": args.sqlite_url or f"sqlite:///{work / 'search.sqlite3'}",
+        "postgres": args.pg_url,
+    }
     report = {}
     for db in args.databases.split(","):
         env = env_for(urls[db], args.settings)
         r: dict = {}
-        if not args.reuse:
+        # The marker names the database and the corpus it was loaded with.
+        marker = work / (
+            "loaded-" + urls[db].rsplit("/", 1)[-1].replace(".", "-") + f"-{db}-{args.proposals}"
+        )
+        imported = args.reuse and marker.exists()
+        if imported:
+            subprocess.run([PY, "-m", "lianghui", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        else:
+            marker.unlink(missing_ok=True)
             fresh(db, urls[db], env)
             done = subprocess.run(
                 [PY, "-c", IMPORT, str(corpus)],
@@ -400,6 +432,9 @@ def main() -> None:
                 text=True,
             )
             r["import_s"] = round(float(done.stdout.split()[-1]), 1)
+            marker.write_text(urls[db])
+            print(db, r, flush=True)
+        if not (imported and args.skip_reindex):
             t = time.perf_counter()
             subprocess.run(
                 [PY, "-m", "lianghui", "search", "reindex", "--no-progress"],
@@ -409,9 +444,12 @@ def main() -> None:
             )
             r["reindex_s"] = round(time.perf_counter() - t, 1)
             print(db, r, flush=True)
+        if args.setup_only:
+            continue
+        # Latency without the results cache: each search does its full work.
         lat = subprocess.run(
             [PY, "-c", LATENCY, json.dumps(QUERIES)],
-            env=env,
+            env={**env, "LIANGHUI_SEARCH_CACHE_SECONDS": "0"},
             cwd=ROOT,
             check=True,
             capture_output=True,
@@ -436,6 +474,9 @@ def main() -> None:
         r["proposal_page_status_and_queries"] = count.stdout.split()
         search_path = "/search/?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD"  # 人工智能
         r["pages"] = pages_per_second(env, [search_path, proposal], args.seconds)
+        uncached = {**env, "LIANGHUI_SEARCH_CACHE_SECONDS": "0", "LIANGHUI_PAGE_CACHE_SECONDS": "0"}
+        r["pages_uncached"] = pages_per_second(uncached, [search_path], args.seconds)
+        r["load_average"] = os.getloadavg()
         report[db] = r
         print(db, json.dumps(r, ensure_ascii=False), flush=True)
     print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -198,3 +198,63 @@ def test_matching_object_ids_narrow_a_queryset(search_world):
 
     qs = Proposal.objects.filter(id__in=matching_object_ids(query="数字经济 -转型"))
     assert sorted(qs.values_list("key", flat=True)) == ["p-econ"]
+
+
+def test_counts_stop_at_the_cap_and_say_so(search_world, client, monkeypatch):
+    from lianghui.search import selectors
+
+    everything = search(query="")
+    assert not everything.capped
+    assert everything.total > 5
+    monkeypatch.setattr(selectors, "CAP", 5)
+    capped = search(query="")
+    assert capped.capped and capped.total == 5
+    # facet counts are lower bounds then, marked so on the page
+    kinds = next(f for f in capped.facets if f.name == "type")
+    assert sum(v.count for v in kinds.values) == 5
+    assert all(v.at_least for f in capped.facets for v in f.values)
+    # pages that chart the counts ask for every result
+    assert search(query="", exact=True).total == everything.total
+    html = client.get("/search/").content.decode()
+    assert "5+ results" in html
+    assert "More than 5 records match" in html
+    assert '<span class="facet-count">' in html and "</span>" in html
+    # under the cap, nothing changes: exact counts, no "+"
+    narrow = search(query="", filters=SearchFilters(type="regulation"))
+    assert not narrow.capped and narrow.total == 2
+    assert not any(v.at_least for f in narrow.facets for v in f.values)
+
+
+def test_capped_date_order_is_still_exact(search_world, monkeypatch):
+    from lianghui.search import selectors
+
+    full = search(query="", sort="newest")
+    monkeypatch.setattr(selectors, "CAP", 3)
+    capped = search(query="", sort="newest")
+    # only the first CAP results can be paged through, and they are the newest
+    assert capped.capped
+    assert [h.doc.pk for h in capped.hits] == [h.doc.pk for h in full.hits][:3]
+    oldest = search(query="", sort="oldest", exact=True)
+    assert [h.doc.pk for h in search(query="", sort="oldest").hits] == [
+        h.doc.pk for h in oldest.hits
+    ][:3]
+
+
+def test_cached_results_give_way_to_a_write(search_world, indexing, jsonl, client):
+    from lianghui.core import versioning
+    from lianghui.exchange.importer import import_files
+
+    first = client.get("/search/", {"q": "无人机"})
+    assert first.context["results"].total == 0
+    again = client.get("/search/", {"q": "无人机"})
+    assert again.content == first.content  # served from the cache
+    before = versioning.current()
+    with indexing():
+        import_files(
+            [jsonl({**_record("p-rider"), "title_zh": "关于无人机配送的建议", "text_zh": ""})]
+        )
+    # the writer's commit and the index's own update each move the data version
+    assert versioning.current() >= before + 2
+    after = client.get("/search/", {"q": "无人机"})
+    assert after.context["results"].total > 0
+    assert 'href="/proposals/p-rider/"' in after.content.decode()

@@ -106,3 +106,28 @@ def test_any_query_string_returns_results_or_a_message(search_world, text):
     results = search(query=text)
     assert not results.failed, results.messages
     assert results.total >= 0
+
+
+def test_a_search_can_be_followed_from_its_page(client, client_for, search_world):
+    from lianghui.accounts.services import account_create
+    from lianghui.following import services as following
+
+    html = get(client, {"q": "人工智能", "type": "proposal", "page": "1", "sort": "newest"})
+    # the saved search keeps the words and filters, not the page or the order
+    key = "q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD&amp;type=proposal"
+    assert "Follow this search" in html
+    assert "/following/follow/search/?key=q%3D%25E4%25BA%25BA" in html
+    assert f'href="/feeds/search/?{key}"' in html
+    assert "Follow this search" not in get(client, {})  # nothing to follow yet
+
+    watcher = account_create(username="w", password="x", role="watcher")
+    c = client_for(watcher)
+    assert (
+        "Follow this search"
+        in c.get("/search/", {"q": "人工智能", "type": "proposal"}).content.decode()
+    )
+    following.follow_create(
+        user=watcher, target="search", key="q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD&type=proposal"
+    )
+    html = c.get("/search/", {"q": "人工智能", "type": "proposal"}).content.decode()
+    assert "You follow this search." in html and "Follow this search" not in html

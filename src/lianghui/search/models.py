@@ -3,9 +3,11 @@ columns the filters and facets read. Rebuilt from the records at any time
 (`lianghui search reindex`), kept current by the indexer on every change.
 
 The full-text part lives outside Django's view of the table, created by the
-migration: on SQLite an FTS5 table over ``title_tokens`` and ``text_tokens``
-(external content, kept in step by triggers); on PostgreSQL a generated
-``vector`` tsvector column ('simple' configuration) with a GIN index.
+migrations: on SQLite an FTS5 table over ``title_tokens``, ``text_tokens`` and
+``filter_tokens`` (external content, kept in step by triggers); on PostgreSQL a
+generated ``vector`` tsvector column ('simple' configuration; weights A, B and D
+for the three) with a GIN index. Filters are index words too, so a filtered
+search is one index lookup.
 """
 
 from django.db import models
@@ -33,6 +35,9 @@ class SearchDocument(models.Model):
     text_en = models.TextField(blank=True)
     title_tokens = models.TextField(blank=True)
     text_tokens = models.TextField(blank=True)
+    filter_tokens = models.TextField(
+        blank=True, help_text=_("Every filter value as an index word (see filtertokens.py).")
+    )
     # Filter columns (single-valued); multi-valued ones are SearchTags.
     body = models.CharField(max_length=60, blank=True)
     session = models.CharField(max_length=60, blank=True)

@@ -30,6 +30,7 @@ def topic_page(request: HttpRequest, key: str) -> HttpResponse:
         sort="newest",
         labels=labels,
         viewer=request.user,
+        exact=True,  # the chart and its table need every proposal counted
     )
     years = _facet(results, "year")
     per_year = (

@@ -200,20 +200,22 @@ def to_fts5(q: ParsedQuery) -> tuple[str, str]:
     return positive, negative
 
 
-def _ts_atom(atom: Atom) -> str:
-    return "(" + " <-> ".join(f"'{t}'" for t in atom) + ")"
+def _ts_atom(atom: Atom, weights: str) -> str:
+    marked = f":{weights}" if weights else ""
+    return "(" + " <-> ".join(f"'{t}'{marked}" for t in atom) + ")"
 
 
-def _ts_alt(alt: Alt) -> str:
-    return "(" + " & ".join(_ts_atom(a) for a in alt) + ")"
+def _ts_alt(alt: Alt, weights: str) -> str:
+    return "(" + " & ".join(_ts_atom(a, weights) for a in alt) + ")"
 
 
-def _ts_any(alts) -> str:
-    return "(" + " | ".join(_ts_alt(a) for a in alts) + ")"
+def _ts_any(alts, weights: str) -> str:
+    return "(" + " | ".join(_ts_alt(a, weights) for a in alts) + ")"
 
 
-def to_tsquery(q: ParsedQuery) -> tuple[str, str]:
-    """(positive, negative) tsquery texts for to_tsquery('simple', ...)."""
-    positive = " & ".join(_ts_any(clause) for clause in q.must)
-    negative = _ts_any(q.must_not) if q.must_not else ""
+def to_tsquery(q: ParsedQuery, *, weights: str = "") -> tuple[str, str]:
+    """(positive, negative) tsquery texts for to_tsquery('simple', ...); ``weights``
+    (e.g. "AB") limits every word to those parts of the document."""
+    positive = " & ".join(_ts_any(clause, weights) for clause in q.must)
+    negative = _ts_any(q.must_not, weights) if q.must_not else ""
     return positive, negative

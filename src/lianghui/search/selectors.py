@@ -20,11 +20,15 @@ topics) come from ``reference_labels()`` — four small queries a caller may reu
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import os
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection, transaction
 from django.db.models.expressions import RawSQL
@@ -32,12 +36,14 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from lianghui.core import versioning
 from lianghui.laws.enums import Stage
 from lianghui.people.models import Member, Organization
 from lianghui.proposals.enums import ReplyCategory, Status
 from lianghui.proposals.models import Body, ProposalKind, Session, Topic
 
-from .enums import DocType, Sort, TagFacet
+from . import filtertokens
+from .enums import DocType, Sort
 from .models import SearchDocument
 from .query import ParsedQuery, parse, to_fts5, to_tsquery
 from .snippets import highlight
@@ -45,13 +51,12 @@ from .snippets import highlight
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
+CAP = 10_000  # results counted exactly up to here; beyond, "10,000+"
 MAX_PAGES = 100  # deep pages cost more than anyone reads; narrow the search instead
 FACET_LIMIT = 12
 
 DOC = SearchDocument._meta.db_table
-TAG = "search_searchtag"
-COLUMNS = [f.column for f in SearchDocument._meta.concrete_fields]
-SELECT = ", ".join(f"d.{c}" for c in COLUMNS)
+PG_MATCH = "d.vector @@ to_tsquery('simple', %s)"
 
 
 @dataclass(frozen=True)
@@ -83,23 +88,6 @@ class SearchFilters:
         }
 
 
-COLUMN_FILTERS = {
-    "type": "doc_type",
-    "body": "body",
-    "session": "session",
-    "year": "year",
-    "kind": "proposal_kind",
-    "status": "status",
-    "key": "is_key",
-    "generated": "generated",
-}
-TAG_FILTERS = {
-    "topic": TagFacet.TOPIC,
-    "agency": TagFacet.AGENCY,
-    "category": TagFacet.CATEGORY,
-    "member": TagFacet.MEMBER,
-    "group": TagFacet.GROUP,
-}
 FACET_ORDER = [
     ("type", gettext_lazy("Type of record")),
     ("body", gettext_lazy("Body")),
@@ -144,6 +132,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool = False
+    at_least: bool = False  # counted among the first CAP results only: a lower bound
 
 
 @dataclass
@@ -177,6 +166,7 @@ class SearchResults:
     facets: list[Facet] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     failed: bool = False
+    capped: bool = False  # more than ``total`` results: shown as "10,000+"
 
     @property
     def hits(self) -> list[Hit]:
@@ -185,43 +175,63 @@ class SearchResults:
 
 # ---------------------------------------------------------------------------
 # SQL
+#
+# One full-text lookup finds the matches with their filters applied (filters are
+# index words, see filtertokens.py), newest index rows first, at most CAP + 1 of
+# them: their count is the total (exact up to CAP), their filter tokens give the
+# facet counts, and their rank or date gives the order of the results. Above CAP
+# the total reads "10,000+", facet counts are those of the CAP newest matches
+# (each a lower bound, shown with "+"), relevance ranks those CAP candidates, and
+# a date order is still exact (one more query for the page).
 
 
-def _match(q: ParsedQuery) -> tuple[str, list, str, str]:
-    """(WHERE fragment, params, positive expression, vendor) for the query's text."""
-    vendor = connection.vendor
-    if q.is_empty:
-        return "", [], "", vendor
-    if vendor == "postgresql":
-        pos, neg = to_tsquery(q)
-        expr = f"({pos}) & !{neg}" if pos and neg else pos or f"!{neg}"
-        return "d.vector @@ to_tsquery('simple', %s)", [expr], expr, vendor
+def _fts5_expr(q: ParsedQuery, f: SearchFilters) -> str:
     pos, neg = to_fts5(q)
-    fts = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+    toks = _filter_tokens(f)
+    positives = []
+    if toks:
+        positives.append("filter_tokens : (" + " AND ".join(toks) + ")")
     if pos:
-        expr = f"{pos} NOT {neg}" if neg else pos
-        return f"d.id IN ({fts})", [expr], expr, vendor
-    return f"d.id NOT IN ({fts})", [neg], "", vendor
+        positives.append("{title_tokens text_tokens} : (" + pos + ")")
+    if not positives:
+        positives.append(f"filter_tokens : {filtertokens.ALL}")
+    expr = "(" + ") AND (".join(positives) + ")"
+    if neg:
+        expr += " NOT ({title_tokens text_tokens} : (" + neg + "))"
+    return expr
 
 
-def _filter_sql(f: SearchFilters) -> tuple[list[str], list]:
+def _ts_expr(q: ParsedQuery, f: SearchFilters) -> tuple[str, str]:
+    """(whole tsquery text, the words' part for ranking)."""
+    pos, neg = to_tsquery(q, weights="AB")
+    toks = _filter_tokens(f)
+    positives = [f"'{t}':D" for t in toks]
+    if pos:
+        positives.append(f"({pos})")
+    if not positives:
+        positives.append(f"'{filtertokens.ALL}':D")
+    expr = " & ".join(positives)
+    if neg:
+        expr += f" & !{neg}"
+    return expr, pos
+
+
+def _filter_tokens(f: SearchFilters) -> list[str]:
+    return [
+        filtertokens.token(name, getattr(f, name))
+        for name in filtertokens.NAMES
+        if getattr(f, name) not in ("", None)
+    ]
+
+
+def _date_conds(f: SearchFilters) -> tuple[list[str], list]:
     conds, params = [], []
-    for name, column in COLUMN_FILTERS.items():
-        value = getattr(f, name)
-        if value not in ("", None):
-            conds.append(f"d.{column} = %s")
-            params.append(value)
     if f.since:
         conds.append("d.date >= %s")
         params.append(f.since)
     if f.until:
         conds.append("d.date < %s")
         params.append(f.until)
-    for name, facet in TAG_FILTERS.items():
-        value = getattr(f, name)
-        if value:
-            conds.append(f"d.id IN (SELECT document_id FROM {TAG} WHERE facet = %s AND value = %s)")
-            params += [str(facet), value]
     return conds, params
 
 
@@ -229,51 +239,85 @@ def _where(conds: list[str]) -> str:
     return (" WHERE " + " AND ".join(conds)) if conds else ""
 
 
-class _Rows:
-    """The matching documents in order, sliced by the paginator (one query a slice)."""
-
-    def __init__(self, *, q, f, sort, total, labels, orgs):
-        self.q, self.f, self.sort, self.total = q, f, sort, total
-        self.labels, self.orgs = labels, orgs
-
-    def count(self) -> int:
-        return min(self.total, PER_PAGE * MAX_PAGES)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, s: slice) -> list[Hit]:
-        limit, offset = s.stop - s.start, s.start
-        if limit <= 0 or offset >= self.total:
-            return []
-        conds, params = _filter_sql(self.f)
-        match_sql, match_params, expr, vendor = _match(self.q)
-        relevance = self.sort == Sort.RELEVANCE and expr
-        if relevance and vendor == "sqlite":
-            sql = (
-                f"SELECT {SELECT} FROM search_fts JOIN {DOC} d ON d.id = search_fts.rowid"
-                f"{_where(['search_fts MATCH %s', *conds])}"
-                " ORDER BY bm25(search_fts, 4.0, 1.0), d.id LIMIT %s OFFSET %s"
+def _candidates(q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit: int) -> list[tuple]:
+    """(id, date, filter tokens, rank) of the newest ``limit`` matching documents;
+    a lower rank is better."""
+    conds, params = _date_conds(f)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            expr, words = _ts_expr(q, f)
+            rank = "-ts_rank(d.vector, to_tsquery('simple', %s))" if ranked and words else "0"
+            cur.execute(
+                f"SELECT d.id, d.date, d.filter_tokens, {rank} FROM {DOC} d"
+                f"{_where([PG_MATCH, *conds])}"
+                " ORDER BY d.id DESC LIMIT %s",
+                [*([words] if rank != "0" else []), expr, *params, limit],
             )
-            params = [expr, *params, limit, offset]
-        elif relevance:
-            sql = (
-                f"SELECT {SELECT} FROM {DOC} d{_where([match_sql, *conds])}"
-                " ORDER BY ts_rank(d.vector, to_tsquery('simple', %s)) DESC, d.id"
-                " LIMIT %s OFFSET %s"
-            )
-            params = [*match_params, *params, expr, limit, offset]
         else:
-            direction = "ASC" if self.sort == Sort.OLDEST else "DESC"
-            where = _where([c for c in [match_sql, *conds] if c])
-            sql = (
-                f"SELECT {SELECT} FROM {DOC} d{where}"
-                f" ORDER BY d.date {direction} NULLS LAST, d.id {direction} LIMIT %s OFFSET %s"
+            rank = "bm25(search_fts, 4.0, 1.0, 0.0)" if ranked and q.must else "0"
+            cur.execute(
+                f"SELECT d.id, d.date, d.filter_tokens, {rank}"
+                f" FROM search_fts JOIN {DOC} d ON d.id = search_fts.rowid"
+                f"{_where(['search_fts MATCH %s', *conds])}"
+                " ORDER BY search_fts.rowid DESC LIMIT %s",
+                [_fts5_expr(q, f), *params, limit],
             )
-            params = [*match_params, *params, limit, offset]
-        docs = list(SearchDocument.objects.raw(sql, params))
-        tokens = self.q.positive_tokens
-        return [_hit(doc, tokens) for doc in docs]
+        return cur.fetchall()
+
+
+def _by_date(q: ParsedQuery, f: SearchFilters, *, newest: bool, limit: int, offset: int):
+    """Ids of one page of all the matches in date order (when there are too many
+    to sort in memory)."""
+    direction = "DESC" if newest else "ASC"
+    conds, params = _date_conds(f)
+    order = f" ORDER BY d.date {direction} NULLS LAST, d.id {direction} LIMIT %s OFFSET %s"
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            expr, _words = _ts_expr(q, f)
+            cur.execute(
+                f"SELECT d.id FROM {DOC} d{_where([PG_MATCH, *conds])}{order}",
+                [expr, *params, limit, offset],
+            )
+        else:
+            fts = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+            cur.execute(
+                f"SELECT d.id FROM {DOC} d{_where([f'd.id IN ({fts})', *conds])}{order}",
+                [_fts5_expr(q, f), *params, limit, offset],
+            )
+        return [row[0] for row in cur.fetchall()]
+
+
+def _order(rows: list[tuple], sort: str) -> list[int]:
+    if sort == Sort.RELEVANCE:
+        return [r[0] for r in sorted(rows, key=lambda r: (r[3], r[0]))]
+    newest = sort != Sort.OLDEST
+    dated = sorted((r for r in rows if r[1] is not None), key=lambda r: (r[1], r[0]))
+    undated = sorted((r for r in rows if r[1] is None), key=lambda r: r[0])
+    if newest:
+        dated.reverse()
+        undated.reverse()
+    return [r[0] for r in dated + undated]
+
+
+def _count_facets(rows: list[tuple]) -> dict[str, Counter]:
+    tokens = Counter(t for r in rows for t in r[2].split())
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for tok, n in tokens.items():
+        decoded = filtertokens.decode(tok)
+        if decoded and decoded[0] != "member":
+            counts[decoded[0]][decoded[1]] += n
+    return counts
+
+
+def _documents(ids: list[int]) -> list[SearchDocument]:
+    if not ids:
+        return []
+    by_id = SearchDocument.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _hits(docs: list[SearchDocument], tokens: list[str]) -> list[Hit]:
+    return [_hit(doc, tokens) for doc in docs]
 
 
 def _zh() -> bool:
@@ -328,53 +372,9 @@ def _hit(doc: SearchDocument, tokens: list[str]) -> Hit:
 # Facets
 
 
-def _facets(conds, params, f: SearchFilters, labels: Labels):
-    """(total, facets, organization keys to name) in two queries."""
-    group_cols = [
-        "doc_type",
-        "body",
-        "session",
-        "year",
-        "proposal_kind",
-        "status",
-        "is_key",
-        "generated",
-    ]
-    cols = ", ".join(f"d.{c}" for c in group_cols)
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT {cols}, COUNT(*) FROM {DOC} d{_where(conds)} GROUP BY {cols}", params)
-        rows = cur.fetchall()
-    counts: dict[str, Counter] = defaultdict(Counter)
-    total = 0
-    for *values, n in rows:
-        total += n
-        for name, value in zip(
-            ["type", "body", "session", "year", "kind", "status", "key", "generated"],
-            values,
-            strict=True,
-        ):
-            if name in ("key", "generated"):
-                counts[name]["1" if value else "0"] += n
-            elif value not in ("", None):
-                counts[name][str(value)] += n
-    if total:
-        facet_names = [
-            str(v) for v in (TagFacet.TOPIC, TagFacet.AGENCY, TagFacet.GROUP, TagFacet.CATEGORY)
-        ]
-        marks = ", ".join(["%s"] * len(facet_names))
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT t.facet, t.value, COUNT(*) FROM {TAG} t WHERE t.facet IN ({marks})"
-                f" AND t.document_id IN (SELECT d.id FROM {DOC} d{_where(conds)})"
-                " GROUP BY t.facet, t.value",
-                [*facet_names, *params],
-            )
-            for facet, value, n in cur.fetchall():
-                counts[facet][value] = n
-    return total, counts
-
-
-def _build_facets(counts, f: SearchFilters, labels: Labels, orgs: dict[str, str]) -> list[Facet]:
+def _build_facets(
+    counts, f: SearchFilters, labels: Labels, orgs: dict[str, str], *, capped: bool = False
+) -> list[Facet]:
     def name_of(facet: str, value: str) -> str:
         if facet == "type":
             return str(DocType(value).label) if value in DocType.values else value
@@ -420,7 +420,7 @@ def _build_facets(counts, f: SearchFilters, labels: Labels, orgs: dict[str, str]
         shown = items[:FACET_LIMIT]
         if current and all(v != current for v, _n in shown):
             shown += [(v, n) for v, n in items if v == current]
-        values = [FacetValue(v, name_of(name, v), n, v == current) for v, n in shown]
+        values = [FacetValue(v, name_of(name, v), n, v == current, capped) for v, n in shown]
         if name == "key" and "1" not in c:
             continue
         out.append(Facet(name, str(label), values, max(0, len(items) - len(shown))))
@@ -436,6 +436,59 @@ def _org_names(keys: set[str]) -> dict[str, str]:
 # ---------------------------------------------------------------------------
 
 
+def _cache_seconds() -> int:
+    """How long a search's results are kept (0: not at all). Keyed by the data
+    version, so this bounds memory, not staleness."""
+    default = os.environ.get("LIANGHUI_SEARCH_CACHE_SECONDS", "600")
+    return int(getattr(settings, "LIANGHUI_SEARCH_CACHE_SECONDS", default))
+
+
+def _cache_key(q: ParsedQuery, f: SearchFilters, sort: str, page, cap, with_facets) -> str:
+    raw = repr((connection.vendor, q.must, q.must_not, f, sort, page, cap, with_facets, PER_PAGE))
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return f"search:{versioning.current()}:{digest}"
+
+
+@dataclass
+class _Found:
+    """What a search found, before labels and highlighting (which depend on the
+    language): kept in the cache as it is."""
+
+    total: int
+    capped: bool
+    counts: dict[str, Counter]
+    page_number: int
+    docs: list[SearchDocument]
+    orgs: dict[str, Organization]
+
+
+def _find(q, f, sort, page, *, cap, with_facets) -> _Found:
+    ranked = sort == Sort.RELEVANCE
+    rows = _candidates(q, f, ranked=ranked, limit=cap + 1 if cap else 10**9)
+    capped = bool(cap) and len(rows) > cap
+    if capped:
+        rows = rows[:cap]
+    total = len(rows)
+    counts = _count_facets(rows) if with_facets else {}
+    paginator = Paginator(range(min(total, PER_PAGE * MAX_PAGES)), PER_PAGE)
+    current = paginator.get_page(page)
+    start, stop = current.start_index() - 1, current.end_index()
+    if capped and not ranked:
+        # The newest CAP index rows are not the newest records: ask the database.
+        ids = _by_date(q, f, newest=sort != Sort.OLDEST, limit=stop - start, offset=start)
+    else:
+        ids = _order(rows, sort)[start:stop] if stop > start else []
+    org_keys = {
+        v
+        for name in ("agency", "group")
+        for v, _n in sorted(counts.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))[
+            :FACET_LIMIT
+        ]
+    } | {v for v in (f.agency, f.group) if v}
+    orgs = {o.key: o for o in Organization.objects.filter(key__in=org_keys)} if org_keys else {}
+    return _Found(total, capped, counts, current.number, _documents(ids), orgs)
+
+
 def search(
     *,
     query: str = "",
@@ -445,11 +498,16 @@ def search(
     sort: str = "",
     labels: Labels | None = None,
     with_facets: bool = True,
+    exact: bool = False,
 ) -> SearchResults:
     """Search every public record. ``sort`` is a Sort value; empty means relevance
     when there are words to rank by, else newest first. ``page`` is forgiving:
-    anything but a valid page number gives the first or last page."""
+    anything but a valid page number gives the first or last page. Results are
+    counted exactly up to CAP; past it ``total`` is CAP and ``capped`` is set,
+    unless ``exact`` (for pages that chart the counts: slower on big sets).
+    Results are cached until the next committed change (the data version)."""
     del viewer  # the index is public: everyone sees the same results
+    cap = None if exact else CAP
     f = filters or SearchFilters()
     q = parse(query)
     messages = list(q.messages)
@@ -458,44 +516,52 @@ def search(
     if not sort or (sort == Sort.RELEVANCE and not q.must):
         sort = Sort.RELEVANCE if q.must else Sort.NEWEST
     labels = labels or reference_labels()
-    conds, params = _filter_sql(f)
-    match_sql, match_params, _expr, _vendor = _match(q)
-    all_conds = ([match_sql] if match_sql else []) + conds
-    all_params = match_params + params
     failed = False
+    cache = versioning.response_cache()
+    seconds = _cache_seconds()
     # Inside a caller's transaction a failed statement would poison it (PostgreSQL):
     # run in a savepoint there. Outside one, no transaction at all: on SQLite an
     # atomic block would take the write lock (BEGIN IMMEDIATE) for a read.
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
         with guard:
-            total, counts = _facets(all_conds, all_params, f, labels)
-            org_keys = {
-                v
-                for name in ("agency", "group")
-                for v, _n in counts.get(name, Counter()).most_common(FACET_LIMIT)
-            } | {v for v in (f.agency, f.group) if v}
-            orgs = _org_names(org_keys)
-            rows = _Rows(q=q, f=f, sort=sort, total=total, labels=labels, orgs=orgs)
-            current = Paginator(rows, PER_PAGE).get_page(page)
-            current.object_list = list(current.object_list)
+            key = _cache_key(q, f, sort, page, cap, with_facets) if seconds else ""
+            found = cache.get(key) if key else None
+            if found is None:
+                found = _find(q, f, sort, page, cap=cap, with_facets=with_facets)
+                if key:
+                    cache.set(key, found, seconds)
     except DatabaseError:
         logger.exception("search failed for %r", query[:200])
         failed = True
         messages.append(_("This search could not be run. Try fewer or simpler words."))
-        total, counts, orgs = 0, {}, {}
-        current = Paginator([], PER_PAGE).get_page(1)
-    if total > PER_PAGE * MAX_PAGES:
+        found = _Found(0, False, {}, 1, [], {})
+    paginator = Paginator(range(min(found.total, PER_PAGE * MAX_PAGES)), PER_PAGE)
+    current = paginator.get_page(found.page_number)
+    current.object_list = _hits(found.docs, q.positive_tokens)
+    if found.capped and with_facets:
+        messages.append(
+            _(
+                "More than %(n)s records match. The counts beside the filters are those of"
+                " the %(n)s most recently indexed; narrow the search for exact figures."
+            )
+            % {"n": intcomma(found.total)}
+        )
+    if found.total > PER_PAGE * MAX_PAGES:
         messages.append(
             _("Only the first %(n)d results can be paged through; narrow the search to see more.")
             % {"n": PER_PAGE * MAX_PAGES}
         )
-    facets = _build_facets(counts, f, labels, orgs) if with_facets else []
+    orgs = {k: o.name for k, o in found.orgs.items()}
+    facets = (
+        _build_facets(found.counts, f, labels, orgs, capped=found.capped) if with_facets else []
+    )
     return SearchResults(
         query=q,
         filters=f,
         sort=sort,
-        total=total,
+        total=found.total,
+        capped=found.capped,
         page=current,
         facets=facets,
         messages=messages,
@@ -520,14 +586,10 @@ def matching_object_ids(*, query: str, doc_type: str = DocType.PROPOSAL):
     docs = SearchDocument.objects.filter(doc_type=doc_type)
     if q.is_empty:
         return docs.values("object_id")
+    f = SearchFilters(type=doc_type)
     if connection.vendor == "postgresql":
-        pos, neg = to_tsquery(q)
-        expr = f"({pos}) & !{neg}" if pos and neg else pos or f"!{neg}"
+        expr, _words = _ts_expr(q, f)
         hits = RawSQL(f"SELECT id FROM {DOC} WHERE vector @@ to_tsquery('simple', %s)", [expr])
-        return docs.filter(id__in=hits).values("object_id")
-    pos, neg = to_fts5(q)
-    fts = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
-    if pos:
-        expr = f"{pos} NOT {neg}" if neg else pos
-        return docs.filter(id__in=RawSQL(fts, [expr])).values("object_id")
-    return docs.exclude(id__in=RawSQL(fts, [neg])).values("object_id")
+    else:
+        hits = RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_expr(q, f)])
+    return docs.filter(id__in=hits).values("object_id")

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 
+from lianghui.core import versioning
 from lianghui.laws.models import MILESTONE_FIELDS, Regulation
 from lianghui.people.models import Affiliation, Member, Membership, Organization
 from lianghui.proposals.models import Assignment, Proposal, Reply, Signer
 
+from . import filtertokens
 from .enums import DocType, TagFacet
 from .models import SearchDocument, SearchTag
 from .text import index_tokens
+
+# The full-text triggers as the latest migration made them (remade after a rebuild).
+FULLTEXT = import_module("lianghui.search.migrations.0003_filter_tokens")
 
 BATCH = 1000
 SNIPPET_SOURCE = 1000  # characters of text kept for snippets
@@ -265,7 +271,12 @@ MODELS = {PROPOSAL: Proposal, MEMBER: Member, ORGANIZATION: Organization, REGULA
 
 def _write(docs: Iterable[Doc]) -> int:
     docs = list(docs)
-    objs = SearchDocument.objects.bulk_create([SearchDocument(**d.fields) for d in docs])
+    objs = SearchDocument.objects.bulk_create(
+        [
+            SearchDocument(**d.fields, filter_tokens=filtertokens.for_document(d.fields, d.tags))
+            for d in docs
+        ]
+    )
     tags = [
         SearchTag(document_id=obj.pk, facet=facet, value=value)
         for obj, d in zip(objs, docs, strict=True)
@@ -298,6 +309,10 @@ def index_records(*, label: str, ids: Iterable[int]) -> int:
     for chunk in _chunks(sorted(set(ids))):
         _remove(label, chunk)
         written += _write(builder(chunk))
+    # The writer's commit bumped the data version before this task ran: bump it
+    # again, with the new documents (last, to hold the version's row lock briefly),
+    # so searches cached in between are not served again.
+    versioning.bump()
     return written
 
 
@@ -306,7 +321,7 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None) -> dict[
     """Drop the whole index and build it again, in one transaction (searches see
     the old index until it commits). ``progress(label, done, total)`` is called
     after each batch. Returns documents written per record type."""
-    SearchDocument.objects.all().delete()
+    _bulk_begin()
     written: dict[str, int] = {}
     for label, (builder, _types) in BUILDERS.items():
         ids = list(MODELS[label].objects.order_by("id").values_list("id", flat=True))
@@ -319,4 +334,33 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None) -> dict[
                 progress(label, done, len(ids))
         if progress and not ids:
             progress(label, 0, 0)
+    _bulk_end()
+    versioning.bump()
     return written
+
+
+def _bulk_begin() -> None:
+    """Empty the index. On SQLite the full-text triggers go for the rebuild (they
+    are made again at the end, in the same transaction, so readers never see them
+    missing): keeping FTS5 in step row by row costs more than indexing once."""
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            for trigger in ("search_fts_insert", "search_fts_delete", "search_fts_update"):
+                cur.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            cur.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+        # PostgreSQL keeps its GIN index: dropping it would lock searches out until
+        # the commit.
+        cur.execute(f"DELETE FROM {SearchTag._meta.db_table}")
+        cur.execute(f"DELETE FROM {SearchDocument._meta.db_table}")
+
+
+def _bulk_end() -> None:
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            for sql in FULLTEXT.SQLITE_TRIGGERS:
+                cur.execute(sql)
+            cur.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+        else:
+            # Fresh statistics: the planner's choice between the GIN index and an
+            # ordered scan depends on how common each word is.
+            cur.execute(f"ANALYZE {SearchDocument._meta.db_table}")

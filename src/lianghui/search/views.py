@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from . import selectors
+from . import filtertokens, selectors
 from .enums import Sort
 from .params import Choice, link, read
 
@@ -45,6 +45,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
         if f.value
     ] + [(h.label, h.label_value, link(params, **{h.name: ""})) for h in hidden]
     sorts = [Choice(v, str(lbl)) for v, lbl in Sort.choices]
+    follow_key = _follow_key(params)
+    following = None  # unknown for visitors: the page stays the same for all of them
+    if follow_key and request.user.is_authenticated:
+        from lianghui.following import selectors as following_selectors
+        from lianghui.following.enums import Target
+
+        following = following_selectors.is_following(
+            user=request.user, target=Target.SEARCH, key=follow_key
+        )
     return render(
         request,
         "search/search.html",
@@ -59,5 +68,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "ignored": ignored,
             "sorts": sorts,
             "clear_url": link(QueryDict(mutable=True), q=query[:500].replace("\x00", "")),
+            "follow_key": follow_key,
+            "following": following,
         },
     )
+
+
+def _follow_key(params: QueryDict) -> str:
+    """The search as a saved search's key: its words and filters (not the page or
+    the order, which a feed does not have; not unknown parameters)."""
+    q = QueryDict(mutable=True)
+    for name, values in params.lists():
+        if name != "q" and name not in filtertokens.NAMES:
+            continue
+        for value in values[:1]:
+            value = value.replace("\x00", "").strip()[:500]
+            if value:
+                q[name] = value
+    return q.urlencode()[:500]
