@@ -9,9 +9,10 @@ Chinese and English with signers, topics, a review, an assignment, a reply and
 feedback. It is imported once into a fresh migrated database and reused.
 
 One gunicorn process (`--workers 1`, sync) serves the site with production
-settings on 127.0.0.1; this process loads it over keep-alive connections
-(bench/api's loader). For each case, --runs timed runs of --seconds after a
-short warm-up; prints the median pages/s and the median p95 latency:
+settings on 127.0.0.1; this process loads it from --connections threads. For
+each case, --runs timed runs of --seconds after a short warm-up; prints the
+median pages/s, the median p95 latency, and pages per CPU-second of the server
+process (its rate on a core of its own, when the machine is busy with more):
 
   - proposal, same page: one proposal page over and over (what a popular page
     costs once the response cache holds it);
@@ -25,6 +26,7 @@ short warm-up; prints the median pages/s and the median p95 latency:
 from __future__ import annotations
 
 import argparse
+import http.client
 import importlib.util
 import json
 import os
@@ -33,12 +35,13 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from common import benchmark_env, recreate_database  # noqa: E402
+from common import benchmark_env, free_port, recreate_database  # noqa: E402
 
 PY = sys.executable
 
@@ -52,7 +55,95 @@ def _sibling(name: str):
 
 
 search_bench = _sibling("search")  # write_corpus: the corpus
-api_bench = _sibling("api")  # start_server, load: one gunicorn, keep-alive loader
+
+
+def start_server(env: dict) -> tuple[subprocess.Popen, int]:
+    """One gunicorn process (sync worker) on loopback, answering before we time it."""
+    port = free_port()
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "lianghui.wsgi", "--workers=1", "--worker-class=sync",
+         f"--bind=127.0.0.1:{port}", "--log-level=warning"],
+        env=env, cwd=ROOT, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/")
+            if conn.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise SystemExit("the server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children so far (Linux /proc):
+    pages per server CPU-second is the rate on a core of its own, whatever else
+    the machine is running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for p in pids + [int(c) for c in children]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def load(port: int, paths, seconds: float, connections: int) -> dict:
+    """Requests from `connections` threads for `seconds`; each takes its next path
+    from `paths()`. Pages per second and the p95 latency."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], 0
+        while time.perf_counter() < stop_at:
+            path = paths()
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - started)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    pool = [threading.Thread(target=worker) for _ in range(connections)]
+    began = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "pages": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95)] if latencies else 0.0,
+        "errors": errors[0],
+    }
+
 
 COUNT = r"""
 import sys, django
@@ -94,25 +185,29 @@ def build(args, url: str, env: dict) -> None:
 
 
 def measure(env: dict, cases: dict, args) -> dict:
-    # start_server waits for /api/v1/ to answer, so the app is loaded before timing.
-    server, port = api_bench.start_server(env, 1)
+    server, port = start_server(env)
     out = {}
     try:
         for name, paths in cases.items():
-            api_bench.load(port, paths, 2, args.connections)  # warm up
-            runs = [api_bench.load(port, paths, args.seconds, args.connections)]
-            runs += [
-                api_bench.load(port, paths, args.seconds, args.connections)
-                for _ in range(args.runs - 1)
-            ]
+            load(port, paths, 2, args.connections)  # warm up
+            runs = []
+            for _ in range(args.runs):
+                cpu = cpu_seconds(server.pid)
+                run = load(port, paths, args.seconds, args.connections)
+                run["pages_per_cpu_s"] = run["pages"] / max(cpu_seconds(server.pid) - cpu, 1e-9)
+                runs.append(run)
             r = out[name] = {
                 "pages_per_s": round(statistics.median(x["rps"] for x in runs), 1),
                 "p95_ms": round(statistics.median(x["p95_ms"] for x in runs), 1),
+                "pages_per_server_cpu_s": round(
+                    statistics.median(x["pages_per_cpu_s"] for x in runs), 1
+                ),
                 "runs": [round(x["rps"], 1) for x in runs],
                 "errors": sum(x["errors"] for x in runs),
             }
             print(
-                f"{name:24} median {r['pages_per_s']} pages/s, p95 {r['p95_ms']} ms "
+                f"{name:24} median {r['pages_per_s']} pages/s, p95 {r['p95_ms']} ms, "
+                f"{r['pages_per_server_cpu_s']} pages per server CPU-second "
                 f"(runs {r['runs']}; errors {r['errors']})",
                 flush=True,
             )

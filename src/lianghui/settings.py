@@ -158,7 +158,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening one and
+    # running the PRAGMAs above cost about 4 ms a request, four times a cached page.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
