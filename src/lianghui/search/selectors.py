@@ -51,8 +51,10 @@ from .snippets import highlight
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
-CAP = 10_000  # results counted exactly up to here; beyond, "10,000+"
 MAX_PAGES = 100  # deep pages cost more than anyone reads; narrow the search instead
+# Results counted exactly up to here (beyond: "2,000+"): as many as can be paged
+# through. Counting, ranking and facet-counting cost grow with it.
+CAP = PER_PAGE * MAX_PAGES
 FACET_LIMIT = 12
 
 DOC = SearchDocument._meta.db_table
@@ -166,7 +168,7 @@ class SearchResults:
     facets: list[Facet] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     failed: bool = False
-    capped: bool = False  # more than ``total`` results: shown as "10,000+"
+    capped: bool = False  # more than ``total`` results: shown as "2,000+"
 
     @property
     def hits(self) -> list[Hit]:
@@ -180,7 +182,7 @@ class SearchResults:
 # index words, see filtertokens.py), newest index rows first, at most CAP + 1 of
 # them: their count is the total (exact up to CAP), their filter tokens give the
 # facet counts, and their rank or date gives the order of the results. Above CAP
-# the total reads "10,000+", facet counts are those of the CAP newest matches
+# the total reads "2,000+", facet counts are those of the CAP newest matches
 # (each a lower bound, shown with "+"), relevance ranks those CAP candidates, and
 # a date order is still exact (one more query for the page).
 
@@ -203,13 +205,15 @@ def _fts5_expr(q: ParsedQuery, f: SearchFilters) -> str:
 
 def _ts_expr(q: ParsedQuery, f: SearchFilters) -> tuple[str, str]:
     """(whole tsquery text, the words' part for ranking)."""
-    pos, neg = to_tsquery(q, weights="AB")
+    # No weight marks (":AB"): they would make the GIN index recheck every row,
+    # and the filter tokens' shape (f<name>x<hex>) is not a word anyone types.
+    pos, neg = to_tsquery(q)
     toks = _filter_tokens(f)
-    positives = [f"'{t}':D" for t in toks]
+    positives = [f"'{t}'" for t in toks]
     if pos:
         positives.append(f"({pos})")
     if not positives:
-        positives.append(f"'{filtertokens.ALL}':D")
+        positives.append(f"'{filtertokens.ALL}'")
     expr = " & ".join(positives)
     if neg:
         expr += f" & !{neg}"
@@ -279,9 +283,15 @@ def _by_date(q: ParsedQuery, f: SearchFilters, *, newest: bool, limit: int, offs
                 [expr, *params, limit, offset],
             )
         else:
-            fts = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+            # Walk the date index and probe FTS5 for each row (rowid = d.id): with
+            # this many matches the page fills after a few hundred probes, where
+            # "d.id IN (matches)" would first gather every match.
+            probe = (
+                "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s"
+                " AND search_fts.rowid = d.id)"
+            )
             cur.execute(
-                f"SELECT d.id FROM {DOC} d{_where([f'd.id IN ({fts})', *conds])}{order}",
+                f"SELECT d.id FROM {DOC} d{_where([probe, *conds])}{order}",
                 [_fts5_expr(q, f), *params, limit, offset],
             )
         return [row[0] for row in cur.fetchall()]
