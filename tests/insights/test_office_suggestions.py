@@ -316,3 +316,34 @@ def test_a_large_body_builds_its_index_in_the_background(accounts, client_for, t
         time.sleep(0.1)
     s = page(office, second).context["insights"]["s"]
     assert not s.duplicates_pending and [d.proposal.key for d in s.duplicates] == ["ai-first"]
+
+
+def test_office_insights_runs_a_pinned_number_of_queries(
+    accounts, client_for, twins, django_assert_num_queries
+):
+    from lianghui.insights.selectors import office_insights
+
+    first, second = twins
+    page(client_for(accounts["office"]), second)  # index built, models and rankers cached
+
+    def fresh(p):
+        # As the office page loads it: signers and assignments prefetched.
+        return (
+            Proposal.objects.select_related("session__body")
+            .prefetch_related("signers", "assignments")
+            .get(pk=p.pk)
+        )
+
+    # review: topics, decisions, all topics, index refresh, candidate rows
+    p = fresh(second)
+    with django_assert_num_queries(5):
+        office_insights(proposal=p)
+    # filed: topics, decisions, all topics, agencies
+    p = fresh(first)
+    with django_assert_num_queries(4):
+        office_insights(proposal=p)
+    # switched off: the topics, for the interest flags; nothing else
+    Body.objects.filter(key="npc").update(suggestions_enabled=False)
+    p = fresh(second)
+    with django_assert_num_queries(1):
+        office_insights(proposal=p)

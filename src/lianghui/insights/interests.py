@@ -47,15 +47,18 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
     vocab = vocabulary_map()
     topics = list(proposal.topics.all())
     sectors = vocab.sectors_of_topics(t.key for t in topics)
-    members = {s.member_id: s.member for s in proposal.signers.all() if s.member_id}
-    if not sectors or not members:
+    if not sectors:
+        return []
+    # Ids only: the member rows come with the affiliations, never one query per signer.
+    members = list(dict.fromkeys(s.member_id for s in proposal.signers.all() if s.member_id))
+    if not members:
         return []
     year = proposal.session.year
     affiliations = (
         Affiliation.objects.filter(member_id__in=members, organization__sector__in=sectors)
         .filter(Q(start_year__isnull=True) | Q(start_year__lte=year))
         .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
-        .select_related("organization")
+        .select_related("organization", "member")
         .order_by("member_id", "start_year", "id")
     )
     order = {pk: i for i, pk in enumerate(members)}
@@ -64,7 +67,7 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
         in_sector = set(vocab.topics_of_sector(a.organization.sector))
         matched = [t for t in topics if t.key in in_sector]
         if matched:
-            flags.append(InterestFlag(member=members[a.member_id], affiliation=a, topics=matched))
+            flags.append(InterestFlag(member=a.member, affiliation=a, topics=matched))
     flags.sort(key=lambda f: order[f.member.pk])
     return flags
 

@@ -37,7 +37,11 @@ def office_insights(*, proposal: Proposal) -> dict:
     decisions = list(proposal_decisions(proposal=proposal))
     context["decisions"] = decisions
     all_topics = list(Topic.objects.order_by("key"))
-    agencies = list(Organization.objects.filter(kind=OrganizationKind.AGENCY).order_by("key"))
+    agencies = (
+        list(Organization.objects.filter(kind=OrganizationKind.AGENCY).order_by("key"))
+        if proposal.status in engine.ASSIGN_STATES
+        else []
+    )
     try:
         s = engine.compute(proposal, all_topics=all_topics, agencies=agencies)
     except Exception:  # a broken model must not take the page down; the log says why
