@@ -70,7 +70,7 @@ def test_changes_enqueue_one_debounced_rebuild_per_session(small_world, settings
     ids = set(Proposal.objects.values_list("id", flat=True))
     on_proposals_changed("proposals.Proposal", ids)
     on_proposals_changed("proposals.Proposal", ids)
-    queued = DBTaskResult.objects.all()
+    queued = DBTaskResult.objects.filter(task_path__endswith="build_session_dump")
     assert queued.count() == 1 and queued.get().args_kwargs["args"] == ["npc-2022"]
     assert queued.get().run_after is not None
     assert build_session_dump.call("npc-2022")["records.jsonl"] == 2
@@ -107,3 +107,77 @@ def test_token_page_creates_shows_once_and_revokes(accounts, client_for):
     other = client_for(accounts["member"])
     assert other.post(f"/desk/tokens/{token.pk}/revoke/").status_code == 404
     assert client_for(None).get("/desk/tokens/").status_code == 302
+
+
+def _queued_dumps():
+    from django_tasks_db.models import DBTaskResult
+
+    return sorted(
+        (r.task_path.rsplit(".", 1)[1], r.args_kwargs["args"][0])
+        for r in DBTaskResult.objects.filter(task_path__contains="dump")
+    )
+
+
+def test_reference_and_regulations_dumps_follow_their_records(
+    transactional_db, small_world, settings, jsonl
+):
+    """Real commits (events are published on commit), the worker's queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from lianghui.api.tasks import build_shared_dump
+    from lianghui.exchange.importer import import_files
+
+    member = {"type": "member", "key": "new-deputy", "name_zh": "新代表"}
+    import_files([jsonl(member)])
+    import_files([jsonl({**member, "name_en": "A new deputy"})])  # within the wait
+    assert _queued_dumps() == [("build_shared_dump", "reference")]
+    regulation = {"type": "regulation", "key": "new-rule", "title_zh": "新规定", "kind": "law"}
+    import_files([jsonl(regulation)])
+    assert _queued_dumps() == [
+        ("build_shared_dump", "reference"),
+        ("build_shared_dump", "regulations"),
+    ]
+    # The worker runs them: the new records are in the files.
+    assert build_shared_dump.call("reference")["records.jsonl"] > 1
+    build_shared_dump.call("regulations")
+    root = settings.LIANGHUI_DUMPS_DIR
+    assert "new-deputy" in (root / "reference" / "records.jsonl").read_text()
+    assert "new-rule" in (root / "regulations" / "records.jsonl").read_text()
+
+
+def test_a_proposal_related_to_a_regulation_rebuilds_the_regulations_dump(small_world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from lianghui.api.tasks import on_proposals_changed
+
+    related = Proposal.objects.get(key="p-1")
+    assert related.regulations.exists()
+    unrelated = Proposal.objects.filter(regulations__isnull=True).first()
+    on_proposals_changed("proposals.Proposal", {unrelated.pk})
+    assert _queued_dumps() == [("build_session_dump", unrelated.session.key)]
+    on_proposals_changed("proposals.Proposal", {related.pk})
+    assert ("build_shared_dump", "regulations") in _queued_dumps()
+
+
+def test_old_idempotency_keys_are_pruned_daily(accounts, api):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lianghui.api.models import IdempotentRequest
+    from lianghui.core.schedule import enqueue_due
+
+    member = api("member")
+    for key in ("old", "fresh"):
+        r = member.post(
+            "/api/v1/proposals/",
+            {"session": "npc-2022", "kind": "npc-suggestion", "title_zh": key},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        assert r.status_code == 201
+    IdempotentRequest.objects.filter(key="old").update(
+        created=timezone.now() - dt.timedelta(days=2)
+    )
+    at = timezone.make_aware(dt.datetime(2022, 6, 30, 4, 0))
+    assert "idempotency-prune" in enqueue_due(at)  # the immediate backend runs it now
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["fresh"]
+    assert "idempotency-prune" not in enqueue_due(at + dt.timedelta(hours=1))

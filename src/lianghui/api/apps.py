@@ -7,9 +7,7 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self) -> None:
-        from lianghui.core import events
+        # schema registers the OpenAPI extensions on import.
+        from . import schema, tasks  # noqa: F401
 
-        from . import schema  # noqa: F401  (registers OpenAPI extensions)
-        from .tasks import on_proposals_changed
-
-        events.subscribe("proposals.Proposal", on_proposals_changed)
+        tasks.connect()

@@ -1,5 +1,7 @@
-"""Background jobs of the API: rebuilding a session's bulk dump after its
-proposals change. Subscribed in ApiConfig.ready() to "records changed"."""
+"""Background jobs of the API: rebuilding bulk dumps after the records they hold
+change, and pruning old Idempotency-Key records. The dump subscribers are
+connected in ApiConfig.ready() to "records changed" (core.events); the pruning
+is a daily job of core.schedule."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ from django.core.cache import cache
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
-from . import dumps
+from . import dumps, idempotency
 
 PENDING = "lianghui:api:dump-pending:{}"
 ID_CHUNK = 5000
+# Records of these types are in the reference dump.
+REFERENCE_TYPES = dumps.REFERENCE_TYPES
+REGULATION_TYPES = ["regulation"]
 
 
 @task
@@ -24,28 +29,79 @@ def build_session_dump(session_key: str) -> dict:
     return {f["name"]: f["rows"] for f in manifest["files"]}
 
 
-def on_proposals_changed(label: str, ids: set[int]) -> None:
-    """Enqueue one dump rebuild per touched session, DEBOUNCE seconds later; a
-    session already waiting for its rebuild is not enqueued again (the pending
-    mark lasts as long as the wait, so a change after it enqueues a new build).
+@task
+def build_shared_dump(name: str) -> dict:
+    """Rebuild the reference or regulations dump; returns file names and row counts."""
+    build = {dumps.REFERENCE: dumps.build_reference, dumps.REGULATIONS: dumps.build_regulations}
+    cache.delete(PENDING.format(name))
+    manifest = build[name]()
+    return {f["name"]: f["rows"] for f in manifest["files"]}
 
-    Debouncing needs a queue that runs jobs later (the database queue of
+
+@task
+def prune_idempotency_keys() -> int:
+    """Forget Idempotency-Key records older than a day; returns how many."""
+    return idempotency.prune()
+
+
+def _debouncing() -> bool:
+    """Debouncing needs a queue that runs jobs later (the database queue of
     `lianghui worker`); with an immediate backend (tests, LIANGHUI_TASKS_IMMEDIATE)
-    nothing is enqueued and dumps are rebuilt by `lianghui dumps build`.
-    """
-    if not settings.LIANGHUI_DUMPS_AUTO or not default_task_backend.supports_defer:
+    nothing is enqueued and dumps are rebuilt by `lianghui dumps build`."""
+    return settings.LIANGHUI_DUMPS_AUTO and default_task_backend.supports_defer
+
+
+def _enqueue_once(job, name: str) -> None:
+    """Enqueue ``job(name)`` DEBOUNCE seconds from now unless it is already waiting
+    (the pending mark lasts as long as the wait, so a change after the rebuild
+    started enqueues a new one)."""
+    delay = dt.timedelta(seconds=settings.LIANGHUI_DUMPS_DEBOUNCE)
+    if cache.add(PENDING.format(name), 1, timeout=delay.total_seconds()):
+        job.using(run_after=timezone.now() + delay).enqueue(name)
+
+
+def on_proposals_changed(label: str, ids: set[int]) -> None:
+    """One rebuild per touched session, and of the regulations dump when a touched
+    proposal is related to a regulation (it lists the published ones)."""
+    if not _debouncing():
         return
     from lianghui.proposals.models import Proposal
 
     ids = list(ids)
     keys: set[str] = set()
+    related = False
     for start in range(0, len(ids), ID_CHUNK):
-        keys.update(
-            Proposal.objects.filter(id__in=ids[start : start + ID_CHUNK])
-            .values_list("session__key", flat=True)
-            .distinct()
-        )
-    delay = dt.timedelta(seconds=settings.LIANGHUI_DUMPS_DEBOUNCE)
+        chunk = Proposal.objects.filter(id__in=ids[start : start + ID_CHUNK])
+        keys.update(chunk.values_list("session__key", flat=True).distinct())
+        related = related or chunk.filter(regulations__isnull=False).exists()
     for key in sorted(keys):
-        if cache.add(PENDING.format(key), 1, timeout=delay.total_seconds()):
-            build_session_dump.using(run_after=timezone.now() + delay).enqueue(key)
+        _enqueue_once(build_session_dump, key)
+    if related:
+        _enqueue_once(build_shared_dump, dumps.REGULATIONS)
+
+
+def on_reference_changed(label: str, ids: set[int]) -> None:
+    if _debouncing():
+        _enqueue_once(build_shared_dump, dumps.REFERENCE)
+
+
+def on_regulations_changed(label: str, ids: set[int]) -> None:
+    if _debouncing():
+        _enqueue_once(build_shared_dump, dumps.REGULATIONS)
+
+
+def labels(types: list[str]) -> list[str]:
+    """Model labels ("app.Model") of these record types, as core.events names them."""
+    from lianghui.exchange.schema import SPECS
+
+    return [SPECS[name].model._meta.label for name in types]
+
+
+def connect() -> None:
+    from lianghui.core import events
+
+    events.subscribe("proposals.Proposal", on_proposals_changed)
+    for label in labels(REFERENCE_TYPES):
+        events.subscribe(label, on_reference_changed)
+    for label in labels(REGULATION_TYPES):
+        events.subscribe(label, on_regulations_changed)

@@ -26,6 +26,7 @@ class Daily:
 JOBS = [
     Daily("due-reminders", "lianghui.proposals.tasks.send_due_reminders", hour=8),
     Daily("watch-digests", "lianghui.following.tasks.send_digests", hour=7),
+    Daily("idempotency-prune", "lianghui.api.tasks.prune_idempotency_keys", hour=3),
 ]
 
 
