@@ -254,7 +254,7 @@ def _candidates(q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit: int) -
             cur.execute(
                 f"SELECT d.id, d.date, d.filter_tokens, {rank} FROM {DOC} d"
                 f"{_where([PG_MATCH, *conds])}"
-                " ORDER BY d.id DESC LIMIT %s",
+                f" ORDER BY {_pg_order(q)} DESC LIMIT %s",
                 [*([words] if rank != "0" else []), expr, *params, limit],
             )
         else:
@@ -267,6 +267,15 @@ def _candidates(q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit: int) -
                 [_fts5_expr(q, f), *params, limit],
             )
         return cur.fetchall()
+
+
+def _pg_order(q: ParsedQuery) -> str:
+    """The newest-first key. PostgreSQL guesses phrases far too common and then
+    walks the primary key backwards, rechecking every row; "id + 0" cannot use
+    that index, so it takes the GIN bitmap instead. Plain words keep the walk,
+    which stops after CAP rows when they are common."""
+    phrase = any(len(atom) > 1 for clause in q.must for alt in clause for atom in alt)
+    return "d.id + 0" if phrase else "d.id"
 
 
 def _by_date(q: ParsedQuery, f: SearchFilters, *, newest: bool, limit: int, offset: int):
@@ -284,12 +293,17 @@ def _by_date(q: ParsedQuery, f: SearchFilters, *, newest: bool, limit: int, offs
             )
         else:
             # Walk the date index and probe FTS5 for each row (rowid = d.id): with
-            # this many matches the page fills after a few hundred probes, where
-            # "d.id IN (matches)" would first gather every match.
-            probe = (
-                "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s"
-                " AND search_fts.rowid = d.id)"
-            )
+            # this many matches spread over the years the page fills after a few
+            # hundred probes, where "d.id IN (matches)" would first gather every
+            # match. Filters tied to dates (year, session, a range) bunch the
+            # matches in a few years the walk may reach only late: gather them.
+            if f.year or f.session or f.since or f.until:
+                probe = "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+            else:
+                probe = (
+                    "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s"
+                    " AND search_fts.rowid = d.id)"
+                )
             cur.execute(
                 f"SELECT d.id FROM {DOC} d{_where([probe, *conds])}{order}",
                 [_fts5_expr(q, f), *params, limit, offset],
