@@ -1,21 +1,32 @@
 """API throughput and latency on a 150,000-proposal corpus, and the time to dump a session.
 
     .venv/bin/python bench/api/run.py [--sessions 10] [--per-session 15000] [--runs 3]
-        [--seconds 10] [--threads 8] [--workers 2] [--database sqlite|postgres]
-        [--pg-url postgres://postgres@127.0.0.1:5432/lianghui_bench_api] [--rebuild]
+        [--seconds 10] [--clients 8] [--workers 1] [--threads 4]
+        [--database sqlite|postgres] [--pg-url postgres://postgres@127.0.0.1:5432/lianghui_bench_api]
+        [--work /tmp/lianghui-bench-api] [--reuse] [--modes spread,repeated] [--no-dump]
 
 Builds the corpus the way bench/import/run.py does (a generated JSON Lines file
-imported in one go; kept under var/bench/ and reused), serves it with gunicorn
-on 127.0.0.1 (production settings, rate limits lifted), and loads it from this
-process with keep-alive HTTP connections on threads: for each endpoint (list,
-detail, search) a timed run of --seconds, --runs times. Prints the median
-requests/s and p95 latency, then the median time of `lianghui dumps build
---session` for one session. Only loopback traffic; every loop is bounded.
+imported in one go) in a fresh database under --work (SQLite) or at --pg-url;
+with --reuse, a database built by an earlier run of the same size is used as it
+is (generation and import take minutes). Serves it with gunicorn on 127.0.0.1
+(production settings, rate limits lifted; --workers processes of --threads
+threads each), and loads it from this process with keep-alive HTTP connections
+on --clients threads: for each endpoint (list, detail, search) and mode, a timed
+run of --seconds, --runs times. Modes:
+
+- spread: a different URL almost every time (random ids, sessions, filters,
+  page cursors and search words): the uncached path;
+- repeated: a handful of URLs over and over: the response-cache path.
+
+Prints the median requests/s and p95 latency, then the median time of
+`lianghui dumps build --session` for one session. Only loopback traffic; every
+loop is bounded.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -33,7 +44,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import benchmark_env, free_port, recreate_database  # noqa: E402
 
 PY = sys.executable
-WORK = ROOT / "var" / "bench"
 WORDS = "数字 经济 平台 劳动者 权益 保护 人工智能 数据 安全 教育 医疗 养老 乡村 振兴".split()
 
 
@@ -105,23 +115,28 @@ def write_corpus(path: Path, sessions: int, per_session: int, seed: int = 1) -> 
     out.close()
 
 
-def environment(url: str) -> dict:
+def environment(url: str, work: Path) -> dict:
     return benchmark_env(
         url,
         LIANGHUI_API_ANON_RATE="100000000/min",
         LIANGHUI_API_TOKEN_RATE="100000000/min",
-        LIANGHUI_DUMPS_DIR=str(WORK / "dumps"),
+        LIANGHUI_DUMPS_DIR=str(work / "dumps"),
         LIANGHUI_TASKS_IMMEDIATE="1",
         LIANGHUI_DUMPS_AUTO="0",
     )
 
 
 def build_database(args, url: str) -> dict:
-    env = environment(url)
-    marker = WORK / f"api-{args.database}-{args.sessions}x{args.per_session}.done"
-    if marker.exists() and not args.rebuild:
+    work = args.work
+    env = environment(url, work)
+    marker = work / f"api-{args.database}-{args.sessions}x{args.per_session}.done"
+    if args.reuse and marker.exists():
+        print(f"reusing the {args.database} corpus built earlier ({marker})", flush=True)
+        # The code may have new migrations (indexes) since it was built.
+        subprocess.run([PY, "-m", "lianghui", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
         return env
-    corpus = WORK / f"api-{args.sessions}x{args.per_session}.jsonl"
+    marker.unlink(missing_ok=True)
+    corpus = work / f"api-{args.sessions}x{args.per_session}.jsonl"
     if not corpus.exists():
         started = time.perf_counter()
         write_corpus(corpus, args.sessions, args.per_session)
@@ -137,11 +152,12 @@ def build_database(args, url: str) -> dict:
     return env
 
 
-def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+def start_server(env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "lianghui.wsgi", f"--workers={workers}",
-         f"--bind=127.0.0.1:{port}", "--log-level=warning", "--keep-alive=30"],
+         f"--threads={threads}", f"--bind=127.0.0.1:{port}", "--log-level=warning",
+         "--keep-alive=30"],
         env=env, cwd=ROOT, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -205,53 +221,98 @@ def load(port: int, paths, seconds: float, threads: int) -> dict:
     }
 
 
+def cursor(key: str) -> str:
+    """The list's cursor positioned after ``key`` (what a `next` link carries)."""
+    raw = json.dumps([key], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def endpoints(args, mode: str) -> dict:
+    rng = random.Random(7)
+    total = args.sessions * args.per_session
+    quote = __import__("urllib.parse").parse.quote
+
+    def any_key():
+        return f"p{rng.randrange(total):07d}"
+
+    def a_list():
+        params = [f"session=s{rng.randrange(args.sessions)}"]
+        if rng.random() < 0.3:
+            params.append(f"topic=t{rng.randrange(20)}")
+        if rng.random() < 0.7:  # a later page, as a client following `next` reaches
+            params.append(f"cursor={cursor(any_key())}")
+        return "/api/v1/proposals/?" + "&".join(params)
+
+    def a_search():
+        return "/api/v1/proposals/?q=" + "%20".join(quote(w) for w in rng.sample(WORDS, 2))
+
+    spread = {
+        "list": a_list,
+        "detail": lambda: f"/api/v1/proposals/{any_key()}/",
+        "search": a_search,
+    }
+    if mode == "spread":
+        return spread
+    # A few popular URLs, asked again and again.
+    fixed = {name: [make() for _ in range(5)] for name, make in spread.items()}
+    return {name: (lambda urls=urls: rng.choice(urls)) for name, urls in fixed.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--per-session", type=int, default=15_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=8, help="load-generating threads")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/lianghui_bench_api")
-    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/lianghui-bench-api"),
+                        help="corpus, SQLite database and dumps")  # fmt: skip
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the database an earlier run built, if any")  # fmt: skip
+    parser.add_argument("--modes", default="spread,repeated")
+    parser.add_argument("--endpoints", default="list,detail,search")
+    parser.add_argument("--no-dump", action="store_true")
     args = parser.parse_args()
-    WORK.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{WORK / 'api.sqlite3'}" if args.database == "sqlite" else args.pg_url
+    args.work.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{args.work / 'api.sqlite3'}" if args.database == "sqlite" else args.pg_url
     env = build_database(args, url)
-    total = args.sessions * args.per_session
-    rng = random.Random(7)
-    endpoints = {
-        "list": lambda: f"/api/v1/proposals/?session=s{rng.randrange(args.sessions)}",
-        "detail": lambda: f"/api/v1/proposals/p{rng.randrange(total):07d}/",
-        "search": lambda: (
-            "/api/v1/proposals/?q="
-            + "%20".join(__import__("urllib.parse").parse.quote(w) for w in rng.sample(WORDS, 2))
-        ),
-    }
-    server, port = start_server(env, args.workers)
+    server, port = start_server(env, args.workers, args.threads)
     results = {}
     try:
-        for name, paths in endpoints.items():
-            load(port, paths, 2, args.threads)  # warm up
-            runs = [load(port, paths, args.seconds, args.threads) for _ in range(args.runs)]
-            results[name] = {
-                "median_rps": round(statistics.median(r["rps"] for r in runs)),
-                "median_p95_ms": round(statistics.median(r["p95_ms"] for r in runs), 1),
-                "median_p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 1),
-                "runs_rps": [round(r["rps"]) for r in runs],
-                "errors": sum(r["errors"] for r in runs),
-            }
-            r = results[name]
-            print(
-                f"{name:7} median {r['median_rps']} req/s, p50 {r['median_p50_ms']} ms, "
-                f"p95 {r['median_p95_ms']} ms (runs {r['runs_rps']}; errors {r['errors']})",
-                flush=True,
-            )
+        for mode in args.modes.split(","):
+            paths_of = endpoints(args, mode)
+            for name in args.endpoints.split(","):
+                paths = paths_of[name]
+                load(port, paths, 2, args.clients)  # warm up
+                runs = [load(port, paths, args.seconds, args.clients) for _ in range(args.runs)]
+                r = results[f"{name}-{mode}"] = {
+                    "median_rps": round(statistics.median(r["rps"] for r in runs)),
+                    "median_p95_ms": round(statistics.median(r["p95_ms"] for r in runs), 1),
+                    "median_p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 1),
+                    "runs_rps": [round(r["rps"]) for r in runs],
+                    "errors": sum(r["errors"] for r in runs),
+                }
+                print(
+                    f"{name:7} {mode:9} median {r['median_rps']} req/s, p50 "
+                    f"{r['median_p50_ms']} ms, p95 {r['median_p95_ms']} ms "
+                    f"(runs {r['runs_rps']}; errors {r['errors']})",
+                    flush=True,
+                )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    if not args.no_dump:
+        results["dump"] = dump_times(args, env)
+    print(json.dumps({"database": args.database, "workers": args.workers,
+                      "threads": args.threads, "clients": args.clients,
+                      "load": os.getloadavg()[0], **results}))  # fmt: skip
+
+
+def dump_times(args, env: dict) -> dict:
     times = []
     for _ in range(args.runs):
         started = time.perf_counter()
@@ -260,18 +321,17 @@ def main() -> None:
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         times.append(time.perf_counter() - started)
-    results["dump"] = {
+    out = {
         "proposals": args.per_session,
         "median_seconds": round(statistics.median(times), 1),
         "runs_seconds": [round(t, 1) for t in times],
     }
     print(
         f"dump    one session ({args.per_session} proposals): median "
-        f"{results['dump']['median_seconds']} s (runs {results['dump']['runs_seconds']})",
+        f"{out['median_seconds']} s (runs {out['runs_seconds']})",
         flush=True,
     )
-    print(json.dumps({"database": args.database, "workers": args.workers,
-                      "threads": args.threads, **results}))  # fmt: skip
+    return out
 
 
 if __name__ == "__main__":

@@ -16,8 +16,45 @@ ROLES = [
 ]  # fmt: skip
 NEW = {"session": "npc-2022", "kind": "npc-suggestion", "title_zh": "新的建议"}
 
-# name -> (prepare() -> (url, body), roles allowed)
+
+def _transfer_requested(key="api-assigned"):
+    from lianghui.proposals import services
+
+    p = sc.assigned(key)
+    services.assignment_request_transfer(
+        assignment=p.assignments.get(), on=sc.DAY, reason="Not our remit."
+    )
+    return p
+
+
+# name -> (prepare() -> (url, body) or (method, url, body), roles allowed)
 ENDPOINTS = {
+    "edit": (
+        lambda: ("patch", f"/api/v1/proposals/{sc.draft().key}/", {"title_zh": "改过的标题"}),
+        {"member"},
+    ),
+    "transfer": (
+        lambda: (
+            f"/api/v1/assignments/{_transfer_requested().key}.a0/transfer/",
+            {"agency": "mohrss"},
+        ),
+        {"office", "admin"},
+    ),
+    "refuse-transfer": (
+        lambda: (f"/api/v1/assignments/{_transfer_requested().key}.a0/refuse-transfer/", {}),
+        {"office", "admin"},
+    ),
+    "set-key": (
+        lambda: (
+            f"/api/v1/proposals/{sc.filed().key}/key/",
+            {"is_key": True, "supervisor": "npc-committee"},
+        ),
+        {"office", "admin"},
+    ),
+    "unset-key": (
+        lambda: (f"/api/v1/proposals/{_key_proposal().key}/key/", {"is_key": False}),
+        {"office", "admin"},
+    ),
     "create": (lambda: ("/api/v1/proposals/", NEW), {"member", "other_member"}),
     "submit": (lambda: (f"/api/v1/proposals/{sc.draft().key}/submit/", {}), {"member"}),
     "withdraw": (lambda: (f"/api/v1/proposals/{sc.draft().key}/withdraw/", {}), {"member"}),
@@ -62,13 +99,30 @@ ENDPOINTS = {
 }
 
 
+def _key_proposal(key="api-key"):
+    from lianghui.people.models import Organization
+    from lianghui.proposals import services
+
+    p = sc.filed(key)
+    committee = Organization.objects.get(key="npc-committee")
+    return services.proposal_set_key(proposal=p, is_key=True, supervisor=committee)
+
+
 def _state():
     return (
-        sorted(Proposal.objects.values_list("key", "status", "is_key", "published")),
+        sorted(
+            Proposal.objects.values_list(
+                "key", "status", "is_key", "key_supervisor", "published", "title_zh"
+            )
+        ),
         Reply.objects.count(),
         Feedback.objects.count(),
         Signer.objects.filter(confirmed=True).count(),
-        Assignment.objects.filter(transfer_requested_on__isnull=False).count(),
+        list(
+            Assignment.objects.order_by("id").values_list(
+                "agency__key", "active", "transfer_requested_on"
+            )
+        ),
     )
 
 
@@ -76,9 +130,10 @@ def _state():
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 def test_permission_matrix(small_world, api, endpoint, role):
     prepare, allowed = ENDPOINTS[endpoint]
-    url, body = prepare()
+    prepared = prepare()
+    method, url, body = prepared if len(prepared) == 3 else ("post", *prepared)
     before = _state()
-    response = api(role).post(url, body, format="json")
+    response = getattr(api(role), method)(url, body, format="json")
     if role in allowed:
         assert response.status_code in {200, 201}, response.content
         assert _state() != before
@@ -219,3 +274,89 @@ def test_idempotent_action_runs_once(small_world, api):
     r2 = agency.post(url, {"category": "A"}, format="json", HTTP_IDEMPOTENCY_KEY="r")
     assert r1.status_code == r2.status_code == 201 and r1.json() == r2.json()
     assert Reply.objects.filter(assignment__proposal__key=key).count() == 1
+
+
+def test_member_edits_own_draft_only_while_draft(small_world, api, conforms):
+    key = sc.draft().key
+    member = api("member")
+    r = member.patch(
+        f"/api/v1/proposals/{key}/",
+        {"title_en": "On data security", "text_zh": "正文"},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    conforms(r, "/api/v1/proposals/{key}/", "PATCH")
+    assert (r.json()["title_zh"], r.json()["title_en"]) == ("接口测试建议", "On data security")
+    assert r.json()["text_zh"] == "正文"
+    # Both titles empty: refused by the service, naming the field; nothing changes.
+    r = member.patch(f"/api/v1/proposals/{key}/", {"title_zh": "", "title_en": ""}, format="json")
+    assert r.status_code == 400 and "title_zh" in r.json()["errors"]
+    # Session, kind, co-signers are fixed once drafted (as on the desk's form).
+    r = member.patch(f"/api/v1/proposals/{key}/", {"session": "npc-2023"}, format="json")
+    assert r.status_code == 400 and "session" in r.json()["errors"]
+    assert Proposal.objects.get(key=key).title_en == "On data security"
+    member.post(f"/api/v1/proposals/{key}/submit/", {}, format="json")
+    r = member.patch(f"/api/v1/proposals/{key}/", {"title_en": "Later"}, format="json")
+    assert r.status_code == 403
+    assert Proposal.objects.get(key=key).title_en == "On data security"
+
+
+def test_office_approves_or_refuses_a_transfer(small_world, api, conforms):
+    office, agency, other = api("office"), api("agency"), api("other_agency")
+    key = _transfer_requested("api-t1").key
+    assert [a["transfer_requested_on"] for a in agency.get("/api/v1/inbox/").json()["results"]]
+    r = office.post(f"/api/v1/assignments/{key}.a0/transfer/", {"agency": "mohrss"}, format="json")
+    assert r.status_code == 201, r.content
+    conforms(r, "/api/v1/assignments/{key}/transfer/", "POST")
+    assert (r.json()["key"], r.json()["agency"]) == (f"{key}.a1", "mohrss")
+    assert agency.get("/api/v1/inbox/").json()["results"] == []
+    assert [a["key"] for a in other.get("/api/v1/inbox/").json()["results"]] == [f"{key}.a1"]
+    # The old assignment is on record, inactive; it cannot move again.
+    again = office.post(
+        f"/api/v1/assignments/{key}.a0/transfer/", {"agency": "mohrss"}, format="json"
+    )
+    assert again.status_code == 409
+    assignments = office.get(f"/api/v1/proposals/{key}/").json()["assignments"]
+    assert [(a["agency"], a["active"], a["transferred_from"]) for a in assignments] == [
+        ("miit", False, None),
+        ("mohrss", True, f"{key}.a0"),
+    ]
+    # Not an agency: a 400 naming the field.
+    key2 = _transfer_requested("api-t2").key
+    r = office.post(
+        f"/api/v1/assignments/{key2}.a0/transfer/", {"agency": "npc-committee"}, format="json"
+    )
+    assert r.status_code == 400 and "agency" in r.json()["errors"]
+    r = office.post(f"/api/v1/assignments/{key2}.a0/refuse-transfer/", {}, format="json")
+    assert r.status_code == 200
+    conforms(r, "/api/v1/assignments/{key}/refuse-transfer/", "POST")
+    assert r.json()["transfer_requested_on"] is None and r.json()["agency"] == "miit"
+    # Nothing left to refuse.
+    r = office.post(f"/api/v1/assignments/{key2}.a0/refuse-transfer/", {}, format="json")
+    assert r.status_code == 409
+
+
+def test_office_marks_and_unmarks_a_key_proposal(small_world, api, conforms):
+    office = api("office")
+    key = sc.filed("api-k1").key
+    r = office.post(
+        f"/api/v1/proposals/{key}/key/",
+        {"is_key": True, "supervisor": "npc-committee"},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    conforms(r, "/api/v1/proposals/{key}/key/", "POST")
+    assert (r.json()["is_key"], r.json()["key_supervisor"]) == (True, "npc-committee")
+    public = api().get(f"/api/v1/proposals/{key}/").json()
+    assert (public["is_key"], public["key_supervisor"]) == (True, "npc-committee")
+    r = office.post(f"/api/v1/proposals/{key}/key/", {"is_key": False}, format="json")
+    assert (r.json()["is_key"], r.json()["key_supervisor"]) == (False, None)
+    # A supervisor must be a committee; only filed proposals can be selected.
+    r = office.post(
+        f"/api/v1/proposals/{key}/key/", {"is_key": True, "supervisor": "miit"}, format="json"
+    )
+    assert r.status_code == 400 and "supervisor" in r.json()["errors"]
+    draft = sc.draft("api-k2").key
+    r = office.post(f"/api/v1/proposals/{draft}/key/", {"is_key": True}, format="json")
+    assert r.status_code == 409
+    assert not Proposal.objects.get(key=draft).is_key

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers as s
 
 from lianghui.core.models import Language
+from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Member, Organization
 from lianghui.proposals.enums import (
     AssignmentRole,
@@ -164,3 +165,38 @@ class TransferRequestInput(StrictInput):
 class FeedbackInput(StrictInput):
     rating = StrictChoice(choices=Rating.choices, help_text="Your rating of the reply.")
     comment = text("A comment (not published).", 2000)
+
+
+class DraftEditInput(StrictInput):
+    """Only the fields sent change (PATCH). The desk's draft form edits the texts;
+    session, kind, co-signers and topics are fixed once drafted, there as here."""
+
+    title_zh = StrictChar(
+        required=False, allow_blank=True, max_length=500, help_text="Title in Chinese."
+    )
+    title_en = StrictChar(
+        required=False, allow_blank=True, max_length=500, help_text="Title in English."
+    )
+    summary_zh = StrictChar(required=False, allow_blank=True, help_text="Summary in Chinese.")
+    summary_en = StrictChar(required=False, allow_blank=True, help_text="Summary in English.")
+    text_zh = StrictChar(required=False, allow_blank=True, help_text="Full text in Chinese.")
+    text_en = StrictChar(required=False, allow_blank=True, help_text="Full text in English.")
+
+
+class TransferInput(StrictInput):
+    agency = ByKey(
+        queryset=Organization.objects.filter(kind=OrganizationKind.AGENCY),
+        help_text="The key of the agency that takes the assignment over.",
+    )
+
+
+class KeyInput(StrictInput):
+    is_key = StrictBool(help_text="true: select for key supervision; false: deselect.")
+    supervisor = ByKey(
+        queryset=Organization.objects.filter(kind=OrganizationKind.COMMITTEE),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="With is_key true: the supervising committee's key (an organization"
+        " of kind committee).",
+    )

@@ -57,14 +57,29 @@ def proposal_list(
         qs = qs.filter(pk__in=visible_proposal_qs(viewer=viewer).values("pk"))
     if query:
         qs = proposal_text_search(qs, query=query)
-    return qs.select_related("merged_into")
+    return qs.select_related("merged_into", "key_supervisor")
 
 
 PROPOSAL_INCLUDES = ("text", "signers", "review", "assignments", "regulations", "sources")
 
 
+# Of a merged proposal only its key and whether it is public are shown.
+MERGED_INTO_UNUSED = tuple(
+    f"merged_into__{f}"
+    for f in ("title_zh", "title_en", "summary_zh", "summary_en", "text_zh", "text_en")
+)
+
+
 def with_proposal_includes(qs: QuerySet[Proposal], include: set[str], *, viewer) -> QuerySet:
+    # Full texts are most of a row's bytes; lists leave them out unless asked.
+    unused = (
+        MERGED_INTO_UNUSED if "text" in include else ("text_zh", "text_en", *MERGED_INTO_UNUSED)
+    )
+    qs = qs.defer(*unused)
     if "signers" in include:
+        # The lead is among all signers: drop the search's separate lead-only prefetch
+        # (one query less; the serializer falls back to the full list).
+        qs = qs.prefetch_related(None).prefetch_related("topics")
         qs = qs.prefetch_related(
             Prefetch(
                 "signers",

@@ -271,6 +271,9 @@ class ProposalSerializer(_Sourced):
     status = _choice(Status)
     published = s.BooleanField(help_text="Visible to the public.")
     is_key = s.BooleanField(help_text="Selected for key supervision (重点督办).")
+    key_supervisor = _ref(
+        "Key proposals: the supervising committee's key, if named.", "key_supervisor.key"
+    )
     generated = s.BooleanField(help_text="Made by the demo generator, not a real proposal.")
     merged_into = s.SerializerMethodField(help_text="Key of the proposal this was merged into.")
     lead = s.SerializerMethodField(help_text="The lead proposer: a member's or group's key.")
@@ -300,6 +303,65 @@ class ProposalSerializer(_Sourced):
                 for f in dropped:
                     fields.pop(f, None)
         return fields
+
+    def to_representation(self, p):
+        """The same document as the declared fields give (they stay the schema, and
+        a test compares both), built directly: lists of proposals are the API's
+        hottest path and DRF's generic field walk was most of their time."""
+        include = self.context.get("include", ())
+        out = {
+            "key": p.key,
+            "url": self._url(p.key),
+            "session": p.session.key,
+            "body": p.session.body.key,
+            "kind": p.kind.key,
+            "number": p.number,
+            "original_language": p.original_language,
+            "title_zh": p.title_zh,
+            "title_en": p.title_en,
+            "summary_zh": p.summary_zh,
+            "summary_en": p.summary_en,
+        }
+        if "text" in include:
+            out["text_zh"], out["text_en"] = p.text_zh, p.text_en
+        out["submitted_on"] = p.submitted_on.isoformat() if p.submitted_on else None
+        out["status"] = p.status
+        out["published"] = p.published
+        out["is_key"] = p.is_key
+        out["key_supervisor"] = p.key_supervisor.key if p.key_supervisor_id else None
+        out["generated"] = p.generated
+        out["merged_into"] = self.get_merged_into(p)
+        out["lead"] = self.get_lead(p)
+        out["topics"] = self.get_topics(p)
+        if "signers" in include:
+            out["signers"] = [
+                {
+                    "member": x.member.key if x.member_id else None,
+                    "group": x.group.key if x.group_id else None,
+                    "role": x.role,
+                    "confirmed": x.confirmed,
+                }
+                for x in p.signers.all()
+            ]
+        if "review" in include:
+            out["review"] = self.get_review(p)
+        if "assignments" in include:
+            out["assignments"] = self.get_assignments(p)
+        if "regulations" in include:
+            out["regulations"] = self.get_regulations(p)
+        if "sources" in include:
+            out["sources"] = SourceSerializer(p.citations.all(), many=True).data
+        return out
+
+    def _url(self, key: str) -> str:
+        # reverse() and build_absolute_uri() once per list, not once per row.
+        template = self.context.get("_proposal_url")
+        if template is None:
+            path = reverse("api:proposal-detail", args=["KEY"])
+            request = self.context.get("request")
+            template = request.build_absolute_uri(path) if request else path
+            self.context["_proposal_url"] = template
+        return template.replace("/KEY/", f"/{key}/")
 
     def get_merged_into(self, p) -> str | None:
         target = p.merged_into

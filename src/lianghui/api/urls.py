@@ -36,6 +36,7 @@ urlpatterns = [
     path(f"proposals/{KEY}/assignments/", writes.AssignView.as_view(), name="proposal-assign"),
     path(f"proposals/{KEY}/close/", writes.CloseView.as_view(), name="proposal-close"),
     path(f"proposals/{KEY}/reopen/", writes.ReopenView.as_view(), name="proposal-reopen"),
+    path(f"proposals/{KEY}/key/", writes.KeyView.as_view(), name="proposal-key"),
     re_path(
         rf"^assignments/{PART}/replies/$", writes.ReplyCreateView.as_view(), name="reply-create"
     ),
@@ -43,6 +44,12 @@ urlpatterns = [
         rf"^assignments/{PART}/transfer-request/$",
         writes.TransferRequestView.as_view(),
         name="transfer-request",
+    ),
+    re_path(rf"^assignments/{PART}/transfer/$", writes.TransferView.as_view(), name="transfer"),
+    re_path(
+        rf"^assignments/{PART}/refuse-transfer/$",
+        writes.RefuseTransferView.as_view(),
+        name="refuse-transfer",
     ),
     re_path(
         rf"^replies/{PART}/feedback/$", writes.FeedbackCreateView.as_view(), name="feedback-create"

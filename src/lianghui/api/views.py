@@ -20,8 +20,8 @@ from lianghui.laws.selectors import RegulationFilters
 from lianghui.people.selectors import MemberFilters, OrganizationFilters
 from lianghui.proposals.selectors import ProposalFilters
 
+from . import cache, inputs, selectors, serializers
 from . import filters as f
-from . import inputs, selectors, serializers
 from .conditional import conditional
 from .idempotency import IDEMPOTENCY_PARAMETER as IDEMPOTENCY
 from .keys import NoSuchKey, Positions, nth_reply_id
@@ -41,10 +41,14 @@ def include_parameter(allowed: tuple[str, ...], default: str) -> OpenApiParamete
 
 
 class ConditionalMixin:
-    """ETag/304 and caching headers on every read."""
+    """ETag/304 and caching headers on every read; anonymous answers are kept in
+    the response cache (a view opts in by calling ``cache.lookup`` first)."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code == 200:
+            response.render()
+            cache.store(request, response)
         return conditional(request, response)
 
 
@@ -96,6 +100,9 @@ class ReadViewSet(ConditionalMixin, viewsets.GenericViewSet):
             self._include = self.include()
 
     def list(self, request, *args, **kwargs):
+        cached = cache.lookup(request)
+        if cached is not None:
+            return cached
         rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         serializer = self.get_serializer(rows, many=True)
         serializer.context.update(self.extra_context(rows))
@@ -112,6 +119,9 @@ class ReadViewSet(ConditionalMixin, viewsets.GenericViewSet):
         return self.select({}).get(key=key)
 
     def retrieve(self, request, *args, **kwargs):
+        cached = cache.lookup(request)
+        if cached is not None:
+            return cached
         obj = self.get_object()
         serializer = self.get_serializer(obj)
         serializer.context.update(self.extra_context([obj]))
@@ -257,12 +267,14 @@ class ProposalViewSet(ReadViewSet):
         qs = selectors.proposal_list(viewer=user, query=p.get("q", ""), filters=filters)
         return selectors.with_proposal_includes(qs, self._include, viewer=user)
 
+    WRITES = {"create", "partial_update"}
+
     def get_permissions(self):
-        return [IsAuthenticated()] if self.action == "create" else super().get_permissions()
+        return [IsAuthenticated()] if self.action in self.WRITES else super().get_permissions()
 
     def get_throttles(self):
         throttles = super().get_throttles()
-        return [*throttles, WriteThrottle()] if self.action == "create" else throttles
+        return [*throttles, WriteThrottle()] if self.action in self.WRITES else throttles
 
     @extend_schema(
         summary="Draft a proposal (member)",
@@ -275,6 +287,19 @@ class ProposalViewSet(ReadViewSet):
         from .writes import ProposalCreateView
 
         return ProposalCreateView().post(request)
+
+    @extend_schema(
+        summary="Edit a draft (lead member)",
+        description="Only the fields sent change: titles, summaries and texts. A draft"
+        " only; the lead proposer only.",
+        request=inputs.DraftEditInput,
+        responses={200: serializers.ProposalSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    def partial_update(self, request, *args, key=None, **kwargs):
+        from .writes import DraftEditView
+
+        return DraftEditView().patch(request, key=key)
 
     def extra_context(self, rows):
         if "assignments" not in self._include:

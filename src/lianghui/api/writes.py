@@ -57,6 +57,9 @@ class WriteView(APIView):
     input_class = inputs.EmptyInput
 
     def post(self, request, **kwargs):
+        return self.write(request, **kwargs)
+
+    def write(self, request, **kwargs):
         def call():
             target = self.target(request, **kwargs)
             parsed = self.input_class(data=request.data)
@@ -155,6 +158,21 @@ class WithdrawView(_LeadAction):
 
     def run(self, request, proposal):
         services.proposal_withdraw(proposal=proposal, actor=request.user)
+
+
+class DraftEditView(ProposalActionView):
+    """PATCH on a proposal: its lead edits the texts of a draft."""
+
+    http_method_names = ["patch", "options"]
+    input_class = inputs.DraftEditInput
+
+    def patch(self, request, **kwargs):
+        return self.write(request, **kwargs)
+
+    def act(self, request, proposal, data):
+        perms.require_draft_author(request.user, proposal)
+        services.proposal_update_draft(proposal=proposal, actor=request.user, **data)
+        return status.HTTP_200_OK, proposal_out(request, proposal)
 
 
 class ConfirmView(ProposalActionView):
@@ -339,4 +357,68 @@ class ReopenView(ProposalActionView):
     def act(self, request, proposal, data):
         perms.require_office(request.user, proposal)
         services.proposal_reopen(proposal=proposal, on=timezone.localdate(), actor=request.user)
+        return status.HTTP_200_OK, proposal_out(request, proposal)
+
+
+class TransferView(AssignmentActionView):
+    input_class = inputs.TransferInput
+
+    @_documented(
+        "Transfer an assignment to another agency (office)",
+        inputs.TransferInput,
+        serializers.InboxSerializer,
+        "Approves the agency's transfer request (or transfers on the office's own motion,"
+        " as the desk allows): this assignment stays on record, inactive, and the new"
+        " agency's assignment (returned) gets a fresh deadline.",
+    )
+    def post(self, request, **kwargs):
+        return super().post(request, **kwargs)
+
+    def act(self, request, assignment, data):
+        perms.require_office(request.user, assignment.proposal)
+        moved = services.assignment_transfer(
+            assignment=assignment,
+            to_agency=data["agency"],
+            on=timezone.localdate(),
+            actor=request.user,
+        )
+        return status.HTTP_201_CREATED, assignment_out(request, moved)
+
+
+class RefuseTransferView(AssignmentActionView):
+    @_documented(
+        "Refuse an agency's transfer request (office)",
+        inputs.EmptyInput,
+        serializers.InboxSerializer,
+        "The agency keeps the assignment; its request is cleared.",
+    )
+    def post(self, request, **kwargs):
+        return super().post(request, **kwargs)
+
+    def act(self, request, assignment, data):
+        perms.require_office(request.user, assignment.proposal)
+        services.assignment_refuse_transfer(assignment=assignment, actor=request.user)
+        return status.HTTP_200_OK, assignment_out(request, assignment)
+
+
+class KeyView(ProposalActionView):
+    input_class = inputs.KeyInput
+
+    @_documented(
+        "Select or deselect for key supervision (office)",
+        inputs.KeyInput,
+        serializers.ProposalSerializer,
+        "Only a filed proposal (filed, assigned, replied or closed) can be selected.",
+    )
+    def post(self, request, **kwargs):
+        return super().post(request, **kwargs)
+
+    def act(self, request, proposal, data):
+        perms.require_office(request.user, proposal)
+        services.proposal_set_key(
+            proposal=proposal,
+            is_key=data["is_key"],
+            supervisor=data["supervisor"],
+            actor=request.user,
+        )
         return status.HTTP_200_OK, proposal_out(request, proposal)

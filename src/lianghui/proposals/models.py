@@ -192,6 +192,10 @@ class Proposal(Bilingual, TimeStamped):
             # lists' order (migration 0002); SQLite cannot index NULLS LAST but puts
             # NULLs last in a descending sort anyway.
             models.Index(fields=["-submitted_on", "key"]),
+            # The API's lists: a session's proposals by key (its cursor order). Not
+            # (session, published, key): Django writes `WHERE published`, which SQLite
+            # cannot match to an index column, so it sorted the session's rows.
+            models.Index(fields=["session", "key"], name="proposal_session_key"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,0 +1,81 @@
+"""Whole-response cache and cheap ETags for anonymous reads.
+
+Anonymous callers all see the same thing (published records), so one rendered
+answer serves them all until the data changes. Keys come from
+``lianghui.core.versioning.cache_key``: they hold the data version, which every
+committed change moves, so any write (a service, the admin, an import) retires
+every cached answer in every process at once; the timeout only bounds memory.
+The version is read before the records, so an answer is never stored under a
+version newer than its data.
+
+The ETag of an anonymous answer is the version and the request's digest: a
+revalidation costs one query and no rendering. Callers with a token or a session
+see more than the public, per user, so their answers are neither cached here nor
+given these ETags (conditional.py hashes their bodies).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.http import parse_etags
+
+from lianghui.core import versioning
+
+PREFIX = "api"
+
+
+def _seconds() -> int:
+    return settings.LIANGHUI_API_CACHE_SECONDS
+
+
+def applies(request) -> bool:
+    return (
+        request.method in {"GET", "HEAD"} and not request.user.is_authenticated and _seconds() > 0
+    )
+
+
+def key_for(request) -> str:
+    # Links in the body are absolute: the host and scheme are part of the answer.
+    return versioning.cache_key(PREFIX, request, request.scheme, request.get_host())
+
+
+def etag_of(key: str) -> str:
+    """``api:<version>:<digest>`` -> ``"<version>-<digest>"``."""
+    _prefix, version, digest = key.split(":", 2)
+    return f'"{version}-{digest}"'
+
+
+def lookup(request) -> HttpResponse | None:
+    """The stored answer (or a 304) for an anonymous read, else None; a miss marks
+    the request so that ``store`` keeps the answer it gets."""
+    if not applies(request):
+        return None
+    key = key_for(request)
+    etag = etag_of(key)
+    request._api_cache = (key, etag)
+    wanted = request.headers.get("If-None-Match")
+    if wanted and (etag in parse_etags(wanted) or "*" in parse_etags(wanted)):
+        response = HttpResponse(status=304)
+        del response["Content-Type"]
+        response["ETag"] = etag
+        return response
+    hit = versioning.response_cache().get(key)
+    if hit is None:
+        return None
+    content, content_type = hit
+    response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    return response
+
+
+def store(request, response) -> None:
+    """Keep a rendered 200 answer of an anonymous read marked by ``lookup``."""
+    marked = getattr(request, "_api_cache", None)
+    if marked is None or response.status_code != 200 or getattr(response, "streaming", False):
+        return
+    key, etag = marked
+    response["ETag"] = etag
+    versioning.response_cache().set(
+        key, (response.content, response["Content-Type"]), timeout=_seconds()
+    )
