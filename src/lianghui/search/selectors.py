@@ -284,9 +284,14 @@ def _by_date(q: ParsedQuery, f: SearchFilters, *, newest: bool, limit: int, offs
     direction = "DESC" if newest else "ASC"
     conds, params = _date_conds(f)
     order = f" ORDER BY d.date {direction} NULLS LAST, d.id {direction} LIMIT %s OFFSET %s"
+    # Filters tied to dates (year, session, a range) bunch the matches in a few
+    # years that a walk down the date index may reach only late.
+    bunched = bool(f.year or f.session or f.since or f.until)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             expr, _words = _ts_expr(q, f)
+            if bunched:  # "+ 0": not the index's order, so the GIN bitmap and a sort
+                order = order.replace("d.date", "(d.date + 0)", 1)
             cur.execute(
                 f"SELECT d.id FROM {DOC} d{_where([PG_MATCH, *conds])}{order}",
                 [expr, *params, limit, offset],
@@ -295,9 +300,8 @@ def _by_date(q: ParsedQuery, f: SearchFilters, *, newest: bool, limit: int, offs
             # Walk the date index and probe FTS5 for each row (rowid = d.id): with
             # this many matches spread over the years the page fills after a few
             # hundred probes, where "d.id IN (matches)" would first gather every
-            # match. Filters tied to dates (year, session, a range) bunch the
-            # matches in a few years the walk may reach only late: gather them.
-            if f.year or f.session or f.since or f.until:
+            # match. Bunched matches are gathered instead.
+            if bunched:
                 probe = "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
             else:
                 probe = (
