@@ -408,6 +408,7 @@ def duplicate_index(body_id: int) -> DuplicateIndex | None:
                 threading.Thread(
                     target=_build_in_background, args=(slot, index), daemon=True
                 ).start()
+                return None  # this view does not wait, however fast the build turns out
         if index.building:
             return None
         index.refresh()
