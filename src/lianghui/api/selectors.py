@@ -21,6 +21,7 @@ from lianghui.proposals.models import (
     Proposal,
     ProposalKind,
     Reply,
+    Session,
     Signer,
     Topic,
 )
@@ -55,6 +56,11 @@ def proposal_list(
     )
     if role_of(viewer) not in PUBLIC_ROLES:
         qs = qs.filter(pk__in=visible_proposal_qs(viewer=viewer).values("pk"))
+    if filters is not None and filters.session:
+        # The session's id as a constant: PostgreSQL then walks (session, key) in
+        # cursor order instead of the whole key index filtering by a joined key.
+        session_id = Session.objects.filter(key=filters.session).values_list("id", flat=True)
+        qs = qs.filter(session_id=session_id.first())
     if query:
         qs = proposal_text_search(qs, query=query)
     return qs.select_related("merged_into", "key_supervisor")
