@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import json
 import os
 import random
@@ -35,13 +34,12 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from common import benchmark_env, free_port, recreate_database  # noqa: E402
+from common import benchmark_env, load, recreate_database, start_server  # noqa: E402
 
 PY = sys.executable
 WORDS = "数字 经济 平台 劳动者 权益 保护 人工智能 数据 安全 教育 医疗 养老 乡村 振兴".split()
@@ -152,75 +150,6 @@ def build_database(args, url: str) -> dict:
     return env
 
 
-def start_server(env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "lianghui.wsgi", f"--workers={workers}",
-         f"--threads={threads}", f"--bind=127.0.0.1:{port}", "--log-level=warning",
-         "--keep-alive=30"],
-        env=env, cwd=ROOT, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/")
-            if conn.getresponse().status == 200:
-                return server, port
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("the server did not start")
-
-
-def load(port: int, paths, seconds: float, threads: int) -> dict:
-    """Requests from `threads` keep-alive connections for `seconds`; each thread
-    takes the next path from `paths` (a callable returning one)."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, bad = [], 0
-        while time.perf_counter() < stop_at:
-            path = paths()
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    bad += 1
-            except OSError:
-                bad += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            mine.append(time.perf_counter() - started)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    began = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": 1000 * latencies[len(latencies) // 2],
-        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95)],
-        "errors": errors[0],
-    }
-
-
 def cursor(key: str) -> str:
     """The list's cursor positioned after ``key`` (what a `next` link carries)."""
     raw = json.dumps([key], separators=(",", ":")).encode()
@@ -280,7 +209,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{args.work / 'api.sqlite3'}" if args.database == "sqlite" else args.pg_url
     env = build_database(args, url)
-    server, port = start_server(env, args.workers, args.threads)
+    server, port = start_server(env, probe="/api/v1/", workers=args.workers, threads=args.threads)
     results = {}
     try:
         for mode in args.modes.split(","):

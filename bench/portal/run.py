@@ -26,7 +26,6 @@ process (its rate on a core of its own, when the machine is busy with more):
 from __future__ import annotations
 
 import argparse
-import http.client
 import importlib.util
 import json
 import os
@@ -35,13 +34,12 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from common import benchmark_env, free_port, recreate_database  # noqa: E402
+from common import benchmark_env, load, recreate_database, start_server  # noqa: E402
 
 PY = sys.executable
 
@@ -55,27 +53,6 @@ def _sibling(name: str):
 
 
 search_bench = _sibling("search")  # write_corpus: the corpus
-
-
-def start_server(env: dict) -> tuple[subprocess.Popen, int]:
-    """One gunicorn process (sync worker) on loopback, answering before we time it."""
-    port = free_port()
-    server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "lianghui.wsgi", "--workers=1", "--worker-class=sync",
-         f"--bind=127.0.0.1:{port}", "--log-level=warning"],
-        env=env, cwd=ROOT, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/")
-            if conn.getresponse().status == 200:
-                return server, port
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(server.pid, signal.SIGTERM)
-    raise SystemExit("the server did not start")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -96,53 +73,6 @@ def cpu_seconds(pid: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick
     return total
-
-
-def load(port: int, paths, seconds: float, connections: int) -> dict:
-    """Requests from `connections` threads for `seconds`; each takes its next path
-    from `paths()`. Pages per second and the p95 latency."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, bad = [], 0
-        while time.perf_counter() < stop_at:
-            path = paths()
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    bad += 1
-            except OSError:
-                bad += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            mine.append(time.perf_counter() - started)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    pool = [threading.Thread(target=worker) for _ in range(connections)]
-    began = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
-    return {
-        "pages": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95)] if latencies else 0.0,
-        "errors": errors[0],
-    }
 
 
 COUNT = r"""
@@ -185,7 +115,7 @@ def build(args, url: str, env: dict) -> None:
 
 
 def measure(env: dict, cases: dict, args) -> dict:
-    server, port = start_server(env)
+    server, port = start_server(env, probe="/")
     out = {}
     try:
         for name, paths in cases.items():
@@ -194,7 +124,7 @@ def measure(env: dict, cases: dict, args) -> dict:
             for _ in range(args.runs):
                 cpu = cpu_seconds(server.pid)
                 run = load(port, paths, args.seconds, args.connections)
-                run["pages_per_cpu_s"] = run["pages"] / max(cpu_seconds(server.pid) - cpu, 1e-9)
+                run["pages_per_cpu_s"] = run["requests"] / max(cpu_seconds(server.pid) - cpu, 1e-9)
                 runs.append(run)
             r = out[name] = {
                 "pages_per_s": round(statistics.median(x["rps"] for x in runs), 1),
