@@ -55,3 +55,14 @@ def test_router_trains_on_tiny_data_and_single_agency_with_a_remit():
     assert r.route("芯片产业")[0].agency == "a"
     r = Router().fit(["芯片", "芯片产业"], ["a", "a"], responsibilities={"b": "负责教育和学校"})
     assert r.route("学校教育")[0].agency == "b"
+
+
+def test_router_with_two_agencies_and_enough_rows_to_calibrate():
+    # Twenty rows or more calibrate on held-out decisions, which for two classes
+    # come as one column; routing must still rank both agencies.
+    chips = [f"支持芯片产业发展第{i}条" for i in range(12)]
+    schools = [f"加强学校教育投入第{i}条" for i in range(12)]
+    r = Router().fit(chips + schools, ["miit"] * 12 + ["moe"] * 12)
+    ranked = r.route("芯片产业")
+    assert [s.agency for s in ranked][:2] == ["miit", "moe"]
+    assert r.route("学校教育")[0].agency == "moe"

@@ -239,7 +239,7 @@ class TextClassifier:
         vec = self._new_vectorizer()
         Xtr = vec.fit_transform([texts[i] for i in tr])
         model = self._fit_svm(Xtr, [labels[i] for i in tr], self.config.C, self.config.class_weight)
-        d = model.decision_function(vec.transform([texts[i] for i in te]))
+        d = _decisions(model, vec.transform([texts[i] for i in te]))
         return d, model.classes_, [labels[i] for i in te]
 
     def _tune(self, texts, labels, *, seed: int, progress: Progress):
@@ -258,7 +258,7 @@ class TextClassifier:
             yte = [labels[te[j]] for j in keep]
             for C, cw in grid:
                 model = self._fit_svm(Xtr, ytr, C, cw)
-                d = model.decision_function(Xte[keep])
+                d = _decisions(model, Xte[keep])
                 m = ranking_metrics(model.classes_, d, yte)
                 scores[(C, cw)].append(m)
                 oof[(C, cw)].append((d, model.classes_, yte))
@@ -287,10 +287,7 @@ class TextClassifier:
 
     def decision_function(self, texts_or_X) -> np.ndarray:
         X = texts_or_X if sp.issparse(texts_or_X) else self.transform(texts_or_X)
-        d = self.model.decision_function(X)
-        if d.ndim == 1:  # binary: LinearSVC gives one column for classes_[1]
-            d = np.column_stack([-d, d])
-        return d
+        return _decisions(self.model, X)
 
     def predict_proba(self, texts_or_X) -> np.ndarray:
         return _softmax(self.decision_function(texts_or_X) * self.temperature)
@@ -366,3 +363,11 @@ class TextClassifier:
             "n_train": getattr(self, "n_train", 0),
             "n_labels": len(getattr(self, "classes_", [])),
         }
+
+
+def _decisions(model, X) -> np.ndarray:
+    """One column per class, also for two classes, where LinearSVC gives one."""
+    d = model.decision_function(X)
+    if d.ndim == 1:
+        d = np.column_stack([-d, d])
+    return d
