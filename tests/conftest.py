@@ -18,6 +18,13 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _models_in_tmp(settings, tmp_path):
+    """Trained suggestion models (the demo trains some) go to each test's scratch
+    folder, never into the working copy's var/ nor into another test."""
+    settings.LIANGHUI_INSIGHTS_MODELS = tmp_path / "insights-models"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test's database rolls back, data version included: a cached result of
     an earlier test could carry the same version, so every test starts empty."""

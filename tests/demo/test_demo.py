@@ -56,6 +56,18 @@ def test_demo_builds_generated_volume_through_the_workflow():
     assert not Member.objects.filter(key="ma-huateng", generated=True).exists()
 
 
+def test_demo_trains_the_office_suggestion_models_unless_asked_not_to(settings):
+    from lianghui.insights.serving import artifact_path
+
+    call_command("demo", sessions=1, per_session=60, seed=5, verbosity=0, no_train=True)
+    assert artifact_path("routing", "npc") is None
+    Proposal.objects.filter(generated=True).update(merged_into=None)
+    Proposal.objects.filter(generated=True).delete()
+    call_command("demo", sessions=1, per_session=60, seed=5, verbosity=0)
+    routing = artifact_path("routing", "npc")
+    assert routing is not None and routing.is_relative_to(settings.LIANGHUI_INSIGHTS_MODELS)
+
+
 def test_demo_is_deterministic_and_rerunnable():
     call_command("demo", sessions=1, per_session=30, seed=3, verbosity=0)
     first = list(

@@ -6,7 +6,7 @@ from django.db import transaction
 from lianghui.demo.generator import DEMO_PASSWORD, Plan, demo_accounts, generate
 from lianghui.exchange.importer import ImportFailed, import_files
 from lianghui.exchange.mappings import MAPPINGS
-from lianghui.proposals.models import Proposal
+from lianghui.proposals.models import Body, Proposal
 
 SEED_FACTS = Path(__file__).resolve().parents[2] / "fixtures" / "seed_facts.jsonl"
 
@@ -37,6 +37,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-generated", action="store_true", help="Load the seed facts only.")
         parser.add_argument(
+            "--no-train",
+            action="store_true",
+            help="Do not train the office's suggestion models on the generated handling.",
+        )
+        parser.add_argument(
             "--laws",
             metavar="CSV",
             help="Also import PRC laws metadata (the laws-prc CSV mapping).",
@@ -56,7 +61,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if no_generated:
             return
-        self._generate(seed, sessions, last_year, per_session, options)
+        if self._generate(seed, sessions, last_year, per_session, options) and not options.get(
+            "no_train"
+        ):
+            self._train()
         for username, role, what in demo_accounts():
             self.stdout.write(f"Account {username} ({role}: {what}), password {DEMO_PASSWORD}")
 
@@ -71,7 +79,7 @@ class Command(BaseCommand):
         if done:
             self.stdout.write(f"Already generated, skipped: {', '.join(map(str, sorted(done)))}")
         if not todo:
-            return
+            return 0
         total = len(todo) * (per_session + int(per_session * 5 / 9))
         bar = None
         if options.get("verbosity", 1) > 0:
@@ -89,3 +97,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Generated {outcome.proposals} proposals for {', '.join(map(str, todo))}"
         )
+        return outcome.proposals
+
+    def _train(self) -> None:
+        """Models learnt from the generated assignments and topics, so the office's
+        agency suggestions work from the first visit (without one they fall back
+        to matching agencies' remits, which the demo's citation-style remits serve
+        poorly). Retrain on real data with `lianghui insights train --from-db`."""
+        from lianghui.insights.training import TrainingError, train_from_db
+
+        for body in Body.objects.filter(suggestions_enabled=True):
+            try:
+                result = train_from_db(body_key=body.key)
+            except TrainingError as exc:
+                self.stdout.write(f"Suggestion models for {body.key}: not trained ({exc})")
+                continue
+            self.stdout.write(f"Suggestion models for {body.key}: {result['routing']['artifact']}")
