@@ -18,10 +18,12 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
-def _models_in_tmp(settings, tmp_path):
-    """Trained suggestion models (the demo trains some) go to each test's scratch
-    folder, never into the working copy's var/ nor into another test."""
+def _scratch_folders(settings, tmp_path):
+    """Trained suggestion models (the demo trains some) and bulk dumps go to each
+    test's scratch folder: never into the working copy's var/, nor into another
+    test or the other database's run beside it."""
     settings.LIANGHUI_INSIGHTS_MODELS = tmp_path / "insights-models"
+    settings.LIANGHUI_DUMPS_DIR = tmp_path / "dumps"
 
 
 @pytest.fixture(autouse=True)
