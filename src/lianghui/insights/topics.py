@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -173,11 +174,17 @@ class TopicModel:
         Y = self.binarizer.fit_transform(label_lists)
         self.vectorizer = TextVectorizer(self.keywords.segmenter)
         X = self.vectorizer.fit_transform(texts)
-        self.model = OneVsRestClassifier(LinearSVC(C=self.C)).fit(X, Y)
+        with warnings.catch_warnings():
+            # A topic on every (or no) row of a split gets a constant score, which
+            # is right; scikit-learn warns about each such topic.
+            warnings.filterwarnings("ignore", message="Label not .* is present in all training")
+            self.model = OneVsRestClassifier(LinearSVC(C=self.C)).fit(X, Y)
+            inner = None
+            if len(texts) >= 20:
+                tr, te = train_test_split(np.arange(len(texts)), test_size=0.25, random_state=0)
+                inner = OneVsRestClassifier(LinearSVC(C=self.C)).fit(X[tr], Y[tr])
         self.temperature = 4.0
-        if len(texts) >= 20:
-            tr, te = train_test_split(np.arange(len(texts)), test_size=0.25, random_state=0)
-            inner = OneVsRestClassifier(LinearSVC(C=self.C)).fit(X[tr], Y[tr])
+        if inner is not None:
             d = inner.decision_function(X[te])
             best = np.inf
             for t in np.geomspace(0.5, 30, 30):
