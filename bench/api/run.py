@@ -132,6 +132,11 @@ def build_database(args, url: str) -> dict:
         print(f"reusing the {args.database} corpus built earlier ({marker})", flush=True)
         # The code may have new migrations (indexes) since it was built.
         subprocess.run([PY, "-m", "lianghui", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        # ...and stored documents the corpus may not have yet (the import renders
+        # them when the code has them).
+        started = time.perf_counter()
+        subprocess.run([PY, "-m", "lianghui", "api", "documents"], env=env, check=True, cwd=ROOT)
+        print(f"missing API documents rendered in {time.perf_counter() - started:.0f} s")
         return env
     marker.unlink(missing_ok=True)
     corpus = work / f"api-{args.sessions}x{args.per_session}.jsonl"

@@ -52,3 +52,31 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key} -> {self.status}"
+
+
+class PublicProposal(models.Model):
+    """A published proposal as the public API shows it, rendered ahead of time.
+
+    Anonymous list and detail reads of proposals are most of the API's traffic;
+    serving them from these stored documents costs one query and no rendering.
+    A row exists only for a proposal the public may see and is deleted as soon
+    as a change to the proposal (or a reply, regulation or source it shows) is
+    committed; the worker renders it again (`lianghui.api.public`). Reads fall
+    back to rendering when a row is missing, so a row is never required.
+    """
+
+    proposal = models.OneToOneField(
+        "proposals.Proposal",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="public_document",
+    )
+    # With links as paths: the host is added per request.
+    listed = models.TextField(help_text=_("JSON as in a list (no optional sections)."))
+    full = models.TextField(help_text=_("JSON as in the detail (every section)."))
+    # " reg:<key> src:<key> ": what else the document shows, to find it when those change.
+    related = models.TextField(blank=True, default="")
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"public document of proposal {self.proposal_id}"

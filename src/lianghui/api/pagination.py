@@ -28,7 +28,7 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(token: str, n: int) -> list:
+def decode_cursor(token: str, n: int) -> list:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         values = json.loads(raw)
@@ -50,7 +50,7 @@ def after(fields: tuple[str, ...], values: list) -> Q:
     return reduce(or_, parts)
 
 
-def _limit(request) -> int:
+def limit_of(request) -> int:
     raw = request.query_params.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
@@ -59,14 +59,19 @@ def _limit(request) -> int:
     return int(raw)
 
 
+def next_link(request, values: list) -> str:
+    """This request's URL with the cursor after the row with these keyset values."""
+    return replace_query_param(request.build_absolute_uri(), "cursor", _encode(values))
+
+
 class KeysetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         fields = view.keyset
         self.request, self.fields = request, fields
-        limit = _limit(request)
+        limit = limit_of(request)
         cursor = request.query_params.get("cursor")
         if cursor:
-            queryset = queryset.filter(after(fields, _decode(cursor, len(fields))))
+            queryset = queryset.filter(after(fields, decode_cursor(cursor, len(fields))))
         rows = list(queryset.order_by(*fields)[: limit + 1])
         self.next_values = None
         if len(rows) > limit:
@@ -78,8 +83,7 @@ class KeysetPagination(BasePagination):
     def get_next_link(self) -> str | None:
         if self.next_values is None:
             return None
-        url = self.request.build_absolute_uri()
-        return replace_query_param(url, "cursor", _encode(self.next_values))
+        return next_link(self.request, self.next_values)
 
     def get_paginated_response(self, data):
         return Response({"next": self.get_next_link(), "results": data})

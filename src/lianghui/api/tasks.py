@@ -1,7 +1,7 @@
-"""Background jobs of the API: rebuilding bulk dumps after the records they hold
-change, and pruning old Idempotency-Key records. The dump subscribers are
-connected in ApiConfig.ready() to "records changed" (core.events); the pruning
-is a daily job of core.schedule."""
+"""Background jobs of the API: rendering the stored public documents of changed
+proposals, rebuilding bulk dumps after the records they hold change, and pruning
+old Idempotency-Key records. The subscribers are connected in ApiConfig.ready()
+to "records changed" (core.events); the pruning is a daily job of core.schedule."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
-from . import dumps, idempotency
+from . import dumps, idempotency, public
 
 PENDING = "lianghui:api:dump-pending:{}"
 ID_CHUNK = 5000
@@ -36,6 +36,32 @@ def build_shared_dump(name: str) -> dict:
     cache.delete(PENDING.format(name))
     manifest = build[name]()
     return {f["name"]: f["rows"] for f in manifest["files"]}
+
+
+@task
+def render_public_documents(ids: list[int]) -> int:
+    """Render the stored public documents of these proposals; returns how many."""
+    return public.refresh(ids)
+
+
+# Records whose changes can show in a proposal's public document (public.affected).
+DOCUMENT_LABELS = [
+    "proposals.Proposal",
+    "proposals.Assignment",
+    "proposals.Reply",
+    "proposals.Feedback",
+    "laws.Regulation",
+    "core.Source",
+]
+
+
+def on_documents_changed(label: str, ids: set[int]) -> None:
+    """After the writer's commit: delete the touched documents at once (reads
+    render until they are back), then have the worker render them."""
+    touched = public.affected(label, ids)
+    if touched:
+        public.forget(touched)
+        render_public_documents.enqueue(sorted(touched))
 
 
 @task
@@ -100,6 +126,8 @@ def labels(types: list[str]) -> list[str]:
 def connect() -> None:
     from lianghui.core import events
 
+    for label in DOCUMENT_LABELS:
+        events.subscribe(label, on_documents_changed)
     events.subscribe("proposals.Proposal", on_proposals_changed)
     for label in labels(REFERENCE_TYPES):
         events.subscribe(label, on_reference_changed)

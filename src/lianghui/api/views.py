@@ -3,8 +3,10 @@ selectors, paginate by cursor and serialize. No domain logic lives here."""
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,14 +20,15 @@ from lianghui.accounts.enums import Role
 from lianghui.accounts.permissions import role_of
 from lianghui.laws.selectors import RegulationFilters
 from lianghui.people.selectors import MemberFilters, OrganizationFilters
+from lianghui.proposals.enums import Status
 from lianghui.proposals.selectors import ProposalFilters
 
-from . import cache, inputs, selectors, serializers
+from . import cache, inputs, public, selectors, serializers
 from . import filters as f
 from .conditional import conditional
 from .idempotency import IDEMPOTENCY_PARAMETER as IDEMPOTENCY
 from .keys import NoSuchKey, Positions, nth_reply_id
-from .pagination import KeysetPagination
+from .pagination import KeysetPagination, decode_cursor, limit_of, next_link
 from .throttling import WriteThrottle
 
 KEY_REGEX = r"[A-Za-z0-9][A-Za-z0-9_-]*"
@@ -46,8 +49,9 @@ class ConditionalMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response) and response.status_code == 200:
-            response.render()
+        if response.status_code == 200:
+            if isinstance(response, Response):
+                response.render()
             cache.store(request, response)
         return conditional(request, response)
 
@@ -267,6 +271,52 @@ class ProposalViewSet(ReadViewSet):
         qs = selectors.proposal_list(viewer=user, query=p.get("q", ""), filters=filters)
         return selectors.with_proposal_includes(qs, self._include, viewer=user)
 
+    def list(self, request, *args, **kwargs):
+        stored = self._stored_list(request)
+        return stored if stored is not None else super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        if self._public_default():
+            cached = cache.lookup(request)
+            if cached is not None:
+                return cached
+            document = public.detail(self.kwargs[self.lookup_field])
+            if document is not None:
+                return _json(public.absolute(document, _base(request)))
+        return super().retrieve(request, *args, **kwargs)
+
+    def _public_default(self) -> bool:
+        """Stored documents serve what the public sees with the default sections."""
+        return (
+            role_of(self.request.user) in selectors.PUBLIC_ROLES
+            and "include" not in self.request.query_params
+            and "format" not in self.request.query_params
+        )
+
+    def _stored_list(self, request) -> HttpResponse | None:
+        """A list page from stored documents: the rendering path's filters, cursor
+        and body, in one query. None when it cannot (then that path runs): other
+        parameters, a value that path would refuse, a row not yet stored."""
+        params = request.query_params
+        if not self._public_default() or not set(params) <= STORED_LIST_PARAMS:
+            return None
+        filters = _simple_proposal_filters(params)
+        if filters is None:
+            return None
+        cached = cache.lookup(request)
+        if cached is not None:
+            return cached
+        limit = limit_of(request)
+        cursor = params.get("cursor")
+        after = decode_cursor(cursor, 1)[0] if cursor else None
+        rows = public.listed(filters, after=after, limit=limit + 1)
+        if rows is None:
+            return None
+        link = next_link(request, [rows[limit - 1][0]]) if len(rows) > limit else None
+        base = _base(request)
+        body = ",".join(public.absolute(doc, base) for _key, doc in rows[:limit])
+        return _json(f'{{"next":{json.dumps(link)},"results":[{body}]}}')
+
     WRITES = {"create", "partial_update"}
 
     def get_permissions(self):
@@ -450,6 +500,40 @@ class ApiRootView(ConditionalMixin, APIView):
             "docs": reverse("api:docs"),
         }
         return Response({k: request.build_absolute_uri(v) for k, v in links.items()})
+
+
+KEY_FILTERS = ("session", "body", "kind", "topic", "member", "agency")
+STORED_LIST_PARAMS = {*KEY_FILTERS, "status", "generated", "cursor", "limit"}
+
+
+def _simple_proposal_filters(params) -> ProposalFilters | None:
+    """The filters, when every value is one ProposalFilterSet accepts as it is;
+    None otherwise (that filter set then explains what is wrong)."""
+    values = {}
+    for name in KEY_FILTERS:
+        if name in params:
+            value = params[name]
+            if not value or len(value) > 160:
+                return None
+            values[name] = value
+    if "status" in params:
+        if params["status"] not in Status.values:
+            return None
+        values["status"] = params["status"]
+    if "generated" in params:
+        if params["generated"] not in {"true", "false"}:
+            return None
+        values["generated"] = params["generated"] == "true"
+    return ProposalFilters(**values)
+
+
+def _base(request) -> str:
+    """Scheme and host, as links in answers start (what build_absolute_uri gives)."""
+    return request.build_absolute_uri("/")[:-1]
+
+
+def _json(text: str) -> HttpResponse:
+    return HttpResponse(text.encode(), content_type="application/json")
 
 
 def _basename(name: str) -> str:

@@ -26,6 +26,7 @@ class CitationInline(GenericTabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(AuditedAdmin):
+    # Audited like the records it backs: their public copies show its title and link.
     list_display = ["key", "title", "publisher", "published_on"]
     search_fields = ["key", "title", "publisher"]

@@ -173,11 +173,26 @@ def proposal_search(
     now; a segmented full-text index can replace this without changing callers.
     Each row has ``lead_signers`` (a list) and its topics prefetched.
     """
-    f = filters or ProposalFilters()
     qs = visible_proposals(include_unpublished=include_unpublished)
     if query:
         qs = qs.filter(Q(title_zh__icontains=query) | Q(title_en__icontains=query))
-    if f.session:
+    return (
+        filter_proposals(qs, filters or ProposalFilters())
+        .select_related("session__body", "kind")
+        .prefetch_related(_lead_signers(), "topics")
+        .order_by(F("submitted_on").desc(nulls_last=True), "key")
+    )
+
+
+def filter_proposals(
+    qs: QuerySet[Proposal], f: ProposalFilters, *, session_id: int | None = None
+) -> QuerySet[Proposal]:
+    """``qs`` narrowed by the filters. With ``session_id`` (the session's id, when
+    the caller has looked it up), the session filter is that constant: PostgreSQL
+    then walks a (session, ...) index instead of joining sessions by key."""
+    if session_id is not None:
+        qs = qs.filter(session_id=session_id)
+    elif f.session:
         qs = qs.filter(session__key=f.session)
     if f.body:
         qs = qs.filter(session__body__key=f.body)
@@ -195,11 +210,7 @@ def proposal_search(
         qs = qs.filter(id__in=Signer.objects.filter(member__key=f.member).values("proposal_id"))
     if f.agency:
         qs = qs.filter(id__in=Assignment.objects.filter(agency__key=f.agency).values("proposal_id"))
-    return (
-        qs.select_related("session__body", "kind")
-        .prefetch_related(_lead_signers(), "topics")
-        .order_by(F("submitted_on").desc(nulls_last=True), "key")
-    )
+    return qs
 
 
 def recent_proposals(*, limit: int = 10) -> list[Proposal]:
