@@ -192,12 +192,24 @@ def test_reindex_command_rebuilds_the_same_index(search_world, capsys):
     assert "Indexed" in capsys.readouterr().out
 
 
-def test_matching_object_ids_narrow_a_queryset(search_world):
+@pytest.mark.parametrize("query", ["数字经济 -转型", "数字", '"digital economy"', "", "无此词"])
+def test_records_matching_narrow_a_queryset_past_the_cap_too(search_world, monkeypatch, query):
     from lianghui.proposals.models import Proposal
-    from lianghui.search.selectors import matching_object_ids
+    from lianghui.search import selectors
 
-    qs = Proposal.objects.filter(id__in=matching_object_ids(query="数字经济 -转型"))
-    assert sorted(qs.values_list("key", flat=True)) == ["p-econ"]
+    def keys():
+        condition = selectors.records_matching(query=query, model=Proposal)
+        return list(
+            Proposal.objects.filter(condition).order_by("key").values_list("key", flat=True)
+        )
+
+    gathered = keys()
+    monkeypatch.setattr(selectors, "CAP", 0)  # every match is "common": probe row by row
+    assert keys() == gathered
+    if query == "数字经济 -转型":
+        assert gathered == ["p-econ"]
+    if query == "无此词":
+        assert gathered == []
 
 
 def test_counts_stop_at_the_cap_and_say_so(search_world, client, monkeypatch):

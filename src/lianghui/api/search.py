@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from lianghui.search.selectors import matching_object_ids
+from lianghui.proposals.models import Proposal
+from lianghui.search.selectors import records_matching
 
 MAX_QUERY_LENGTH = 200
 
 
 def proposal_text_search(queryset: QuerySet, *, query: str) -> QuerySet:
     """``queryset`` narrowed to proposals matching ``query`` (the search syntax)."""
-    return queryset.filter(id__in=matching_object_ids(query=query[:MAX_QUERY_LENGTH]))
+    return queryset.filter(records_matching(query=query[:MAX_QUERY_LENGTH], model=Proposal))

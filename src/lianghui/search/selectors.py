@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -606,18 +607,40 @@ def member_name(key: str) -> str:
     return member.name if member else key
 
 
-def matching_object_ids(*, query: str, doc_type: str = DocType.PROPOSAL):
-    """Ids of the public records of one type matching ``query``, as a subquery for
-    ``queryset.filter(id__in=...)`` (for the API's filters); all of them when the
-    query has no words."""
+def records_matching(*, query: str, model, doc_type: str = DocType.PROPOSAL) -> Q:
+    """A filter for ``model``'s queryset: its public records of ``doc_type`` that
+    match ``query`` (all of them when the query has no words). For the API, which
+    pages through every match in key order.
+
+    One capped pass first (as `search` does): up to CAP matches come back as ids.
+    Past CAP the matches are common, so the condition probes the index for each
+    row the caller's order walks (which stops when its page is full), instead of
+    gathering every match before the first row can be returned.
+    """
     q = parse(query)
     docs = SearchDocument.objects.filter(doc_type=doc_type)
     if q.is_empty:
-        return docs.values("object_id")
+        return Q(pk__in=docs.values("object_id"))
     f = SearchFilters(type=doc_type)
-    if connection.vendor == "postgresql":
-        expr, _words = _ts_expr(q, f)
-        hits = RawSQL(f"SELECT id FROM {DOC} WHERE vector @@ to_tsquery('simple', %s)", [expr])
-    else:
-        hits = RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_expr(q, f)])
-    return docs.filter(id__in=hits).values("object_id")
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            expr, _words = _ts_expr(q, f)
+            cur.execute(f"SELECT d.id FROM {DOC} d WHERE {PG_MATCH} LIMIT %s", [expr, CAP + 1])
+            probe = PG_MATCH
+        else:
+            expr = _fts5_expr(q, f)
+            cur.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s", [expr, CAP + 1]
+            )
+            probe = "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s AND rowid = d.id)"
+        ids = [row[0] for row in cur.fetchall()]
+    if len(ids) <= CAP:
+        return Q(pk__in=docs.filter(id__in=ids).values("object_id"))
+    outer = f"{model._meta.db_table}.{model._meta.pk.column}"
+    condition = RawSQL(
+        f"EXISTS (SELECT 1 FROM {DOC} d WHERE d.doc_type = %s AND d.object_id = {outer}"
+        f" AND {probe})",
+        [doc_type, expr],
+        output_field=BooleanField(),
+    )
+    return Q(condition)
