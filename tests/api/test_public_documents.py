@@ -30,6 +30,8 @@ URLS = [
     "/api/v1/proposals/?body=npc&kind=npc-suggestion&status=closed",
     "/api/v1/proposals/?generated=false&member=deputy-a",
     "/api/v1/proposals/?agency=miit",
+    "/api/v1/proposals/?agency=mohrss",  # the same compiled query, another value
+    "/api/v1/proposals/?session=npc-2022&limit=1&cursor=WyJwLTEiXQ",
     "/api/v1/proposals/?agency=mohrss&status=merged",
     "/api/v1/proposals/p-1/",
     "/api/v1/proposals/p-2/",

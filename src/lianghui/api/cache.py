@@ -70,12 +70,17 @@ def lookup(request) -> HttpResponse | None:
 
 
 def store(request, response) -> None:
-    """Keep a rendered 200 answer of an anonymous read marked by ``lookup``."""
+    """Keep a rendered 200 answer of an anonymous read marked by ``lookup``, and
+    give it the version's ETag. An answer made from stored documents (marked
+    ``cheap``) gets the ETag but is not kept: reading it again costs less than
+    pickling it into the cache did."""
     marked = getattr(request, "_api_cache", None)
     if marked is None or response.status_code != 200 or getattr(response, "streaming", False):
         return
     key, etag = marked
     response["ETag"] = etag
+    if getattr(response, "cheap", False):
+        return
     versioning.response_cache().set(
         key, (response.content, response["Content-Type"]), timeout=_seconds()
     )

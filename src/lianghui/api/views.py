@@ -533,7 +533,10 @@ def _base(request) -> str:
 
 
 def _json(text: str) -> HttpResponse:
-    return HttpResponse(text.encode(), content_type="application/json")
+    """An answer made of stored documents: not worth a place in the response cache."""
+    response = HttpResponse(text.encode(), content_type="application/json")
+    response.cheap = True
+    return response
 
 
 def _basename(name: str) -> str:
