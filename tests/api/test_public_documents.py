@@ -182,3 +182,18 @@ def test_command_renders_missing_documents(world, capsys):
     call_command("api", "documents", "--all")
     total = Proposal.objects.filter(published=True).count()
     assert capsys.readouterr().out.startswith(f"{total} document(s) rendered")
+
+
+def test_stored_answers_revalidate_by_the_data_version(
+    world, client, settings, django_assert_num_queries
+):
+    settings.LIANGHUI_API_CACHE_SECONDS = 600
+    for url in ["/api/v1/proposals/?topic=ai", "/api/v1/proposals/p-1/"]:
+        first = client.get(url)
+        # Not kept in the response cache: the version, then the stored document again.
+        with django_assert_num_queries(2):
+            again = client.get(url)
+        assert again.content == first.content and again["ETag"] == first["ETag"]
+        with django_assert_num_queries(1):
+            unchanged = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert unchanged.status_code == 304
