@@ -129,9 +129,11 @@ def affected(label: str, ids: Iterable[int]) -> set[int]:
     """
     ids = list(ids)
     if label == "proposals.Proposal":
-        # A merged proposal shows its target's key only while the target is public.
+        # A merged proposal shows its target's key only while the target is public;
+        # the target's page lists what was merged into it.
         merged = Proposal.objects.filter(merged_into__in=ids).values_list("pk", flat=True)
-        return set(ids) | set(merged)
+        targets = Proposal.objects.filter(pk__in=ids, merged_into__isnull=False)
+        return set(ids) | set(merged) | set(targets.values_list("merged_into", flat=True))
     if label == "proposals.Reply":
         qs = Reply.objects.filter(pk__in=ids).values_list("assignment__proposal_id", flat=True)
     elif label == "proposals.Assignment":
@@ -188,6 +190,20 @@ def detail(key: str) -> str | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def stamp(key: str) -> str | None:
+    """A token that changes whenever the public proposal with this key (or what
+    `affected` traces to it) changes; None while its document is not rendered."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.proposal_id, d.rendered_at FROM {PublicProposal._meta.db_table} d"
+            f" JOIN {Proposal._meta.db_table} p ON p.id = d.proposal_id WHERE p.key = %s",
+            [key],
+        )
+        row = cursor.fetchone()
+    # Digits only: the time's text differs by database, and keys take no spaces.
+    return f"{row[0]}-{''.join(c for c in str(row[1]) if c.isdigit())}" if row else None
 
 
 def listed(

@@ -19,6 +19,16 @@ _ATTR = "_lianghui_changed"
 ANY = "*"  # subscribers to every label are called once per commit, with label "*"
 
 
+_label_subscribers: list[Callable[[set[str]], None]] = []
+
+
+def subscribe_labels(fn: Callable[[set[str]], None]) -> None:
+    """Call fn(labels) once after each commit that changed records, with the
+    labels of every kind of record it changed."""
+    if fn not in _label_subscribers:
+        _label_subscribers.append(fn)
+
+
 def subscribe(model_label: str, fn: Subscriber) -> None:
     """Call fn(model_label, ids) after each commit that changed such records."""
     if fn not in _subscribers[model_label]:
@@ -26,7 +36,7 @@ def subscribe(model_label: str, fn: Subscriber) -> None:
 
 
 def changed(model_label: str, ids: Iterable[int]) -> None:
-    if not _subscribers.get(model_label) and not _subscribers.get(ANY):
+    if not _subscribers.get(model_label) and not _subscribers.get(ANY) and not _label_subscribers:
         return
     conn = transaction.get_connection()
     state = getattr(conn, _ATTR, None)
@@ -51,6 +61,8 @@ def _flush(pending: dict[str, set[int]]) -> None:
     for label, ids in pending.items():
         for fn in _subscribers.get(label, ()):
             fn(label, set(ids))
+    for fn in _label_subscribers:
+        fn(set(pending))
     everything = set().union(*pending.values()) if pending else set()
     for fn in _subscribers.get(ANY, ()):
         fn(ANY, everything)

@@ -18,27 +18,32 @@ from django.utils import translation
 from .models import DataVersion
 
 ROW = 1
+# A second counter, moved only by changes to records other than proposals and
+# their parts (bumped by the portal's subscriber): pages keyed by a proposal's
+# own stamp and this survive the changes to other proposals.
+REFERENCE = 2
 
 
-def current() -> int:
+def current(row: int = ROW) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {DataVersion._meta.db_table} WHERE id = %s", [ROW])
-        row = cursor.fetchone()
-    return row[0] if row else 0
+        cursor.execute(f"SELECT value FROM {DataVersion._meta.db_table} WHERE id = %s", [row])
+        found = cursor.fetchone()
+    return found[0] if found else 0
 
 
-def bump(_label: str = "", _ids: object = None) -> None:
+def bump(_label: str = "", _ids: object = None, *, row: int = ROW) -> None:
     try:
-        updated = DataVersion.objects.filter(pk=ROW).update(value=F("value") + 1)
+        updated = DataVersion.objects.filter(pk=row).update(value=F("value") + 1)
         if not updated:
-            DataVersion.objects.get_or_create(pk=ROW, defaults={"value": 1})
+            DataVersion.objects.get_or_create(pk=row, defaults={"value": 1})
     except DatabaseError:
         # Before migrations (or in a read-only replica) there is nothing to invalidate.
         pass
 
 
-def cache_key(prefix: str, request, *parts: object) -> str:
-    """A key for one public response: path, query, language and the data version."""
+def cache_key(prefix: str, request, *parts: object, version: object = None) -> str:
+    """A key for one public response: path, query, language and the data version
+    (or ``version``, a stamp the caller read that moves when the response would)."""
     raw = "|".join(
         [
             request.path,
@@ -48,7 +53,7 @@ def cache_key(prefix: str, request, *parts: object) -> str:
         ]
     )
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-    return f"{prefix}:{current()}:{digest}"
+    return f"{prefix}:{current() if version is None else version}:{digest}"
 
 
 def response_cache():

@@ -3,7 +3,8 @@
 The key is `versioning.cache_key`: path, query string, active language and the
 data version, which every committed change moves, so a write anywhere shows on
 the next request in every process and nothing needs invalidating by hand. A hit
-costs one query (the version).
+costs one query (the version). A proposal page is keyed instead by its own stamp
+(`proposal_stamp`: two queries), so it stays cached while other records change.
 
 What is never stored: pages for signed-in users (their header, follow buttons and
 visible records differ), anything but GET/HEAD, a status other than 200, and a
@@ -14,6 +15,7 @@ this visitor's token). Pages that stay anonymous-safe therefore carry no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
@@ -36,16 +38,52 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def public_page(view):
-    """Serve anonymous GETs of ``view`` from the response cache when the data is unchanged."""
+# Changes to these are traced to the proposals they touch (their public documents
+# are rendered again, with a new stamp); any other change moves the reference version.
+PROPOSAL_RECORDS = frozenset(
+    {"proposals.Proposal", "proposals.Assignment", "proposals.Reply", "proposals.Feedback"}
+)
+
+
+def on_records_changed(labels: set[str]) -> None:
+    """core.events subscriber: after a commit that changed anything else than
+    proposals and their parts (names, regulations, sources, affiliations...)."""
+    if labels - PROPOSAL_RECORDS:
+        versioning.bump(row=versioning.REFERENCE)
+
+
+def proposal_stamp(request: HttpRequest, key: str) -> str | None:
+    """What a proposal page shows changes only when this does: the proposal's public
+    document (rendered again after any change to it, its parts or what merges into
+    it) and the reference version. None while the document is being rendered."""
+    from lianghui.api.public import stamp
+
+    document = stamp(key)
+    if document is None:
+        return None
+    return f"{document}.{versioning.current(versioning.REFERENCE)}"
+
+
+def public_page(view=None, *, stamp: Callable[..., str | None] | None = None):
+    """Serve anonymous GETs of ``view`` from the response cache when the data is
+    unchanged. With ``stamp(request, **kwargs)``, the page is kept under that stamp
+    instead of the data version, so changes elsewhere leave it cached (None: the
+    page is not cached this time)."""
+    if view is None:
+        return lambda v: public_page(v, stamp=stamp)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = settings.LIANGHUI_PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
+        version = None
+        if stamp is not None:
+            version = stamp(request, *args, **kwargs)
+            if version is None:
+                return view(request, *args, **kwargs)
         cache = versioning.response_cache()
-        key = versioning.cache_key(PREFIX, request)
+        key = versioning.cache_key(PREFIX, request, version=version)
         hit = cache.get(key)
         if hit is not None:
             content, content_type = hit

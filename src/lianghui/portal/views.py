@@ -26,7 +26,7 @@ from lianghui.proposals import supervision
 from lianghui.proposals.enums import Status
 
 from . import figures
-from .caching import public_page
+from .caching import proposal_stamp, public_page
 from .filters import Filter, Option, as_bool, generated_filter, options, read
 from .templatetags.portal import short
 
@@ -153,7 +153,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(stamp=proposal_stamp)
 def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
     proposal = _found(proposals.proposal_detail, key=key, viewer=request.user)
     return render(
