@@ -270,3 +270,28 @@ def test_cached_results_give_way_to_a_write(search_world, indexing, jsonl, clien
     after = client.get("/search/", {"q": "无人机"})
     assert after.context["results"].total > 0
     assert 'href="/proposals/p-rider/"' in after.content.decode()
+
+
+def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
+    """The walk down the newest documents for common matches, the index's bitmap
+    for fewer; the parts of one word are as common as the rarest of them."""
+    from lianghui.search import selectors
+    from lianghui.search.query import parse
+
+    rows = {"自动": 50_000, "驾驶": 60_000, "自动驾驶": 49_000, "开源": 42_000, "软件": 44_000}
+    monkeypatch.setattr(selectors, "_token_rows", lambda cur, token: rows.get(token, 500))
+    monkeypatch.setattr(selectors, "_planner_figure", lambda *args, **kwargs: 273_000.0)
+
+    def order(text):
+        q = parse(text)
+        return selectors._pg_order(None, q, selectors.SearchFilters(), "'x'")
+
+    word = parse("自动驾驶")
+    assert len(word.must) == 1  # one word, however it is segmented
+    assert selectors._matches(None, word, selectors.SearchFilters(), 273_000) >= 49_000
+    assert order("自动驾驶") == "d.id"  # common: walk the newest
+    assert order("开源 软件") == "d.id + 0"  # two words, about 6,800 together: bitmap
+    assert order("区块链") == "d.id + 0"
+    assert selectors._pg_order(None, parse('"a b"'), selectors.SearchFilters(), "'a' <-> 'b'") == (
+        "d.id + 0"
+    )
