@@ -71,7 +71,7 @@ PINNED = {
     "/api/v1/agencies/": 1,
     "/api/v1/proposals/": 4,
     "/api/v1/proposals/?include=text,signers,review,assignments,regulations,sources": 9,
-    "/api/v1/proposals/?q=建议&topic=ai": 4,  # the search's capped pass, then the list
+    "/api/v1/proposals/?q=建议&topic=ai": 6,  # capped pass and stored rows, then rendered
     "/api/v1/replies/": 3,
     "/api/v1/feedback/": 3,
     "/api/v1/regulations/?include=events,related_proposals,sources": 5,

@@ -207,16 +207,22 @@ def stamp(key: str) -> str | None:
 
 
 def listed(
-    filters: ProposalFilters, *, after: str | None, limit: int
+    filters: ProposalFilters, *, after: str | None, limit: int, query: str = ""
 ) -> list[tuple[str, str]] | None:
     """(key, stored list document) of the first ``limit`` public proposals past
-    ``after`` in key order, filtered as the rendering path filters; None when one
-    of them has no document yet (the caller renders)."""
+    ``after`` in key order, filtered (and searched) as the rendering path does;
+    None when one of them has no document yet (the caller renders)."""
     session_id = None
     if filters.session:
         session_id = _session_id(filters.session)
         if session_id is None:
             return []
+    if query:
+        from .search import proposal_text_search
+
+        found = proposal_text_search(_query(filters, session_id, after, None), query=query)
+        rows = list(found[:limit])
+        return None if any(doc is None for _key, doc in rows) else rows
     values = {name: getattr(filters, name) for name in SLOTTED if getattr(filters, name)}
     values["session"], values["after"] = session_id, after
     sql, params = _compiled(filters, session_id, after, limit)
@@ -228,11 +234,12 @@ def listed(
     return rows
 
 
-def _query(filters: ProposalFilters, session_id, after, limit: int):
+def _query(filters: ProposalFilters, session_id, after, limit: int | None):
     qs = filter_proposals(visible_proposals(), filters, session_id=session_id)
     if after is not None:
         qs = qs.filter(key__gt=after)
-    return qs.order_by("key").values_list("key", "public_document__listed")[:limit]
+    qs = qs.order_by("key").values_list("key", "public_document__listed")
+    return qs if limit is None else qs[:limit]
 
 
 class _Slot:

@@ -29,6 +29,7 @@ from .conditional import conditional
 from .idempotency import IDEMPOTENCY_PARAMETER as IDEMPOTENCY
 from .keys import NoSuchKey, Positions, nth_reply_id
 from .pagination import KeysetPagination, decode_cursor, limit_of, next_link
+from .search import MAX_QUERY_LENGTH
 from .throttling import WriteThrottle
 
 KEY_REGEX = r"[A-Za-z0-9][A-Za-z0-9_-]*"
@@ -294,14 +295,16 @@ class ProposalViewSet(ReadViewSet):
         )
 
     def _stored_list(self, request) -> HttpResponse | None:
-        """A list page from stored documents: the rendering path's filters, cursor
-        and body, in one query. None when it cannot (then that path runs): other
-        parameters, a value that path would refuse, a row not yet stored."""
+        """A list page from stored documents: the rendering path's filters, search,
+        cursor and body, in one query (a search adds its capped pass). None when it
+        cannot (then that path runs): other parameters, a value that path would
+        refuse, a row not yet stored."""
         params = request.query_params
         if not self._public_default() or not set(params) <= STORED_LIST_PARAMS:
             return None
         filters = _simple_proposal_filters(params)
-        if filters is None:
+        query = params.get("q", "")
+        if filters is None or len(query) > MAX_QUERY_LENGTH:
             return None
         cached = cache.lookup(request)
         if cached is not None:
@@ -309,7 +312,7 @@ class ProposalViewSet(ReadViewSet):
         limit = limit_of(request)
         cursor = params.get("cursor")
         after = decode_cursor(cursor, 1)[0] if cursor else None
-        rows = public.listed(filters, after=after, limit=limit + 1)
+        rows = public.listed(filters, after=after, limit=limit + 1, query=query)
         if rows is None:
             return None
         link = next_link(request, [rows[limit - 1][0]]) if len(rows) > limit else None
@@ -503,7 +506,7 @@ class ApiRootView(ConditionalMixin, APIView):
 
 
 KEY_FILTERS = ("session", "body", "kind", "topic", "member", "agency")
-STORED_LIST_PARAMS = {*KEY_FILTERS, "status", "generated", "cursor", "limit"}
+STORED_LIST_PARAMS = {*KEY_FILTERS, "status", "generated", "q", "cursor", "limit"}
 
 
 def _simple_proposal_filters(params) -> ProposalFilters | None:

@@ -701,10 +701,13 @@ def records_matching(*, query: str, model, doc_type: str = DocType.PROPOSAL) -> 
     if len(ids) <= CAP:
         return Q(pk__in=docs.filter(id__in=ids).values("object_id"))
     outer = f"{model._meta.db_table}.{model._meta.pk.column}"
-    condition = RawSQL(
-        f"EXISTS (SELECT 1 FROM {DOC} d WHERE d.doc_type = %s AND d.object_id = {outer}"
-        f" AND {probe})",
-        [doc_type, expr],
-        output_field=BooleanField(),
+    probe = f"SELECT 1 FROM {DOC} d WHERE d.doc_type = %s AND d.object_id = {outer} AND {probe}"
+    # PostgreSQL would turn EXISTS into a join from every match; a scalar subquery
+    # with LIMIT stays a per-row check.
+    check = (
+        f"({probe} LIMIT 1) IS NOT NULL"
+        if connection.vendor == "postgresql"
+        else f"EXISTS ({probe})"
     )
+    condition = RawSQL(check, [doc_type, expr], output_field=BooleanField())
     return Q(condition)
