@@ -201,3 +201,14 @@ def test_stored_answers_revalidate_by_the_data_version(
         with django_assert_num_queries(1):
             unchanged = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
         assert unchanged.status_code == 304
+
+
+def test_stored_searches_are_kept_in_the_response_cache(
+    world, client, settings, django_assert_num_queries
+):
+    settings.LIANGHUI_API_CACHE_SECONDS = 600
+    rebuild()
+    first = client.get("/api/v1/proposals/?q=数字经济")
+    with django_assert_num_queries(1):  # the version: the search is not run again
+        again = client.get("/api/v1/proposals/?q=数字经济")
+    assert again.content == first.content

@@ -318,7 +318,8 @@ class ProposalViewSet(ReadViewSet):
         link = next_link(request, [rows[limit - 1][0]]) if len(rows) > limit else None
         base = _base(request)
         body = ",".join(public.absolute(doc, base) for _key, doc in rows[:limit])
-        return _json(f'{{"next":{json.dumps(link)},"results":[{body}]}}')
+        # A search's capped pass is worth keeping in the response cache.
+        return _json(f'{{"next":{json.dumps(link)},"results":[{body}]}}', cheap=not query)
 
     WRITES = {"create", "partial_update"}
 
@@ -535,10 +536,11 @@ def _base(request) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
-def _json(text: str) -> HttpResponse:
-    """An answer made of stored documents: not worth a place in the response cache."""
+def _json(text: str, *, cheap: bool = True) -> HttpResponse:
+    """An answer made of stored documents: when ``cheap``, not worth a place in
+    the response cache (reading the documents again costs less)."""
     response = HttpResponse(text.encode(), content_type="application/json")
-    response.cheap = True
+    response.cheap = cheap
     return response
 
 
