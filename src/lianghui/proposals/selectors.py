@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from lianghui.core.models import Citation
 from lianghui.people.models import Organization
@@ -202,10 +202,14 @@ def filter_proposals(
         qs = qs.filter(status=f.status)
     if f.generated is not None:
         qs = qs.filter(generated=f.generated)
-    # Sub-selects rather than joins, so a proposal never appears twice.
+    # Sub-selects rather than joins, so a proposal never appears twice. A topic is
+    # common: checked row by row as the order walks (EXISTS), which stops with the
+    # page, where IN would first gather and sort every tagged proposal (0.6 ms
+    # against 44 ms for a page of 150,000 proposals on SQLite). Members and agencies
+    # have few proposals each: those are gathered.
     if f.topic:
-        tagged = Proposal.topics.through.objects.filter(topic__key=f.topic)
-        qs = qs.filter(id__in=tagged.values("proposal_id"))
+        tagged = Proposal.topics.through.objects.filter(proposal_id=OuterRef("pk"))
+        qs = qs.filter(Exists(tagged.filter(topic__key=f.topic)))
     if f.member:
         qs = qs.filter(id__in=Signer.objects.filter(member__key=f.member).values("proposal_id"))
     if f.agency:
