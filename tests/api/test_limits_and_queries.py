@@ -104,3 +104,17 @@ def test_query_counts_are_pinned_and_constant(
     for url, n in PINNED.items():
         with django_assert_num_queries(n):
             client.get(url)
+
+
+def test_the_limit_is_a_counter_per_window(small_world, client, settings, monkeypatch):
+    """A fixed window: a new minute brings a fresh allowance, and Retry-After says
+    how long until then."""
+    from lianghui.api import throttling
+
+    settings.LIANGHUI_API_RATES = {"anonymous": "2/min", "token": "100/min", "write": "100/min"}
+    now = [600.0 + 50]  # 50 s into a minute
+    monkeypatch.setattr(throttling._Configured, "timer", lambda self: now[0])
+    assert [client.get("/api/v1/bodies/").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/api/v1/bodies/")["Retry-After"] == "10"
+    now[0] += 10  # the next minute
+    assert client.get("/api/v1/bodies/").status_code == 200
