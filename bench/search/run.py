@@ -444,6 +444,11 @@ def main() -> None:
             )
             r["reindex_s"] = round(time.perf_counter() - t, 1)
             print(db, r, flush=True)
+        # What the worker does after an import: the API's stored proposal documents
+        # (the proposal page's cache stamp comes from them). Only missing ones.
+        t = time.perf_counter()
+        subprocess.run([PY, "-m", "lianghui", "api", "documents"], env=env, check=True, cwd=ROOT)
+        r["documents_s"] = round(time.perf_counter() - t, 1)
         if args.setup_only:
             continue
         # Latency without the results cache: each search does its full work.
