@@ -8,7 +8,8 @@
 
 For each database: a fresh migrated database, the corpus imported through
 `import_files` (JSON Lines: proposals in Chinese and English with signers,
-topics, assignments, replies and feedback), then `lianghui search reindex`.
+topics, assignments, replies and feedback), then `lianghui search reindex` and
+`lianghui api documents` (what the worker does after an import).
 The corpus file is written once under --work and kept. With --reuse, a database
 that already holds the imported corpus (a marker file beside the corpus says so)
 is only migrated and reindexed (unless --skip-reindex), which saves the slow
