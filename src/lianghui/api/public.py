@@ -180,28 +180,27 @@ def absolute(document: str, base: str) -> str:
     return document.replace(URL_FIELD, f'"url":"{base}/api/v1/proposals/', 1)
 
 
-def detail(key: str) -> str | None:
-    """The stored detail document of the public proposal with this key, if any."""
+def _by_key(columns: str, key: str) -> tuple | None:
+    """Columns of the stored document of the public proposal with this key."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT d.full FROM {PublicProposal._meta.db_table} d"
+            f"SELECT {columns} FROM {PublicProposal._meta.db_table} d"
             f" JOIN {Proposal._meta.db_table} p ON p.id = d.proposal_id WHERE p.key = %s",
             [key],
         )
-        row = cursor.fetchone()
+        return cursor.fetchone()
+
+
+def detail(key: str) -> str | None:
+    """The stored detail document of the public proposal with this key, if any."""
+    row = _by_key("d.full", key)
     return row[0] if row else None
 
 
 def stamp(key: str) -> str | None:
     """A token that changes whenever the public proposal with this key (or what
     `affected` traces to it) changes; None while its document is not rendered."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT d.proposal_id, d.rendered_at FROM {PublicProposal._meta.db_table} d"
-            f" JOIN {Proposal._meta.db_table} p ON p.id = d.proposal_id WHERE p.key = %s",
-            [key],
-        )
-        row = cursor.fetchone()
+    row = _by_key("d.proposal_id, d.rendered_at", key)
     # Digits only: the time's text differs by database, and keys take no spaces.
     return f"{row[0]}-{''.join(c for c in str(row[1]) if c.isdigit())}" if row else None
 
