@@ -49,8 +49,8 @@ def etag_of(key: str) -> str:
 def lookup(request) -> HttpResponse | None:
     """The stored answer (or a 304) for an anonymous read, else None; a miss marks
     the request so that ``store`` keeps the answer it gets."""
-    if not applies(request):
-        return None
+    if not applies(request) or hasattr(request, "_api_cache"):
+        return None  # not cacheable, or already looked up (and missed) for this request
     key = key_for(request)
     etag = etag_of(key)
     request._api_cache = (key, etag)
