@@ -212,3 +212,18 @@ def test_stored_searches_are_kept_in_the_response_cache(
     with django_assert_num_queries(1):  # the version: the search is not run again
         again = client.get("/api/v1/proposals/?q=数字经济")
     assert again.content == first.content
+
+
+def test_many_changed_records_are_traced_in_chunks(world, monkeypatch):
+    monkeypatch.setattr(public, "AFFECTED_CHUNK", 1)
+    merged, target = (Proposal.objects.get(key=k).pk for k in ("p-2", "p-1"))
+    others = list(Proposal.objects.exclude(pk__in=[merged, target]).values_list("pk", flat=True))
+    assert public.affected("proposals.Proposal", [*others, merged]) == {*others, merged, target}
+
+
+def test_a_missed_cache_is_looked_up_once(world, client, settings, django_assert_num_queries):
+    settings.LIANGHUI_API_CACHE_SECONDS = 600
+    PublicProposal.objects.all().delete()
+    # The data version, the look for a stored document, then the 9 of rendering.
+    with django_assert_num_queries(11):
+        assert client.get("/api/v1/proposals/p-1/").status_code == 200

@@ -34,6 +34,7 @@ from .models import PublicProposal
 from .serializers import ProposalSerializer
 
 CHUNK = 500
+AFFECTED_CHUNK = 5000
 # What the detail shows by default (every optional section) and what a list row
 # leaves out.
 ALL_SECTIONS = ("text", "signers", "review", "assignments", "regulations", "sources")
@@ -127,7 +128,14 @@ def affected(label: str, ids: Iterable[int]) -> set[int]:
     was merged into while that one is public. Keys of sessions, kinds,
     topics, members and agencies never change, so their records are not traced.
     """
-    ids = list(ids)
+    found: set[int] = set()
+    # In chunks: an import reports every row it wrote, more than a query may name.
+    for chunk in _chunks(sorted(set(ids)), AFFECTED_CHUNK):
+        found |= _affected(label, chunk)
+    return found
+
+
+def _affected(label: str, ids: list[int]) -> set[int]:
     if label == "proposals.Proposal":
         # A merged proposal shows its target's key only while the target is public;
         # the target's page lists what was merged into it.
