@@ -280,7 +280,7 @@ def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
 
     rows = {"自动": 50_000, "驾驶": 60_000, "自动驾驶": 49_000, "开源": 42_000, "软件": 44_000}
     monkeypatch.setattr(selectors, "_token_rows", lambda cur, token: rows.get(token, 500))
-    monkeypatch.setattr(selectors, "_planner_figure", lambda *args, **kwargs: 273_000.0)
+    monkeypatch.setattr(selectors, "_documents_count", lambda cur: 273_000.0)
 
     def order(text):
         q = parse(text)

@@ -26,6 +26,7 @@ import logging
 import os
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
 
@@ -290,9 +291,7 @@ def _pg_order(cur, q: ParsedQuery, f: SearchFilters, expr: str) -> str:
     by a scan of the table when that is cheaper."""
     if "<->" in expr:
         return "d.id + 0"
-    documents = _planner_figure(
-        cur, "", f"SELECT reltuples FROM pg_class WHERE oid = '{DOC}'::regclass"
-    )
+    documents = _documents_count(cur)
     matches = _matches(cur, q, f, max(documents, 1.0))
     return "d.id + 0" if 3 * matches * matches <= CAP * documents else "d.id"
 
@@ -315,31 +314,39 @@ _planner_figures: dict[str, float] = {}
 _planner_figures_until = [0.0]
 
 
-def _planner_figure(cur, name: str, sql: str, params=()) -> float:
-    """A figure from the planner's statistics, kept per process for ten minutes
-    (they change only with ANALYZE), so a search asks for each once at most."""
+def _planner_figure(name: str, read: Callable[[], float]) -> float:
+    """``read()``, a figure from the planner's statistics, kept per process for ten
+    minutes (they change only with ANALYZE): a search asks for each once at most."""
     now = time.monotonic()
     if now > _planner_figures_until[0] or len(_planner_figures) > 10_000:
         _planner_figures.clear()
         _planner_figures_until[0] = now + 600
     if name not in _planner_figures:
-        cur.execute(sql, params)
-        value = cur.fetchone()[0]
-        if not isinstance(value, int | float):  # an EXPLAIN in JSON: its row estimate
-            plan = json.loads(value) if isinstance(value, str) else value
-            value = plan[0]["Plan"]["Plan Rows"]
-        _planner_figures[name] = float(value)
+        _planner_figures[name] = float(read())
     return _planner_figures[name]
+
+
+def _documents_count(cur) -> float:
+    def read():
+        cur.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [DOC])
+        return cur.fetchone()[0]
+
+    return _planner_figure("documents", read)
 
 
 def _token_rows(cur, token: str) -> float:
     """The planner's estimate of the documents holding ``token``."""
-    return _planner_figure(
-        cur,
-        "token:" + token,
-        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {DOC} d WHERE {PG_MATCH}",
-        ["'" + token.replace("'", "''") + "'"],
-    )
+
+    def read():
+        cur.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {DOC} d WHERE {PG_MATCH}",
+            ["'" + token.replace("'", "''") + "'"],
+        )
+        plan = cur.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return plan[0]["Plan"]["Plan Rows"]
+
+    return _planner_figure("token:" + token, read)
 
 
 def _by_date(q: ParsedQuery, f: SearchFilters, *, newest: bool, limit: int, offset: int):
