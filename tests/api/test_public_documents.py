@@ -40,6 +40,9 @@ URLS = [
     "/api/v1/proposals/?q=数字经济 -另一条&session=npc-2022&limit=1",
     "/api/v1/proposals/?q=" + "长" * 300,  # too long: refused the same way
     "/api/v1/proposals/?limit=0",  # refused the same way on both paths
+    "/api/v1/proposals/?status=nope",
+    "/api/v1/proposals/?generated=maybe",
+    "/api/v1/proposals/?member=" + "m" * 161,
     "/api/v1/proposals/?cursor=junk",
     "/api/v1/proposals/no-such-proposal/",
 ]

@@ -20,7 +20,6 @@ from lianghui.accounts.enums import Role
 from lianghui.accounts.permissions import role_of
 from lianghui.laws.selectors import RegulationFilters
 from lianghui.people.selectors import MemberFilters, OrganizationFilters
-from lianghui.proposals.enums import Status
 from lianghui.proposals.selectors import ProposalFilters
 
 from . import cache, inputs, public, selectors, serializers
@@ -511,21 +510,22 @@ STORED_LIST_PARAMS = {*KEY_FILTERS, "status", "generated", "q", "cursor", "limit
 
 
 def _simple_proposal_filters(params) -> ProposalFilters | None:
-    """The filters, when every value is one ProposalFilterSet accepts as it is;
-    None otherwise (that filter set then explains what is wrong)."""
+    """The filters, when every value is one ProposalFilterSet accepts as it is (its
+    declared lengths and choices); None otherwise (it then explains what is wrong)."""
+    declared = f.ProposalFilterSet.base_filters
     values = {}
     for name in KEY_FILTERS:
         if name in params:
             value = params[name]
-            if not value or len(value) > 160:
+            if not value or len(value) > declared[name].extra["max_length"]:
                 return None
             values[name] = value
     if "status" in params:
-        if params["status"] not in Status.values:
+        if params["status"] not in dict(declared["status"].extra["choices"]):
             return None
         values["status"] = params["status"]
     if "generated" in params:
-        if params["generated"] not in {"true", "false"}:
+        if params["generated"] not in dict(declared["generated"].extra["choices"]):
             return None
         values["generated"] = params["generated"] == "true"
     return ProposalFilters(**values)
