@@ -70,6 +70,8 @@ def more_records(n: int, *, tag: str = "x") -> list[dict]:
                 "title_zh": f"生成的建议 {i}",
                 "title_en": f"Generated suggestion {i}",
                 "summary_en": "Generated.",
+                # on t-rich's subject, so its similar proposals grow too
+                "text_zh": "完善算法推荐治理。",
                 "submitted_on": f"2022-03-{1 + i % 9:02d}",
                 "status": "replied",
                 "published": True,

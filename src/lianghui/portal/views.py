@@ -24,6 +24,7 @@ from lianghui.people.enums import OrganizationKind, Sector
 from lianghui.proposals import selectors as proposals
 from lianghui.proposals import supervision
 from lianghui.proposals.enums import Status
+from lianghui.search.similar import similar_proposals
 
 from . import figures
 from .caching import proposal_stamp, public_page
@@ -165,6 +166,7 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
             "timeline": audit.history(proposal, public_only=True),
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),
+            "similar": similar_proposals(proposal_id=proposal.id),
         },
     )
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import os
 import time
@@ -310,11 +309,11 @@ def _matches(cur, q: ParsedQuery, f: SearchFilters, documents: float) -> float:
     return share * documents
 
 
-_planner_figures: dict[str, float] = {}
+_planner_figures: dict[str, object] = {}
 _planner_figures_until = [0.0]
 
 
-def _planner_figure(name: str, read: Callable[[], float]) -> float:
+def _planner_figure(name: str, read: Callable[[], object]) -> object:
     """``read()``, a figure from the planner's statistics, kept per process for ten
     minutes (they change only with ANALYZE): a search asks for each once at most."""
     now = time.monotonic()
@@ -322,31 +321,62 @@ def _planner_figure(name: str, read: Callable[[], float]) -> float:
         _planner_figures.clear()
         _planner_figures_until[0] = now + 600
     if name not in _planner_figures:
-        _planner_figures[name] = float(read())
+        _planner_figures[name] = read()
     return _planner_figures[name]
+
+
+def forget_planner_figures() -> None:
+    """After an ANALYZE: read the statistics afresh."""
+    _planner_figures.clear()
 
 
 def _documents_count(cur) -> float:
     def read():
         cur.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [DOC])
-        return cur.fetchone()[0]
+        return float(cur.fetchone()[0])
 
     return _planner_figure("documents", read)
 
 
-def _token_rows(cur, token: str) -> float:
-    """The planner's estimate of the documents holding ``token``."""
+# The planner's own guess for a word its statistics do not list (ts_selfuncs.c).
+DEFAULT_WORD_SHARE = 0.005
+
+
+def _word_shares(cur) -> tuple[dict[str, float], float]:
+    """(share of documents holding each of the most common index words, the share
+    taken for any other word), from ANALYZE's statistics of the vector column:
+    what the planner reads for a one-word query, in one query for every word."""
 
     def read():
         cur.execute(
-            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {DOC} d WHERE {PG_MATCH}",
-            ["'" + token.replace("'", "''") + "'"],
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'vector'",
+            [DOC],
         )
-        plan = cur.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return plan[0]["Plan"]["Plan Rows"]
+        row = cur.fetchone()
+        if not row or not row[0]:
+            return {}, DEFAULT_WORD_SHARE
+        words, shares = row
+        # After one share per word come the least and the greatest of them.
+        return dict(zip(words, shares, strict=False)), min(
+            shares[len(words)] / 2, DEFAULT_WORD_SHARE
+        )
 
-    return _planner_figure("token:" + token, read)
+    return _planner_figure("shares", read)
+
+
+def word_shares(tokens: list[str]) -> tuple[dict[str, float], float]:
+    """PostgreSQL: the planner's estimate of the share of documents holding each
+    token, and the number of documents."""
+    with connection.cursor() as cur:
+        common, rare = _word_shares(cur)
+        return {t: common.get(t, rare) for t in tokens}, _documents_count(cur)
+
+
+def _token_rows(cur, token: str) -> float:
+    """The planner's estimate of the documents holding ``token``."""
+    common, rare = _word_shares(cur)
+    return common.get(token, rare) * _documents_count(cur)
 
 
 def _by_date(q: ParsedQuery, f: SearchFilters, *, newest: bool, limit: int, offset: int):

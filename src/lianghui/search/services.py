@@ -24,6 +24,7 @@ from lianghui.proposals.models import Assignment, Proposal, Reply, Signer
 from . import filtertokens
 from .enums import DocType, TagFacet
 from .models import SearchDocument, SearchTag
+from .selectors import forget_planner_figures
 from .text import index_tokens
 
 # The full-text triggers as the latest migration made them (remade after a rebuild).
@@ -364,3 +365,4 @@ def _bulk_end() -> None:
             # Fresh statistics: the planner's choice between the GIN index and an
             # ordered scan depends on how common each word is.
             cur.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+            forget_planner_figures()

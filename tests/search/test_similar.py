@@ -1,0 +1,64 @@
+"""Similar proposals: the distinctive words of a proposal, searched for among the
+others, each result with the words it shares; on SQLite and PostgreSQL."""
+
+import pytest
+
+from lianghui.proposals.models import Proposal
+from lianghui.search import similar
+from lianghui.search.services import rebuild
+
+pytestmark = pytest.mark.django_db
+
+
+def like(key):
+    return similar.similar_proposals(proposal_id=Proposal.objects.get(key=key).id)
+
+
+@pytest.fixture
+def world(search_world):
+    rebuild()  # fresh planner statistics on PostgreSQL, as after an import
+
+
+def test_the_proposal_on_the_same_subject_comes_first_with_its_reasons(world):
+    found = like("p-ai")
+    assert found, "p-cppcc shares 人工智能 and 治理 with p-ai"
+    assert found[0].key == "p-cppcc"
+    assert {"人工智能", "治理"} <= set(found[0].shared)
+    # the parts of a word found in it too (人工, 智能) are not listed again
+    assert "人工" not in found[0].shared and "智能" not in found[0].shared
+    assert found[0].url == "/proposals/p-cppcc/"
+    keys = [s.key for s in found]
+    assert "p-ai" not in keys  # never itself
+    assert "p-rider" not in keys  # riders' insurance shares nothing that matters
+    assert "p-hidden" not in keys  # unpublished: not in the index at all
+
+
+def test_each_result_shares_at_least_two_distinctive_words(world):
+    for key in ("p-ai", "p-econ", "p-rider", "p-cppcc"):
+        for s in like(key):
+            assert len(s.shared) >= 2, (key, s)
+
+
+def test_digital_economy_finds_the_other_digital_economy_proposal(world):
+    assert [s.key for s in like("p-econ")][:1] == ["p-order"]
+
+
+def test_words_every_document_has_do_not_count(world):
+    terms = similar.distinctive_terms("人工智能 的 建议", "人工智能 的 2022")
+    assert "的" not in terms and "2022" not in terms
+    assert "人工智能" in terms
+
+
+def test_an_unpublished_proposal_has_no_similar_list(world):
+    assert like("p-hidden") == []
+
+
+def test_the_proposal_page_lists_them(world, client):
+    page = client.get("/proposals/p-ai/").content.decode()
+    assert "Similar proposals" in page
+    assert 'href="/proposals/p-cppcc/"' in page.split('id="similar-heading"')[1]
+
+
+def test_the_section_speaks_chinese_too(world, client):
+    page = client.get("/proposals/p-ai/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "相似建议和提案" in page and "共有词语" in page
