@@ -10,10 +10,10 @@ from django.db import connection
 
 from lianghui.search.services import rebuild
 
-# Similar proposals: the proposal's index document, (on SQLite) how many documents
-# hold its words (PostgreSQL reads the planner's statistics once per process), the
-# candidates, and their documents.
-SIMILAR = 4 if connection.vendor == "sqlite" else 3
+# Similar proposals: (on SQLite) how many documents hold the proposal's words
+# (PostgreSQL reads the planner's statistics once per process), the documents
+# holding the heaviest of them, and the best of those.
+SIMILAR = 3 if connection.vendor == "sqlite" else 2
 
 # (url, queries). A first request warms the content-type cache used by
 # citations (a generic relation), so the pinned figure is the steady state.

@@ -166,7 +166,7 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
             "timeline": audit.history(proposal, public_only=True),
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),
-            "similar": similar_proposals(proposal_id=proposal.id),
+            "similar": similar_proposals(proposal=proposal),
         },
     )
 

@@ -314,8 +314,9 @@ _planner_figures_until = [0.0]
 
 
 def _planner_figure(name: str, read: Callable[[], object]) -> object:
-    """``read()``, a figure from the planner's statistics, kept per process for ten
-    minutes (they change only with ANALYZE): a search asks for each once at most."""
+    """``read()``, a figure from the planner's statistics (or another that changes as
+    slowly), kept per process for ten minutes (statistics change only with
+    ANALYZE): a search asks for each once at most."""
     now = time.monotonic()
     if now > _planner_figures_until[0] or len(_planner_figures) > 10_000:
         _planner_figures.clear()
@@ -326,7 +327,7 @@ def _planner_figure(name: str, read: Callable[[], object]) -> object:
 
 
 def forget_planner_figures() -> None:
-    """After an ANALYZE: read the statistics afresh."""
+    """After a rebuild (and its ANALYZE): read the figures afresh."""
     _planner_figures.clear()
 
 

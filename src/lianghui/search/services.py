@@ -365,4 +365,4 @@ def _bulk_end() -> None:
             # Fresh statistics: the planner's choice between the GIN index and an
             # ordered scan depends on how common each word is.
             cur.execute(f"ANALYZE {SearchDocument._meta.db_table}")
-            forget_planner_figures()
+    forget_planner_figures()

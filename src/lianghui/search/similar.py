@@ -1,15 +1,23 @@
 """Similar proposals: "more like this" over the search index.
 
-A proposal's own index words are weighed by how often it uses them (a title word
-counts double) and by how rare they are among all documents (tf × idf). The
-``TERMS`` that weigh most become one OR search over the other proposals, ranked
-as every search is (bm25 on SQLite, ts_rank on PostgreSQL, over the capped
-candidates), and each result lists the words it shares: the reason it is shown.
+What a proposal says (title, summary, text, topics; not who signed it) is cut
+into index words, each weighed by how often the proposal uses it (a title word
+counts double) and how rare it is among the indexed documents (tf × idf). The
+``TERMS`` heaviest words are looked up in the index, the newest ``PER_WORD``
+proposals holding each; a proposal's score is the sum of the weights of the
+words it shares, and it is listed with those words: the reason it is shown.
 
-How rare a word is comes from the index itself: FTS5's vocabulary table on
-SQLite (exact document counts), the planner's statistics of the tsvector
-column on PostgreSQL (the shares ANALYZE keeps for the most common words; a
-rarer word counts as half the least common of those, as the planner takes it).
+How rare a word is comes from the index: on SQLite a count of its documents up
+to ``COUNTED`` (FTS5 would read a common word's whole list to count it); on
+PostgreSQL the planner's statistics of the tsvector column (the shares ANALYZE
+keeps for the most common words, a rarer word counting as half the least common
+of those, as the planner takes it). Words in more than ``COMMON`` of the
+documents (and more than ``COUNTED`` of them: in a small index every word
+tells) are left out: they say little, and on PostgreSQL their lists cost most.
+
+FTS5's bm25 is not used to rank: it counts every document holding each word of
+an OR of common words before ranking any (about 100 ms on the 150,000-proposal
+benchmark), and PostgreSQL's ts_rank ignores rarity altogether.
 
 Reads only the index's tables; the public records it returns are those the
 index holds, so every viewer gets the same list.
@@ -18,7 +26,7 @@ index holds, so every viewer gets the same list.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
@@ -27,13 +35,25 @@ from django.urls import reverse
 from .enums import DocType
 from .models import SearchDocument
 from .query import ParsedQuery
-from .selectors import CAP, SearchFilters, _candidates, _pick, word_shares
-from .text import QUERY_STOPWORDS, has_cjk
+from .selectors import (
+    DOC,
+    PG_MATCH,
+    SearchFilters,
+    _fts5_expr,
+    _pick,
+    _planner_figure,
+    _ts_expr,
+    word_shares,
+)
+from .text import QUERY_STOPWORDS, has_cjk, index_tokens
 
-TERMS = 12  # words searched for: enough to tell topics apart, few enough to stay fast
+TERMS = 12  # words looked up: enough to tell subjects apart, few enough to stay fast
+PER_WORD = 500  # newest proposals read per word (a rarer word's list is whole)
 SHOWN = 5
 MIN_SHARED = 2  # a single shared word is a coincidence more often than a likeness
-POOL = 10 * SHOWN  # the database's best-ranked candidates, ranked again here
+LOOKED_UP = 40  # a text's most frequent words whose rarity is looked up
+COUNTED = 1000  # SQLite: documents counted per word at most
+COMMON = 0.2  # share of the documents above which a word is left out
 
 
 @dataclass(frozen=True)
@@ -53,8 +73,9 @@ def _worth_weighing(token: str) -> bool:
 
 
 def distinctive_terms(title_tokens: str, text_tokens: str, *, n: int = TERMS) -> dict[str, float]:
-    """The ``n`` words of a document that say most about it, heaviest first, with
-    their weights (tf × idf)."""
+    """The ``n`` words of a text that say most about it, heaviest first, with their
+    weights (tf × idf). Only the ``LOOKED_UP`` most frequent words are looked up in
+    the index: a word used once or twice in a long text weighs little anyway."""
     tf: Counter[str] = Counter()
     for token in title_tokens.split():
         if _worth_weighing(token):
@@ -64,62 +85,119 @@ def distinctive_terms(title_tokens: str, text_tokens: str, *, n: int = TERMS) ->
             tf[token] += 1
     if not tf:
         return {}
-    shares = document_shares(list(tf))
-    weights = {t: count * math.log(1 / shares[t]) for t, count in tf.items() if 0 < shares[t] < 1}
+    looked_up = [t for t, _n in sorted(tf.items(), key=lambda kv: (-kv[1], kv[0]))][:LOOKED_UP]
+    shares = document_shares(looked_up)
+    common = COMMON if _indexed_documents() * COMMON > COUNTED else 1.0
+    weights = {t: tf[t] * math.log(1 / shares[t]) for t in looked_up if 0 < shares[t] < common}
     ranked = sorted(weights, key=lambda t: (-weights[t], t))
     return {t: weights[t] for t in ranked[:n] if weights[t] > 0}
 
 
 def document_shares(tokens: list[str]) -> dict[str, float]:
-    """For each token of an indexed document, the share of indexed documents holding
-    it; 0 for a token no other document holds, as far as that is known (on
-    PostgreSQL the statistics list such words only while the index is small)."""
+    """For each token, the share of indexed documents holding it; 0 for a token that
+    at most one document holds (nothing to find it in), as far as that is known."""
+    if not tokens:
+        return {}
     if connection.vendor == "postgresql":
         shares, documents = word_shares(tokens)
-        return {t: share if share * documents >= 1.5 else 0.0 for t, share in shares.items()}
-    from . import filtertokens
-
+        return {t: share if share * documents >= 2 else 0.0 for t, share in shares.items()}
+    counted = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
     with connection.cursor() as cur:
-        marks = ", ".join(["%s"] * (len(tokens) + 1))
         cur.execute(
-            f"SELECT term, doc FROM search_fts_vocab WHERE term IN ({marks})",
-            [*tokens, filtertokens.ALL],
+            "SELECT " + ", ".join([f"({counted})"] * len(tokens)),
+            [x for t in tokens for x in (f'{{title_tokens text_tokens}} : "{t}"', COUNTED)],
         )
-        docs = dict(cur.fetchall())
-    total = max(docs.pop(filtertokens.ALL, 0), 1)
-    return {t: docs[t] / total if docs.get(t, 0) > 1 else 0.0 for t in tokens}
+        counts = cur.fetchone()
+    total = max(_indexed_documents(), 1.0)
+    return {t: min(n / total, 1.0) if n >= 2 else 0.0 for t, n in zip(tokens, counts, strict=True)}
 
 
-def similar_proposals(*, proposal_id: int, limit: int = SHOWN) -> list[SimilarProposal]:
-    """Published proposals most like this one, best first, each with its reasons."""
-    source = (
-        SearchDocument.objects.filter(doc_type=DocType.PROPOSAL, object_id=proposal_id)
-        .only("id", "title_tokens", "text_tokens")
-        .first()
+def _indexed_documents() -> float:
+    """How many documents the index holds, kept per process for a while (counting
+    them costs more than the rest of the lookup; a weight hardly changes with it).
+    PostgreSQL's is the planner's figure."""
+
+    def read():
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM {DOC}")
+            return float(cur.fetchone()[0])
+
+    if connection.vendor == "postgresql":
+        return word_shares([])[1]
+    return _planner_figure("indexed documents", read)
+
+
+def proposal_tokens(proposal) -> tuple[str, str]:
+    """(title tokens, text tokens) of what a proposal says: its title, summary, text
+    and topics, as the index has them (its proposers' names tell who, not what)."""
+    topics = [name for t in proposal.topics.all() for name in (t.name_zh, t.name_en)]
+    return (
+        index_tokens(proposal.title_zh, proposal.title_en),
+        index_tokens(
+            proposal.summary_zh, proposal.summary_en, proposal.text_zh, proposal.text_en, *topics
+        ),
     )
-    if source is None:
-        return []
-    terms = distinctive_terms(source.title_tokens, source.text_tokens)
+
+
+def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
+    """(term's position in ``terms``, document id) for the newest PER_WORD proposal
+    documents holding each term: one query, each term's list a part of it."""
+    proposals = SearchFilters(type=DocType.PROPOSAL)
+    words = [ParsedQuery(must=((((t,),),),)) for t in terms]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            shares, documents = word_shares(list(terms))
+            parts, params = [], []
+            for i, (term, q) in enumerate(zip(terms, words, strict=True)):
+                # Walk the newest rows for a common word, gather a rare one's matches
+                # (as selectors._pg_order decides for a search).
+                matches = shares[term] * documents
+                order = "d.id + 0" if 3 * matches * matches <= PER_WORD * documents else "d.id"
+                parts.append(
+                    f"(SELECT {i}, d.id FROM {DOC} d WHERE {PG_MATCH}"
+                    f" ORDER BY {order} DESC LIMIT %s)"
+                )
+                params += [_ts_expr(q, proposals)[0], PER_WORD]
+        else:
+            part = (
+                "SELECT {i}, rowid FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+                " ORDER BY rowid DESC LIMIT %s)"
+            )
+            parts = [part.format(i=i) for i in range(len(words))]
+            params = [x for q in words for x in (_fts5_expr(q, proposals), PER_WORD)]
+        cur.execute(" UNION ALL ".join(parts), params)
+        return cur.fetchall()
+
+
+def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
+    """Published proposals most like ``proposal``, best first, each with its reasons."""
+    terms = distinctive_terms(*proposal_tokens(proposal))
     if not terms:
         return []
-    query = ParsedQuery(must=(tuple(((t,),) for t in terms),))
-    rows = _candidates(query, SearchFilters(type=DocType.PROPOSAL), ranked=True, limit=CAP)
-    pool = [r[0] for r in sorted(rows, key=lambda r: (r[3], r[0])) if r[0] != source.id][:POOL]
-    # The databases rank differently (ts_rank knows nothing of how rare a word is):
-    # the pool is ranked again by the weights of the words each shares.
-    needed = min(MIN_SHARED, len(terms))
-    scored = []
-    for position, doc in enumerate(_in_order(pool)):
-        words = set(doc.title_tokens.split()) | set(doc.text_tokens.split())
-        shared = tuple(t for t in terms if t in words)
-        if len(shared) >= needed:
-            scored.append((-sum(terms[t] for t in shared), position, doc, shared))
+    order = list(terms)
+    shared: dict[int, list[str]] = defaultdict(list)
+    for position, doc_id in _holders(terms):
+        shared[doc_id].append(order[position])
+    needed = min(MIN_SHARED, len(_whole_words(tuple(terms))))
+    score = {
+        d: sum(terms[t] for t in words)
+        for d, words in shared.items()
+        if len(_whole_words(tuple(words))) >= needed
+    }
+    best = sorted(score, key=lambda d: (-score[d], -d))[: limit + 1]  # + 1: itself
+    docs = SearchDocument.objects.only(
+        "object_id", "key", "title_zh", "title_en", "context_zh", "context_en"
+    ).in_bulk(best)
     out = []
-    for _score, _position, doc, shared in sorted(scored, key=lambda s: s[:2])[:limit]:
+    for doc_id in best:
+        doc = docs.get(doc_id)
+        if doc is None or doc.object_id == proposal.id or len(out) == limit:
+            continue
         title, lang = _pick(doc.title_zh, doc.title_en)
         context, _lang = _pick(doc.context_zh, doc.context_en)
+        words = tuple(sorted(shared[doc_id], key=order.index))
         url = reverse("portal:proposal", args=[doc.key])
-        out.append(SimilarProposal(doc.key, url, title, lang, context, _whole_words(shared)))
+        out.append(SimilarProposal(doc.key, url, title, lang, context, _whole_words(words)))
     return out
 
 
@@ -127,8 +205,3 @@ def _whole_words(words: tuple[str, ...]) -> tuple[str, ...]:
     """Without the parts of longer words also listed (人工 and 智能 beside 人工智能):
     search-mode segmentation indexes both."""
     return tuple(w for w in words if not any(w != o and w in o for o in words))
-
-
-def _in_order(ids: list[int]) -> list[SearchDocument]:
-    docs = SearchDocument.objects.in_bulk(ids)
-    return [docs[i] for i in ids if i in docs]
