@@ -295,3 +295,10 @@ def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
     assert selectors._pg_order(None, parse('"a b"'), selectors.SearchFilters(), "'a' <-> 'b'") == (
         "d.id + 0"
     )
+
+
+def test_longer_phrases_keep_their_order(search_world):
+    assert proposals('"speed up artificial"') == ["p-ai"]
+    assert proposals('"artificial intelligence technology"') == ["p-ai"]
+    assert proposals('"up speed artificial"') == []
+    assert proposals('-"artificial intelligence technology" artificial') == ["p-cppcc", "p-gen"]

@@ -38,6 +38,10 @@ class SearchDocument(models.Model):
     filter_tokens = models.TextField(
         blank=True, help_text=_("Every filter value as an index word (see filtertokens.py).")
     )
+    pair_tokens = models.TextField(
+        blank=True,
+        help_text=_("PostgreSQL: a word for each two tokens side by side, for phrases."),
+    )
     # Filter columns (single-valued); multi-valued ones are SearchTags.
     body = models.CharField(max_length=60, blank=True)
     session = models.CharField(max_length=60, blank=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .text import CONTROL_CHARS, QUERY_STOPWORDS, normalise, query_tokens
+from .text import CONTROL_CHARS, QUERY_STOPWORDS, normalise, pair_token, query_tokens
 
 MAX_QUERY_LENGTH = 500
 MAX_ATOMS = 24
@@ -200,9 +200,24 @@ def to_fts5(q: ParsedQuery) -> tuple[str, str]:
     return positive, negative
 
 
+def atom_lexemes(atom: Atom) -> list[str]:
+    """The index words an atom needs on PostgreSQL: its token, or a phrase's pairs
+    (see text.pair_token)."""
+    if len(atom) == 1:
+        return [atom[0]]
+    return [pair_token(a, b) for a, b in zip(atom, atom[1:], strict=False)]
+
+
 def _ts_atom(atom: Atom, weights: str) -> str:
     marked = f":{weights}" if weights else ""
-    return "(" + " <-> ".join(f"'{t}'{marked}" for t in atom) + ")"
+    if len(atom) == 1:
+        return f"('{atom[0]}'{marked})"
+    # A pair word says the two tokens stand together: exact for two tokens, and
+    # for more the pairs narrow the rows that the positions (<->) are checked in.
+    pairs = " & ".join(f"'{p}'" for p in atom_lexemes(atom))
+    if len(atom) == 2:
+        return f"({pairs})"
+    return f"({pairs} & (" + " <-> ".join(f"'{t}'{marked}" for t in atom) + "))"
 
 
 def _ts_alt(alt: Alt, weights: str) -> str:

@@ -48,7 +48,7 @@ from lianghui.proposals.models import Body, ProposalKind, Session, Topic
 from . import filtertokens
 from .enums import DocType, Sort
 from .models import SearchDocument
-from .query import ParsedQuery, parse, to_fts5, to_tsquery
+from .query import ParsedQuery, atom_lexemes, parse, to_fts5, to_tsquery
 from .snippets import highlight
 
 logger = logging.getLogger(__name__)
@@ -285,9 +285,10 @@ def _pg_order(cur, q: ParsedQuery, f: SearchFilters, expr: str) -> str:
     the walk checks about CAP * N / M rows: the bitmap is cheaper while M is
     below about sqrt(CAP * N / 3), some 13,500 of 273,000 documents. (Two common
     words, 7,500 matches: 250 ms walking, 90 ms by the bitmap; one word in nearly
-    every document: 15 ms walking, 940 ms by the bitmap.) A phrase ("<->": the
-    index knows no positions) always takes the bitmap, which PostgreSQL replaces
-    by a scan of the table when that is cheaper."""
+    every document: 15 ms walking, 940 ms by the bitmap.) A phrase of three or
+    more tokens ("<->": checked on the positions of the rows holding its pairs)
+    always takes the bitmap, which PostgreSQL replaces by a scan of the table when
+    that is cheaper; a phrase's pair words are weighed like any word."""
     if "<->" in expr:
         return "d.id + 0"
     documents = _documents_count(cur)
@@ -304,7 +305,9 @@ def _matches(cur, q: ParsedQuery, f: SearchFilters, documents: float) -> float:
     for token in _filter_tokens(f):
         share *= min(_token_rows(cur, token) / documents, 1.0)
     for clause in q.must:
-        rows = sum(min(_token_rows(cur, t) for atom in alt for t in atom) for alt in clause)
+        rows = sum(
+            min(_token_rows(cur, t) for atom in alt for t in atom_lexemes(atom)) for alt in clause
+        )
         share *= min(rows / documents, 1.0)
     return share * documents
 

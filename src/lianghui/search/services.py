@@ -25,7 +25,7 @@ from . import filtertokens
 from .enums import DocType, TagFacet
 from .models import SearchDocument, SearchTag
 from .selectors import forget_planner_figures
-from .text import index_tokens
+from .text import index_tokens, pair_tokens
 
 # The full-text triggers as the latest migration made them (remade after a rebuild).
 FULLTEXT = import_module("lianghui.search.migrations.0003_filter_tokens")
@@ -274,7 +274,11 @@ def _write(docs: Iterable[Doc]) -> int:
     docs = list(docs)
     objs = SearchDocument.objects.bulk_create(
         [
-            SearchDocument(**d.fields, filter_tokens=filtertokens.for_document(d.fields, d.tags))
+            SearchDocument(
+                **d.fields,
+                filter_tokens=filtertokens.for_document(d.fields, d.tags),
+                pair_tokens=_pairs(d.fields),
+            )
             for d in docs
         ]
     )
@@ -285,6 +289,13 @@ def _write(docs: Iterable[Doc]) -> int:
     ]
     SearchTag.objects.bulk_create(tags, batch_size=2000)
     return len(objs)
+
+
+def _pairs(fields: dict) -> str:
+    """PostgreSQL's phrase words (SQLite's FTS5 keeps positions of its own)."""
+    if connection.vendor != "postgresql":
+        return ""
+    return pair_tokens(fields.get("title_tokens", ""), fields.get("text_tokens", ""))
 
 
 def _remove(label: str, ids: list[int]) -> None:

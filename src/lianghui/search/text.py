@@ -12,6 +12,7 @@ keeps them safe in FTS5 and tsquery expressions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -73,3 +74,22 @@ def query_tokens(text: str) -> list[str]:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+def pair_token(first: str, second: str) -> str:
+    """One index word standing for two tokens next to each other (PostgreSQL):
+    its GIN index knows no positions, so a phrase of common words was checked row
+    by row in every document holding them; a pair's own word is one lookup.
+    ``qx`` and hex: one word to the 'simple' parser, like no word anyone types."""
+    digest = hashlib.blake2b(f"{first} {second}".encode(), digest_size=6).hexdigest()
+    return "qx" + digest
+
+
+def pair_tokens(*token_strings: str) -> str:
+    """The pair words of each token string (no pair across two strings), once each."""
+    pairs: dict[str, None] = {}
+    for tokens in token_strings:
+        words = tokens.split()
+        for first, second in zip(words, words[1:], strict=False):
+            pairs.setdefault(pair_token(first, second), None)
+    return " ".join(pairs)
