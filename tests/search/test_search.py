@@ -291,6 +291,10 @@ def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
     assert selectors._matches(None, word, selectors.SearchFilters(), 273_000) >= 49_000
     assert order("自动驾驶") == "d.id"  # common: walk the newest
     assert order("开源 软件") == "d.id + 0"  # two words, about 6,800 together: bitmap
+    rows["芯片"] = 25_000
+    assert order("芯片") == "d.id + 0"  # 25,000 of 273,000: still the bitmap
+    rows["芯片"] = 32_000
+    assert order("芯片") == "d.id"  # past the crossing: the walk
     assert order("区块链") == "d.id + 0"
     assert selectors._pg_order(None, parse('"a b"'), selectors.SearchFilters(), "'a' <-> 'b'") == (
         "d.id + 0"

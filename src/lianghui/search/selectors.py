@@ -253,11 +253,17 @@ def _candidates(q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit: int) -
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             expr, words = _ts_expr(q, f)
-            rank = "-ts_rank(d.vector, to_tsquery('simple', %s))" if ranked and words else "0"
-            cur.execute(
-                f"SELECT d.id, d.date, d.filter_tokens, {rank} FROM {DOC} d"
+            newest = (
+                f"SELECT d.id, d.date, d.filter_tokens, d.vector FROM {DOC} d"
                 f"{_where([PG_MATCH, *conds])}"
-                f" ORDER BY {_pg_order(cur, q, f, expr)} DESC LIMIT %s",
+                f" ORDER BY {_pg_order(cur, q, f, expr)} DESC LIMIT %s"
+            )
+            # Ranked outside the LIMIT: in the same SELECT, ts_rank read the vector of
+            # every match from TOAST (43,000 of them for 关键信息基础设施, 270 ms),
+            # not only of the newest CAP + 1.
+            rank = "-ts_rank(c.vector, to_tsquery('simple', %s))" if ranked and words else "0"
+            cur.execute(
+                f"SELECT c.id, c.date, c.filter_tokens, {rank} FROM ({newest}) c",
                 [*([words] if rank != "0" else []), expr, *params, limit],
             )
         else:
@@ -274,18 +280,23 @@ def _candidates(q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit: int) -
         return cur.fetchall()
 
 
+# A row checked by the walk costs this many rows of the bitmap (see _pg_order).
+WALK_COST = 1.4
+
+
 def _pg_order(cur, q: ParsedQuery, f: SearchFilters, expr: str) -> str:
     """The newest-first key. "d.id" walks the primary key backwards, checking each
     row, and stops after CAP matches: the right plan when matches are very common.
     "d.id + 0" cannot use that index, so PostgreSQL takes the GIN bitmap of every
     match and sorts it. PostgreSQL picks the walk too often for words that are
     common but not very common, so the choice is made here from an estimate of
-    the matches M among N documents (`_matches`). On the 150,000-proposal benchmark a row of
-    the bitmap cost about 10 us and a row checked by the walk about 3.5 us, and
-    the walk checks about CAP * N / M rows: the bitmap is cheaper while M is
-    below about sqrt(CAP * N / 3), some 13,500 of 273,000 documents. (Two common
-    words, 7,500 matches: 250 ms walking, 90 ms by the bitmap; one word in nearly
-    every document: 15 ms walking, 940 ms by the bitmap.) A phrase of three or
+    the matches M among N documents (`_matches`). On the 150,000-proposal
+    benchmark, with narrow rows (migration 0005), a row of the bitmap cost about
+    2.3 us and a row checked by the walk about 3.3 us (it reads the row's vector
+    from TOAST), and the walk checks about CAP * N / M rows: the bitmap is
+    cheaper while M is below about sqrt(1.4 * CAP * N), some 28,000 of 273,000
+    documents. (A word in 19,400 documents: 110 ms walking, 49 ms by the bitmap;
+    one word in nearly every document: 10 ms walking, 580 ms by the bitmap.) A phrase of three or
     more tokens ("<->": checked on the positions of the rows holding its pairs)
     always takes the bitmap, which PostgreSQL replaces by a scan of the table when
     that is cheaper; a phrase's pair words are weighed like any word."""
@@ -293,7 +304,7 @@ def _pg_order(cur, q: ParsedQuery, f: SearchFilters, expr: str) -> str:
         return "d.id + 0"
     documents = _documents_count(cur)
     matches = _matches(cur, q, f, max(documents, 1.0))
-    return "d.id + 0" if 3 * matches * matches <= CAP * documents else "d.id"
+    return "d.id + 0" if matches * matches <= WALK_COST * CAP * documents else "d.id"
 
 
 def _matches(cur, q: ParsedQuery, f: SearchFilters, documents: float) -> float:
