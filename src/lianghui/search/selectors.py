@@ -252,36 +252,95 @@ def _candidates(q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit: int) -
     conds, params = _date_conds(f)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            expr, words = _ts_expr(q, f)
-            newest = (
-                f"SELECT d.id, d.date, d.filter_tokens, d.vector FROM {DOC} d"
-                f"{_where([PG_MATCH, *conds])}"
-                f" ORDER BY {_pg_order(cur, q, f, expr)} DESC LIMIT %s"
-            )
-            # Ranked outside the LIMIT: in the same SELECT, ts_rank read the vector of
-            # every match from TOAST (43,000 of them for 关键信息基础设施, 270 ms),
-            # not only of the newest CAP + 1.
-            rank = "-ts_rank(c.vector, to_tsquery('simple', %s))" if ranked and words else "0"
-            cur.execute(
-                f"SELECT c.id, c.date, c.filter_tokens, {rank} FROM ({newest}) c",
-                [*([words] if rank != "0" else []), expr, *params, limit],
-            )
-        else:
-            rank = "bm25(search_fts, 4.0, 1.0, 0.0)" if ranked and q.must else "0"
-            # The date as ISO text (it sorts the same): parsing 2,000 dates cost more
-            # than the rest of reading the rows.
-            cur.execute(
-                f"SELECT d.id, d.date || '', d.filter_tokens, {rank}"
-                f" FROM search_fts JOIN {DOC} d ON d.id = search_fts.rowid"
-                f"{_where(['search_fts MATCH %s', *conds])}"
-                " ORDER BY search_fts.rowid DESC LIMIT %s",
-                [_fts5_expr(q, f), *params, limit],
-            )
+            return _pg_candidates(cur, q, f, ranked=ranked, limit=limit)
+        rank = "bm25(search_fts, 4.0, 1.0, 0.0)" if ranked and q.must else "0"
+        # The date as ISO text (it sorts the same): parsing 2,000 dates cost more
+        # than the rest of reading the rows.
+        cur.execute(
+            f"SELECT d.id, d.date || '', d.filter_tokens, {rank}"
+            f" FROM search_fts JOIN {DOC} d ON d.id = search_fts.rowid"
+            f"{_where(['search_fts MATCH %s', *conds])}"
+            " ORDER BY search_fts.rowid DESC LIMIT %s",
+            [_fts5_expr(q, f), *params, limit],
+        )
         return cur.fetchall()
 
 
 # A row checked by the walk costs this many rows of the bitmap (see _pg_order).
 WALK_COST = 1.4
+# The span of newest ids looked in first, as a multiple of the span expected to
+# hold the matches still needed (see _pg_candidates).
+FLOOR_MARGIN = 2.0
+WINDOWS = 4  # spans looked in before the rest is searched whole
+# Above this share of the documents the walk is cheaper than spans: each span
+# builds the GIN bitmap of every match (about 0.16 us a match), and the walk finds
+# its CAP matches within a few thousand rows.
+SPANS_UP_TO = 0.25
+
+
+def _pg_candidates(cur, q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit: int):
+    """PostgreSQL's newest ``limit`` matches. Finding them takes a look at every
+    match (the GIN bitmap knows no order) or a walk down the newest rows checking
+    each (see _pg_order). When many match, both are spared by looking in spans of
+    ids, newest first: a span should hold FLOOR_MARGIN times the matches still
+    needed (by the estimated share of matches at first, then by the share found
+    in the last span), and PostgreSQL takes the bitmap of its ids and the GIN
+    bitmap together (a word in 28,000 documents: 24 ms instead of 69). After
+    WINDOWS spans, or at the first id, the rest is searched whole. Matches more
+    common than SPANS_UP_TO take the walk, and filters tied to dates (a year, a
+    session, a range) bunch the matches where spans would miss them: those are
+    searched whole at once."""
+    expr, words = _ts_expr(q, f)
+    conds, params = _date_conds(f)
+    documents = _documents_count(cur)
+    matches = _matches(cur, q, f, max(documents, 1.0))
+    bunched = bool(f.year or f.session or f.since or f.until)
+    rows: list[tuple] = []
+    if not bunched and FLOOR_MARGIN * limit < matches < SPANS_UP_TO * documents:
+        cur.execute(f"SELECT max(id) FROM {DOC}")
+        below = (cur.fetchone()[0] or 0) + 1
+        share = matches / max(documents, 1.0)
+        for _window in range(WINDOWS):
+            span = int(FLOOR_MARGIN * (limit - len(rows)) / share) + 1
+            if below - span <= 1:
+                break
+            window = [*conds, "d.id >= %s", "d.id < %s"]
+            found = _pg_newest(
+                cur,
+                expr,
+                words,
+                window,
+                [*params, below - span, below],
+                order="d.id + 0",
+                ranked=ranked,
+                limit=limit - len(rows),
+            )
+            rows += found
+            if len(rows) == limit:
+                return rows
+            below -= span
+            share = max(len(found), 1) / span
+        conds, params = [*conds, "d.id < %s"], [*params, below]
+    order = _pg_order(cur, q, f, expr)
+    return rows + _pg_newest(
+        cur, expr, words, conds, params, order=order, ranked=ranked, limit=limit - len(rows)
+    )
+
+
+def _pg_newest(cur, expr, words, conds, params, *, order, ranked, limit) -> list[tuple]:
+    newest = (
+        f"SELECT d.id, d.date, d.filter_tokens, d.vector FROM {DOC} d"
+        f"{_where([PG_MATCH, *conds])} ORDER BY {order} DESC LIMIT %s"
+    )
+    # Ranked outside the LIMIT: in the same SELECT, ts_rank read the vector of
+    # every match from TOAST (43,000 of them for 关键信息基础设施, 270 ms), not only
+    # of the newest ``limit``.
+    rank = "-ts_rank(c.vector, to_tsquery('simple', %s))" if ranked and words else "0"
+    cur.execute(
+        f"SELECT c.id, c.date, c.filter_tokens, {rank} FROM ({newest}) c",
+        [*([words] if rank != "0" else []), expr, *params, limit],
+    )
+    return cur.fetchall()
 
 
 def _pg_order(cur, q: ParsedQuery, f: SearchFilters, expr: str) -> str:
