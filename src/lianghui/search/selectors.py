@@ -286,7 +286,7 @@ def _pg_candidates(cur, q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit
     needed (by the estimated share of matches at first, then by the share found
     in the last span), and PostgreSQL takes the bitmap of its ids and the GIN
     bitmap together (a word in 28,000 documents: 24 ms instead of 69). After
-    WINDOWS spans, or at the first id, the rest is searched whole. Matches more
+    WINDOWS spans, or at the lowest id, the rest is searched whole. Matches more
     common than SPANS_UP_TO take the walk, and filters tied to dates (a year, a
     session, a range) bunch the matches where spans would miss them: those are
     searched whole at once."""
@@ -297,12 +297,13 @@ def _pg_candidates(cur, q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit
     bunched = bool(f.year or f.session or f.since or f.until)
     rows: list[tuple] = []
     if not bunched and FLOOR_MARGIN * limit < matches < SPANS_UP_TO * documents:
-        cur.execute(f"SELECT max(id) FROM {DOC}")
-        below = (cur.fetchone()[0] or 0) + 1
+        cur.execute(f"SELECT min(id), max(id) FROM {DOC}")
+        lowest, highest = cur.fetchone()
+        below = (highest or 0) + 1
         share = matches / max(documents, 1.0)
         for _window in range(WINDOWS):
             span = int(FLOOR_MARGIN * (limit - len(rows)) / share) + 1
-            if below - span <= 1:
+            if below - span <= (lowest or 0):
                 break
             window = [*conds, "d.id >= %s", "d.id < %s"]
             found = _pg_newest(

@@ -38,6 +38,7 @@ from .query import ParsedQuery
 from .selectors import (
     DOC,
     PG_MATCH,
+    WALK_COST,
     SearchFilters,
     _fts5_expr,
     _pick,
@@ -152,7 +153,8 @@ def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
                 # Walk the newest rows for a common word, gather a rare one's matches
                 # (as selectors._pg_order decides for a search).
                 matches = shares[term] * documents
-                order = "d.id + 0" if 3 * matches * matches <= PER_WORD * documents else "d.id"
+                walk = matches * matches > WALK_COST * PER_WORD * documents
+                order = "d.id" if walk else "d.id + 0"
                 parts.append(
                     f"(SELECT {i}, d.id FROM {DOC} d WHERE {PG_MATCH}"
                     f" ORDER BY {order} DESC LIMIT %s)"
