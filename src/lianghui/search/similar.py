@@ -38,7 +38,6 @@ from .query import ParsedQuery
 from .selectors import (
     DOC,
     PG_MATCH,
-    WALK_COST,
     SearchFilters,
     _fts5_expr,
     _pick,
@@ -148,18 +147,24 @@ def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             shares, documents = word_shares(list(terms))
+            cur.execute(f"SELECT max(id) FROM {DOC}")
+            highest = cur.fetchone()[0] or 0
             parts, params = [], []
             for i, (term, q) in enumerate(zip(terms, words, strict=True)):
-                # Walk the newest rows for a common word, gather a rare one's matches
-                # (as selectors._pg_order decides for a search).
-                matches = shares[term] * documents
-                walk = matches * matches > WALK_COST * PER_WORD * documents
-                order = "d.id" if walk else "d.id + 0"
-                parts.append(
-                    f"(SELECT {i}, d.id FROM {DOC} d WHERE {PG_MATCH}"
-                    f" ORDER BY {order} DESC LIMIT %s)"
+                # A common word's holders are looked for among the newest ids likely
+                # to hold twice PER_WORD of them (the GIN bitmap and those ids
+                # together, as selectors._pg_candidates does); a rare word's are
+                # gathered whole. A span that holds fewer gives fewer: they are
+                # examples, not a count.
+                share = max(shares[term], 1 / max(documents, 1.0))
+                floor = (
+                    highest - int(2 * PER_WORD / share) if share * documents > 2 * PER_WORD else 0
                 )
-                params += [_ts_expr(q, proposals)[0], PER_WORD]
+                parts.append(
+                    f"(SELECT {i}, d.id FROM {DOC} d WHERE {PG_MATCH} AND d.id >= %s"
+                    " ORDER BY d.id + 0 DESC LIMIT %s)"
+                )
+                params += [_ts_expr(q, proposals)[0], floor, PER_WORD]
         else:
             part = (
                 "SELECT {i}, rowid FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
