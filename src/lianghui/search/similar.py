@@ -182,14 +182,16 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
     if not terms:
         return []
     order = list(terms)
+    # Words counted as one for MIN_SHARED: a word and the parts of it also listed.
+    word_of = {t: max((o for o in order if t in o), key=len) for t in order}
     shared: dict[int, list[str]] = defaultdict(list)
     for position, doc_id in _holders(terms):
         shared[doc_id].append(order[position])
-    needed = min(MIN_SHARED, len(_whole_words(tuple(terms))))
+    needed = min(MIN_SHARED, len(set(word_of.values())))
     score = {
         d: sum(terms[t] for t in words)
         for d, words in shared.items()
-        if len(_whole_words(tuple(words))) >= needed
+        if len({word_of[t] for t in words}) >= needed
     }
     best = sorted(score, key=lambda d: (-score[d], -d))[: limit + 1]  # + 1: itself
     docs = SearchDocument.objects.only(
