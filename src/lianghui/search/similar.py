@@ -25,6 +25,7 @@ index holds, so every viewer gets the same list.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from .selectors import (
     _ts_expr,
     word_shares,
 )
-from .text import QUERY_STOPWORDS, has_cjk, index_tokens
+from .text import QUERY_STOPWORDS, has_cjk, index_tokens, stem
 
 TERMS = 12  # words looked up: enough to tell subjects apart, few enough to stay fast
 PER_WORD = 500  # newest proposals read per word (a rarer word's list is whole)
@@ -66,8 +67,34 @@ class SimilarProposal:
     shared: tuple[str, ...]  # the distinctive words it has in common, heaviest first
 
 
+# English function words (stemmed as the index is): they say how, not what.
+# Chinese ones come from the shipped list the insights use.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    stem(w)
+    for w in """a about above across after again against all almost also although always am
+    among an and another any are around as ask at be been before being below
+    between both but by can could did do does doing down during each either else
+    enough even ever every few for from further get give given go had has have
+    having he her here hers him his how however if in into is it its itself just
+    least less like made make many may me might more most much must my near need
+    neither never no nor not now of off often on once one only or other our out
+    over own per put quite rather really said same see seem several shall she
+    should since so some still such than that the their them then there these
+    they this those though through thus to too toward under until up upon us very
+    was want way we well were what when where whether which while who whom whose
+    why will with within without would yet you your""".split()
+)
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from lianghui.insights.text import load_stop_words
+
+    return QUERY_STOPWORDS | ENGLISH_FUNCTION_WORDS | load_stop_words()
+
+
 def _worth_weighing(token: str) -> bool:
-    if token in QUERY_STOPWORDS or token.isdigit():
+    if token in _stop_words() or token.isdigit():
         return False
     return len(token) >= (2 if has_cjk(token) else 3)
 
