@@ -385,19 +385,28 @@ def _matches(cur, q: ParsedQuery, f: SearchFilters, documents: float) -> float:
 
 _planner_figures: dict[str, object] = {}
 _planner_figures_until = [0.0]
+PLANNER_FIGURES_KEPT = 50_000  # then all are read afresh (a few MB at most)
 
 
 def _planner_figure(name: str, read: Callable[[], object]) -> object:
     """``read()``, a figure from the planner's statistics (or another that changes as
     slowly), kept per process for ten minutes (statistics change only with
     ANALYZE): a search asks for each once at most."""
+    return _planner_figures_for([name], lambda names: {names[0]: read()})[name]
+
+
+def _planner_figures_for(
+    names: list[str], read: Callable[[list[str]], dict[str, object]]
+) -> dict[str, object]:
+    """The figures named, those not kept yet read together by ``read(missing)``."""
     now = time.monotonic()
-    if now > _planner_figures_until[0] or len(_planner_figures) > 10_000:
+    if now > _planner_figures_until[0] or len(_planner_figures) > PLANNER_FIGURES_KEPT:
         _planner_figures.clear()
         _planner_figures_until[0] = now + 600
-    if name not in _planner_figures:
-        _planner_figures[name] = read()
-    return _planner_figures[name]
+    missing = [n for n in names if n not in _planner_figures]
+    if missing:
+        _planner_figures.update(read(missing))
+    return {n: _planner_figures[n] for n in names}
 
 
 def forget_planner_figures() -> None:

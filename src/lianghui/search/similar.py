@@ -8,7 +8,8 @@ proposals holding each; a proposal's score is the sum of the weights of the
 words it shares, and it is listed with those words: the reason it is shown.
 
 How rare a word is comes from the index: on SQLite a count of its documents up
-to ``COUNTED`` (FTS5 would read a common word's whole list to count it); on
+to ``COUNTED`` (FTS5 would read a common word's whole list to count it), kept
+per process for ten minutes like the planner's figures; on
 PostgreSQL the planner's statistics of the tsvector column (the shares ANALYZE
 keeps for the most common words, a rarer word counting as half the least common
 of those, as the planner takes it). Words in more than ``COMMON`` of the
@@ -43,13 +44,14 @@ from .selectors import (
     _fts5_expr,
     _pick,
     _planner_figure,
+    _planner_figures_for,
     _ts_expr,
     word_shares,
 )
 from .text import QUERY_STOPWORDS, has_cjk, index_tokens, stem
 
 TERMS = 12  # words looked up: enough to tell subjects apart, few enough to stay fast
-PER_WORD = 500  # newest proposals read per word (a rarer word's list is whole)
+PER_WORD = 250  # newest proposals read per word (a rarer word's list is whole)
 SHOWN = 5
 MIN_SHARED = 2  # a single shared word is a coincidence more often than a likeness
 LOOKED_UP = 40  # a text's most frequent words whose rarity is looked up
@@ -129,14 +131,22 @@ def document_shares(tokens: list[str]) -> dict[str, float]:
         shares, documents = word_shares(tokens)
         return {t: share if share * documents >= 2 else 0.0 for t, share in shares.items()}
     counted = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT " + ", ".join([f"({counted})"] * len(tokens)),
-            [x for t in tokens for x in (f'{{title_tokens text_tokens}} : "{t}"', COUNTED)],
-        )
-        counts = cur.fetchone()
+
+    def read(names: list[str]) -> dict[str, object]:
+        words = [n.removeprefix("documents with:") for n in names]
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT " + ", ".join([f"({counted})"] * len(words)),
+                [x for t in words for x in (f'{{title_tokens text_tokens}} : "{t}"', COUNTED)],
+            )
+            return dict(zip(names, cur.fetchone(), strict=True))
+
+    # Kept per process like the planner's figures: a word's count changes slowly,
+    # and counting was half the time of a proposal page's similar proposals.
+    kept = _planner_figures_for([f"documents with:{t}" for t in tokens], read)
     total = max(_indexed_documents(), 1.0)
-    return {t: min(n / total, 1.0) if n >= 2 else 0.0 for t, n in zip(tokens, counts, strict=True)}
+    counts = {t: kept[f"documents with:{t}"] for t in tokens}
+    return {t: min(n / total, 1.0) if n >= 2 else 0.0 for t, n in counts.items()}
 
 
 def _indexed_documents() -> float:
