@@ -306,3 +306,10 @@ def test_longer_phrases_keep_their_order(search_world):
     assert proposals('"artificial intelligence technology"') == ["p-ai"]
     assert proposals('"up speed artificial"') == []
     assert proposals('-"artificial intelligence technology" artificial') == ["p-cppcc", "p-gen"]
+
+
+def test_a_phrase_in_a_title_ranks_above_one_in_the_text(search_world):
+    # p-ai and p-gen have it in their titles, p-cppcc only in its topic's name
+    r = search(query='"artificial intelligence"', filters=SearchFilters(type="proposal"))
+    assert [h.doc.key for h in r.hits][-1] == "p-cppcc"
+    assert {h.doc.key for h in r.hits} == {"p-ai", "p-gen", "p-cppcc"}

@@ -208,29 +208,33 @@ def atom_lexemes(atom: Atom) -> list[str]:
     return [pair_token(a, b) for a, b in zip(atom, atom[1:], strict=False)]
 
 
-def _ts_atom(atom: Atom, weights: str) -> str:
+def _ts_atom(atom: Atom, weights: str, pairs: bool) -> str:
     marked = f":{weights}" if weights else ""
     if len(atom) == 1:
         return f"('{atom[0]}'{marked})"
+    positions = "(" + " <-> ".join(f"'{t}'{marked}" for t in atom) + ")"
+    if not pairs:
+        return positions
     # A pair word says the two tokens stand together: exact for two tokens, and
     # for more the pairs narrow the rows that the positions (<->) are checked in.
-    pairs = " & ".join(f"'{p}'" for p in atom_lexemes(atom))
-    if len(atom) == 2:
-        return f"({pairs})"
-    return f"({pairs} & (" + " <-> ".join(f"'{t}'{marked}" for t in atom) + "))"
+    found = " & ".join(f"'{p}'" for p in atom_lexemes(atom))
+    return f"({found})" if len(atom) == 2 else f"({found} & {positions})"
 
 
-def _ts_alt(alt: Alt, weights: str) -> str:
-    return "(" + " & ".join(_ts_atom(a, weights) for a in alt) + ")"
+def _ts_alt(alt: Alt, weights: str, pairs: bool) -> str:
+    return "(" + " & ".join(_ts_atom(a, weights, pairs) for a in alt) + ")"
 
 
-def _ts_any(alts, weights: str) -> str:
-    return "(" + " | ".join(_ts_alt(a, weights) for a in alts) + ")"
+def _ts_any(alts, weights: str, pairs: bool) -> str:
+    return "(" + " | ".join(_ts_alt(a, weights, pairs) for a in alts) + ")"
 
 
-def to_tsquery(q: ParsedQuery, *, weights: str = "") -> tuple[str, str]:
+def to_tsquery(q: ParsedQuery, *, weights: str = "", pairs: bool = True) -> tuple[str, str]:
     """(positive, negative) tsquery texts for to_tsquery('simple', ...); ``weights``
-    (e.g. "AB") limits every word to those parts of the document."""
-    positive = " & ".join(_ts_any(clause, weights) for clause in q.must)
-    negative = _ts_any(q.must_not, weights) if q.must_not else ""
+    (e.g. "AB") limits every word to those parts of the document. ``pairs``: a
+    phrase is found by its pair words (the index's way); without, by positions
+    alone (what ts_rank needs: pair words carry no positions or weights, so they
+    would rank every match alike)."""
+    positive = " & ".join(_ts_any(clause, weights, pairs) for clause in q.must)
+    negative = _ts_any(q.must_not, weights, pairs) if q.must_not else ""
     return positive, negative

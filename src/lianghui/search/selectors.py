@@ -220,7 +220,7 @@ def _ts_expr(q: ParsedQuery, f: SearchFilters) -> tuple[str, str]:
     expr = " & ".join(positives)
     if neg:
         expr += f" & !{neg}"
-    return expr, pos
+    return expr, to_tsquery(q, pairs=False)[0]
 
 
 def _filter_tokens(f: SearchFilters) -> list[str]:
