@@ -67,3 +67,33 @@ def test_the_proposal_page_lists_them(world, client):
 def test_the_section_speaks_chinese_too(world, client):
     page = client.get("/proposals/p-ai/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "相似建议和提案" in page and "共有词语" in page
+
+
+def test_english_words_are_not_parts_of_each_other(world):
+    # 人工 is a part of 人工智能 (both indexed); "art" is no part of "party"
+    assert similar._whole_words(("人工", "人工智能", "art", "party")) == (
+        "人工智能",
+        "art",
+        "party",
+    )
+
+
+def test_pairs_stop_at_their_cap(monkeypatch):
+    from lianghui.search import text
+
+    monkeypatch.setattr(text, "MAX_PAIRS", 3)
+    assert len(text.pair_tokens("a b c d e f g").split()) == 3
+    assert text.pair_tokens("a b", "b a") == " ".join(
+        [text.pair_token("a", "b"), text.pair_token("b", "a")]
+    )
+
+
+def test_words_in_over_a_fifth_of_a_large_index_are_left_out(world, monkeypatch):
+    from lianghui.search.selectors import forget_planner_figures
+
+    monkeypatch.setattr(similar, "COUNTED", 2)  # as if the index were large
+    forget_planner_figures()
+    terms = similar.distinctive_terms("人工智能 治理", "")
+    assert "人工智能" not in terms  # in 5 of the 21 documents
+    assert "治理" in terms  # in 2
+    forget_planner_figures()

@@ -386,6 +386,7 @@ def _matches(cur, q: ParsedQuery, f: SearchFilters, documents: float) -> float:
 _planner_figures: dict[str, object] = {}
 _planner_figures_until = [0.0]
 PLANNER_FIGURES_KEPT = 50_000  # then all are read afresh (a few MB at most)
+_UNKNOWN = object()
 
 
 def _planner_figure(name: str, read: Callable[[], object]) -> object:
@@ -403,10 +404,15 @@ def _planner_figures_for(
     if now > _planner_figures_until[0] or len(_planner_figures) > PLANNER_FIGURES_KEPT:
         _planner_figures.clear()
         _planner_figures_until[0] = now + 600
-    missing = [n for n in names if n not in _planner_figures]
+    # Read into a dict of its own: another thread may clear the memo meanwhile.
+    kept = {n: _planner_figures.get(n, _UNKNOWN) for n in names}
+    found = {n: v for n, v in kept.items() if v is not _UNKNOWN}
+    missing = [n for n in names if n not in found]
     if missing:
-        _planner_figures.update(read(missing))
-    return {n: _planner_figures[n] for n in names}
+        fresh = read(missing)
+        _planner_figures.update(fresh)
+        found.update(fresh)
+    return found
 
 
 def forget_planner_figures() -> None:

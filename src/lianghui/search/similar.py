@@ -7,9 +7,10 @@ counts double) and how rare it is among the indexed documents (tf × idf). The
 proposals holding each; a proposal's score is the sum of the weights of the
 words it shares, and it is listed with those words: the reason it is shown.
 
-How rare a word is comes from the index: on SQLite a count of its documents up
-to ``COUNTED`` (FTS5 would read a common word's whole list to count it), kept
-per process for ten minutes like the planner's figures; on
+How rare a word is comes from the index: on SQLite a count of its documents (up
+to ``COUNTED``, and for a word that reaches it up to ``COMMON`` of them: FTS5
+would read a common word's whole list to count it), kept per process for ten
+minutes like the planner's figures; on
 PostgreSQL the planner's statistics of the tsvector column (the shares ANALYZE
 keeps for the most common words, a rarer word counting as half the least common
 of those, as the planner takes it). Words in more than ``COMMON`` of the
@@ -55,7 +56,7 @@ PER_WORD = 250  # newest proposals read per word (a rarer word's list is whole)
 SHOWN = 5
 MIN_SHARED = 2  # a single shared word is a coincidence more often than a likeness
 LOOKED_UP = 40  # a text's most frequent words whose rarity is looked up
-COUNTED = 1000  # SQLite: documents counted per word at most
+COUNTED = 1000  # SQLite: documents counted per word at first
 COMMON = 0.2  # share of the documents above which a word is left out
 
 
@@ -116,8 +117,12 @@ def distinctive_terms(title_tokens: str, text_tokens: str, *, n: int = TERMS) ->
         return {}
     looked_up = [t for t, _n in sorted(tf.items(), key=lambda kv: (-kv[1], kv[0]))][:LOOKED_UP]
     shares = document_shares(looked_up)
-    common = COMMON if _indexed_documents() * COMMON > COUNTED else 1.0
-    weights = {t: tf[t] * math.log(1 / shares[t]) for t in looked_up if 0 < shares[t] < common}
+    documents = max(_indexed_documents(), 1.0)
+    weights = {
+        t: tf[t] * math.log(1 / shares[t])
+        for t in looked_up
+        if 0 < shares[t] < 1 and not (shares[t] > COMMON and shares[t] * documents > COUNTED)
+    }
     ranked = sorted(weights, key=lambda t: (-weights[t], t))
     return {t: weights[t] for t in ranked[:n] if weights[t] > 0}
 
@@ -132,19 +137,30 @@ def document_shares(tokens: list[str]) -> dict[str, float]:
         return {t: share if share * documents >= 2 else 0.0 for t, share in shares.items()}
     counted = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
 
-    def read(names: list[str]) -> dict[str, object]:
-        words = [n.removeprefix("documents with:") for n in names]
+    total = max(_indexed_documents(), 1.0)
+
+    def count(words: list[str], limit: int) -> list[int]:
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT " + ", ".join([f"({counted})"] * len(words)),
-                [x for t in words for x in (f'{{title_tokens text_tokens}} : "{t}"', COUNTED)],
+                [x for t in words for x in (f'{{title_tokens text_tokens}} : "{t}"', limit)],
             )
-            return dict(zip(names, cur.fetchone(), strict=True))
+            return list(cur.fetchone())
+
+    def read(names: list[str]) -> dict[str, object]:
+        words = [n.removeprefix("documents with:") for n in names]
+        found = dict(zip(words, count(words, COUNTED), strict=True))
+        # Words that reach COUNTED are counted on, up to COMMON of the documents:
+        # how common they are decides whether they count at all.
+        further = int(COMMON * total) + 1
+        many = [t for t, n in found.items() if n >= COUNTED]
+        if many and further > COUNTED:
+            found.update(zip(many, count(many, further), strict=True))
+        return {f"documents with:{t}": n for t, n in found.items()}
 
     # Kept per process like the planner's figures: a word's count changes slowly,
     # and counting was half the time of a proposal page's similar proposals.
     kept = _planner_figures_for([f"documents with:{t}" for t in tokens], read)
-    total = max(_indexed_documents(), 1.0)
     counts = {t: kept[f"documents with:{t}"] for t in tokens}
     return {t: min(n / total, 1.0) if n >= 2 else 0.0 for t, n in counts.items()}
 
@@ -220,7 +236,7 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
         return []
     order = list(terms)
     # Words counted as one for MIN_SHARED: a word and the parts of it also listed.
-    word_of = {t: max((o for o in order if t in o), key=len) for t in order}
+    word_of = {t: max(_wholes(t, order), key=len) for t in order}
     shared: dict[int, list[str]] = defaultdict(list)
     for position, doc_id in _holders(terms):
         shared[doc_id].append(order[position])
@@ -250,4 +266,12 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
 def _whole_words(words: tuple[str, ...]) -> tuple[str, ...]:
     """Without the parts of longer words also listed (人工 and 智能 beside 人工智能):
     search-mode segmentation indexes both."""
-    return tuple(w for w in words if not any(w != o and w in o for o in words))
+    return tuple(w for w in words if _wholes(w, words) == [w])
+
+
+def _wholes(word: str, words) -> list[str]:
+    """``word`` and the words it is a part of, for Chinese (search-mode segmentation
+    indexes 人工, 智能 and 人工智能); an English word stands alone (art, party)."""
+    if not has_cjk(word):
+        return [word]
+    return [o for o in words if word in o]

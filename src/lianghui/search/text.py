@@ -85,11 +85,18 @@ def pair_token(first: str, second: str) -> str:
     return "qx" + digest
 
 
+MAX_PAIRS = 20_000  # a tsvector holds 1 MB at most; the words need room too
+
+
 def pair_tokens(*token_strings: str) -> str:
-    """The pair words of each token string (no pair across two strings), once each."""
+    """The pair words of each token string (no pair across two strings), once each,
+    the first MAX_PAIRS of them (a phrase further into a very long text is found
+    by its words only)."""
     pairs: dict[str, None] = {}
     for tokens in token_strings:
         words = tokens.split()
         for first, second in zip(words, words[1:], strict=False):
             pairs.setdefault(pair_token(first, second), None)
+            if len(pairs) == MAX_PAIRS:
+                return " ".join(pairs)
     return " ".join(pairs)
