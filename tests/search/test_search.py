@@ -280,11 +280,10 @@ def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
 
     rows = {"自动": 50_000, "驾驶": 60_000, "自动驾驶": 49_000, "开源": 42_000, "软件": 44_000}
     monkeypatch.setattr(selectors, "_token_rows", lambda cur, token: rows.get(token, 500))
-    monkeypatch.setattr(selectors, "_documents_count", lambda cur: 273_000.0)
 
     def order(text):
-        q = parse(text)
-        return selectors._pg_order(None, q, selectors.SearchFilters(), "'x'")
+        matches = selectors._matches(None, parse(text), selectors.SearchFilters(), 273_000)
+        return selectors._pg_order("'x'", matches, 273_000)
 
     word = parse("自动驾驶")
     assert len(word.must) == 1  # one word, however it is segmented
@@ -296,9 +295,7 @@ def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
     rows["芯片"] = 32_000
     assert order("芯片") == "d.id"  # past the crossing: the walk
     assert order("区块链") == "d.id + 0"
-    assert selectors._pg_order(None, parse('"a b"'), selectors.SearchFilters(), "'a' <-> 'b'") == (
-        "d.id + 0"
-    )
+    assert selectors._pg_order("'a' <-> 'b' <-> 'c'", 200_000, 273_000) == "d.id + 0"
 
 
 def test_longer_phrases_keep_their_order(search_world):

@@ -322,7 +322,7 @@ def _pg_candidates(cur, q: ParsedQuery, f: SearchFilters, *, ranked: bool, limit
             below -= span
             share = max(len(found), 1) / span
         conds, params = [*conds, "d.id < %s"], [*params, below]
-    order = _pg_order(cur, q, f, expr)
+    order = _pg_order(expr, matches, documents)
     return rows + _pg_newest(
         cur, expr, words, conds, params, order=order, ranked=ranked, limit=limit - len(rows)
     )
@@ -344,7 +344,7 @@ def _pg_newest(cur, expr, words, conds, params, *, order, ranked, limit) -> list
     return cur.fetchall()
 
 
-def _pg_order(cur, q: ParsedQuery, f: SearchFilters, expr: str) -> str:
+def _pg_order(expr: str, matches: float, documents: float) -> str:
     """The newest-first key. "d.id" walks the primary key backwards, checking each
     row, and stops after CAP matches: the right plan when matches are very common.
     "d.id + 0" cannot use that index, so PostgreSQL takes the GIN bitmap of every
@@ -356,14 +356,13 @@ def _pg_order(cur, q: ParsedQuery, f: SearchFilters, expr: str) -> str:
     from TOAST), and the walk checks about CAP * N / M rows: the bitmap is
     cheaper while M is below about sqrt(1.4 * CAP * N), some 28,000 of 273,000
     documents. (A word in 19,400 documents: 110 ms walking, 49 ms by the bitmap;
-    one word in nearly every document: 10 ms walking, 580 ms by the bitmap.) A phrase of three or
-    more tokens ("<->": checked on the positions of the rows holding its pairs)
-    always takes the bitmap, which PostgreSQL replaces by a scan of the table when
-    that is cheaper; a phrase's pair words are weighed like any word."""
+    one word in nearly every document: 10 ms walking, 580 ms by the bitmap.)
+    A phrase of three or more tokens ("<->": checked on the positions of the rows
+    holding its pairs) always takes the bitmap, which PostgreSQL replaces by a
+    scan of the table when that is cheaper; a phrase's pair words are weighed
+    like any word."""
     if "<->" in expr:
         return "d.id + 0"
-    documents = _documents_count(cur)
-    matches = _matches(cur, q, f, max(documents, 1.0))
     return "d.id + 0" if matches * matches <= WALK_COST * CAP * documents else "d.id"
 
 
@@ -455,12 +454,26 @@ def _word_shares(cur) -> tuple[dict[str, float], float]:
     return _planner_figure("shares", read)
 
 
-def word_shares(tokens: list[str]) -> tuple[dict[str, float], float]:
-    """PostgreSQL: the planner's estimate of the share of documents holding each
-    token, and the number of documents."""
+def word_shares(tokens: list[str]) -> dict[str, float]:
+    """PostgreSQL: the planner's estimate of the share of documents holding each token."""
     with connection.cursor() as cur:
         common, rare = _word_shares(cur)
-        return {t: common.get(t, rare) for t in tokens}, _documents_count(cur)
+    return {t: common.get(t, rare) for t in tokens}
+
+
+def indexed_documents() -> float:
+    """How many documents the index holds, kept per process with the planner's
+    figures (PostgreSQL's is the planner's own; counting on SQLite costs more than
+    a search's other lookups, and no weight built on it needs the exact figure)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            return _documents_count(cur)
+
+        def read():
+            cur.execute(f"SELECT count(*) FROM {DOC}")
+            return float(cur.fetchone()[0])
+
+        return _planner_figure("indexed documents", read)
 
 
 def _token_rows(cur, token: str) -> float:

@@ -10,12 +10,12 @@ words it shares, and it is listed with those words: the reason it is shown.
 How rare a word is comes from the index: on SQLite a count of its documents (up
 to ``COUNTED``, and for a word that reaches it up to ``COMMON`` of them: FTS5
 would read a common word's whole list to count it), kept per process for ten
-minutes like the planner's figures; on
-PostgreSQL the planner's statistics of the tsvector column (the shares ANALYZE
-keeps for the most common words, a rarer word counting as half the least common
-of those, as the planner takes it). Words in more than ``COMMON`` of the
-documents (and more than ``COUNTED`` of them: in a small index every word
-tells) are left out: they say little, and on PostgreSQL their lists cost most.
+minutes like the planner's figures; on PostgreSQL the planner's statistics of
+the tsvector column (the shares ANALYZE keeps for the most common words, a
+rarer word counting as half the least common of those, as the planner takes
+it). Words in more than ``COMMON`` of the documents (and more than ``COUNTED``
+of them: in a small index every word tells) are left out: they say little, and
+on PostgreSQL their lists cost most.
 
 FTS5's bm25 is not used to rank: it counts every document holding each word of
 an OR of common words before ranking any (about 100 ms on the 150,000-proposal
@@ -44,9 +44,9 @@ from .selectors import (
     SearchFilters,
     _fts5_expr,
     _pick,
-    _planner_figure,
     _planner_figures_for,
     _ts_expr,
+    indexed_documents,
     word_shares,
 )
 from .text import QUERY_STOPWORDS, has_cjk, index_tokens, stem
@@ -117,7 +117,7 @@ def distinctive_terms(title_tokens: str, text_tokens: str, *, n: int = TERMS) ->
         return {}
     looked_up = [t for t, _n in sorted(tf.items(), key=lambda kv: (-kv[1], kv[0]))][:LOOKED_UP]
     shares = document_shares(looked_up)
-    documents = max(_indexed_documents(), 1.0)
+    documents = max(indexed_documents(), 1.0)
     weights = {
         t: tf[t] * math.log(1 / shares[t])
         for t in looked_up
@@ -133,11 +133,12 @@ def document_shares(tokens: list[str]) -> dict[str, float]:
     if not tokens:
         return {}
     if connection.vendor == "postgresql":
-        shares, documents = word_shares(tokens)
+        documents = indexed_documents()
+        shares = word_shares(tokens)
         return {t: share if share * documents >= 2 else 0.0 for t, share in shares.items()}
     counted = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
 
-    total = max(_indexed_documents(), 1.0)
+    total = max(indexed_documents(), 1.0)
 
     def count(words: list[str], limit: int) -> list[int]:
         with connection.cursor() as cur:
@@ -147,37 +148,22 @@ def document_shares(tokens: list[str]) -> dict[str, float]:
             )
             return list(cur.fetchone())
 
+    key = {f"documents with:{t}": t for t in tokens}
+
     def read(names: list[str]) -> dict[str, object]:
-        words = [n.removeprefix("documents with:") for n in names]
-        found = dict(zip(words, count(words, COUNTED), strict=True))
+        found = dict(zip(names, count([key[n] for n in names], COUNTED), strict=True))
         # Words that reach COUNTED are counted on, up to COMMON of the documents:
         # how common they are decides whether they count at all.
         further = int(COMMON * total) + 1
-        many = [t for t, n in found.items() if n >= COUNTED]
+        many = [n for n, c in found.items() if c >= COUNTED]
         if many and further > COUNTED:
-            found.update(zip(many, count(many, further), strict=True))
-        return {f"documents with:{t}": n for t, n in found.items()}
+            found.update(zip(many, count([key[n] for n in many], further), strict=True))
+        return found
 
     # Kept per process like the planner's figures: a word's count changes slowly,
     # and counting was half the time of a proposal page's similar proposals.
-    kept = _planner_figures_for([f"documents with:{t}" for t in tokens], read)
-    counts = {t: kept[f"documents with:{t}"] for t in tokens}
-    return {t: min(n / total, 1.0) if n >= 2 else 0.0 for t, n in counts.items()}
-
-
-def _indexed_documents() -> float:
-    """How many documents the index holds, kept per process for a while (counting
-    them costs more than the rest of the lookup; a weight hardly changes with it).
-    PostgreSQL's is the planner's figure."""
-
-    def read():
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT count(*) FROM {DOC}")
-            return float(cur.fetchone()[0])
-
-    if connection.vendor == "postgresql":
-        return word_shares([])[1]
-    return _planner_figure("indexed documents", read)
+    counts = _planner_figures_for(list(key), read)
+    return {key[n]: min(c / total, 1.0) if c >= 2 else 0.0 for n, c in counts.items()}
 
 
 def proposal_tokens(proposal) -> tuple[str, str]:
@@ -199,7 +185,7 @@ def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
     words = [ParsedQuery(must=((((t,),),),)) for t in terms]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            shares, documents = word_shares(list(terms))
+            shares, documents = word_shares(list(terms)), indexed_documents()
             cur.execute(f"SELECT max(id) FROM {DOC}")
             highest = cur.fetchone()[0] or 0
             parts, params = [], []
