@@ -310,3 +310,17 @@ def test_a_phrase_in_a_title_ranks_above_one_in_the_text(search_world):
     r = search(query='"artificial intelligence"', filters=SearchFilters(type="proposal"))
     assert [h.doc.key for h in r.hits][-1] == "p-cppcc"
     assert {h.doc.key for h in r.hits} == {"p-ai", "p-gen", "p-cppcc"}
+
+
+def test_a_phrase_past_a_long_documents_pair_words_is_still_found(search_world, monkeypatch):
+    """PostgreSQL keeps MAX_PAIRS pair words a document; past them a phrase is
+    checked on positions (SQLite's FTS5 keeps every position)."""
+    from lianghui.search import text
+    from lianghui.search.services import rebuild
+
+    monkeypatch.setattr(text, "MAX_PAIRS", 3)  # p-econ's title alone has more
+    rebuild()
+    assert proposals('"real economy"') == ["p-econ"]  # the last words of its text
+    assert proposals('"economy real"') == []
+    assert proposals('"digital economy"') == ["p-econ"]  # p-order has both words apart
+    assert proposals('"serve the real economy"') == ["p-econ"]

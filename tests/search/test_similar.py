@@ -82,7 +82,8 @@ def test_pairs_stop_at_their_cap(monkeypatch):
     from lianghui.search import text
 
     monkeypatch.setattr(text, "MAX_PAIRS", 3)
-    assert len(text.pair_tokens("a b c d e f g").split()) == 3
+    assert text.pair_tokens("a b c d e f g").split()[3:] == [text.SOME_PAIRS]
+    assert text.SOME_PAIRS not in text.pair_tokens("a b c a b")  # 3 distinct pairs
     assert text.pair_tokens("a b", "b a") == " ".join(
         [text.pair_token("a", "b"), text.pair_token("b", "a")]
     )

@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .text import CONTROL_CHARS, QUERY_STOPWORDS, normalise, pair_token, query_tokens
+from .text import (
+    CONTROL_CHARS,
+    QUERY_STOPWORDS,
+    SOME_PAIRS,
+    normalise,
+    pair_token,
+    query_tokens,
+)
 
 MAX_QUERY_LENGTH = 500
 MAX_ATOMS = 24
@@ -217,8 +224,13 @@ def _ts_atom(atom: Atom, weights: str, pairs: bool) -> str:
         return positions
     # A pair word says the two tokens stand together: exact for two tokens, and
     # for more the pairs narrow the rows that the positions (<->) are checked in.
+    # A very long document keeps only some pairs (SOME_PAIRS): there positions
+    # decide. PostgreSQL's GIN index answers "maybe" only for such rows, so only
+    # they are checked on positions (a row holding the pair is a plain "yes").
     found = " & ".join(f"'{p}'" for p in atom_lexemes(atom))
-    return f"({found})" if len(atom) == 2 else f"({found} & {positions})"
+    if len(atom) == 2:
+        return f"(({found}) | ('{SOME_PAIRS}' & {positions}))"
+    return f"((({found}) | '{SOME_PAIRS}') & {positions})"
 
 
 def _ts_alt(alt: Alt, weights: str, pairs: bool) -> str:

@@ -86,17 +86,20 @@ def pair_token(first: str, second: str) -> str:
 
 
 MAX_PAIRS = 20_000  # a tsvector holds 1 MB at most; the words need room too
+# Marks a document whose pairs stop at MAX_PAIRS: in it, a phrase is checked on
+# positions, since its pair word may be missing.
+SOME_PAIRS = "qxsome"
 
 
 def pair_tokens(*token_strings: str) -> str:
-    """The pair words of each token string (no pair across two strings), once each,
-    the first MAX_PAIRS of them (a phrase further into a very long text is found
-    by its words only)."""
+    """The pair words of each token string (no pair across two strings), once each:
+    the first MAX_PAIRS of them, then SOME_PAIRS if there were more."""
     pairs: dict[str, None] = {}
     for tokens in token_strings:
         words = tokens.split()
         for first, second in zip(words, words[1:], strict=False):
-            pairs.setdefault(pair_token(first, second), None)
-            if len(pairs) == MAX_PAIRS:
-                return " ".join(pairs)
+            pair = pair_token(first, second)
+            if pair not in pairs and len(pairs) == MAX_PAIRS:
+                return " ".join([*pairs, SOME_PAIRS])
+            pairs.setdefault(pair, None)
     return " ".join(pairs)
