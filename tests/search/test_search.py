@@ -324,3 +324,14 @@ def test_a_phrase_past_a_long_documents_pair_words_is_still_found(search_world, 
     assert proposals('"economy real"') == []
     assert proposals('"digital economy"') == ["p-econ"]  # p-order has both words apart
     assert proposals('"serve the real economy"') == ["p-econ"]
+
+
+def test_pairs_stop_at_their_cap(monkeypatch):
+    from lianghui.search import text
+
+    monkeypatch.setattr(text, "MAX_PAIRS", 3)
+    assert text.pair_tokens("a b c d e f g").split()[3:] == [text.SOME_PAIRS]
+    assert text.SOME_PAIRS not in text.pair_tokens("a b c a b")  # 3 distinct pairs
+    assert text.pair_tokens("a b", "b a") == " ".join(
+        [text.pair_token("a", "b"), text.pair_token("b", "a")]
+    )

@@ -78,17 +78,6 @@ def test_english_words_are_not_parts_of_each_other(world):
     )
 
 
-def test_pairs_stop_at_their_cap(monkeypatch):
-    from lianghui.search import text
-
-    monkeypatch.setattr(text, "MAX_PAIRS", 3)
-    assert text.pair_tokens("a b c d e f g").split()[3:] == [text.SOME_PAIRS]
-    assert text.SOME_PAIRS not in text.pair_tokens("a b c a b")  # 3 distinct pairs
-    assert text.pair_tokens("a b", "b a") == " ".join(
-        [text.pair_token("a", "b"), text.pair_token("b", "a")]
-    )
-
-
 def test_words_in_over_a_fifth_of_a_large_index_are_left_out(world, monkeypatch):
     from lianghui.search.selectors import forget_planner_figures
 
