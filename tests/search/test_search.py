@@ -283,7 +283,9 @@ def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
 
     def order(text):
         matches = selectors._matches(None, parse(text), selectors.SearchFilters(), 273_000)
-        return selectors._pg_order("'x'", matches, 273_000)
+        return selectors._pg_order(
+            matches, 273_000, long_phrase=selectors._has_long_phrase(parse(text))
+        )
 
     word = parse("自动驾驶")
     assert len(word.must) == 1  # one word, however it is segmented
@@ -295,7 +297,8 @@ def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
     rows["芯片"] = 32_000
     assert order("芯片") == "d.id"  # past the crossing: the walk
     assert order("区块链") == "d.id + 0"
-    assert selectors._pg_order("'a' <-> 'b' <-> 'c'", 200_000, 273_000) == "d.id + 0"
+    assert order('"a b c"') == "d.id + 0"  # a long phrase: checked on positions
+    assert selectors._pg_order(200_000, 273_000, long_phrase=True) == "d.id + 0"
 
 
 def test_longer_phrases_keep_their_order(search_world):

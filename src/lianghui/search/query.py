@@ -28,9 +28,11 @@ from .text import (
     CONTROL_CHARS,
     QUERY_STOPWORDS,
     SOME_PAIRS,
+    has_cjk,
     normalise,
     pair_token,
     query_tokens,
+    query_words,
 )
 
 MAX_QUERY_LENGTH = 500
@@ -57,11 +59,15 @@ class ParsedQuery:
 
     @property
     def positive_tokens(self) -> list[str]:
-        """Every token the results should contain, for highlighting."""
+        """Every token the results should contain, for highlighting; the parts of a
+        Chinese phrase as the one string they spell (人工 智能: 人工智能)."""
         seen: dict[str, None] = {}
         for clause in self.must:
             for alt in clause:
                 for atom in alt:
+                    if len(atom) > 1 and all(has_cjk(t) for t in atom):
+                        seen.setdefault("".join(atom), None)
+                        continue
                     for token in atom:
                         seen.setdefault(token, None)
         return list(seen)
@@ -93,10 +99,10 @@ def parse(raw: str) -> ParsedQuery:
                 continue
             negative = bare.startswith("-") and len(bare) > 1
             word = bare[1:] if negative else bare
-            tokens = query_tokens(word)
-            if not tokens:
+            words = query_words(word)
+            if not words:
                 continue
-            alt: Alt = tuple((t,) for t in tokens)
+            alt: Alt = tuple(words)
             items.append(("neg" if negative else "pos", alt))
         else:
             if not closing:

@@ -2,9 +2,14 @@
 
 Text is NFKC-normalised (full-width letters and digits become ASCII), case-folded
 and cut into runs of letters and digits. Runs containing Chinese characters are
-segmented with rjieba: in search mode (``cut_for_search``, which adds the short
-words inside long ones) at index time, in precise mode (``cut``) at query time,
-so a query word is either one of the document's words or one of their parts.
+cut into words with rjieba's precise mode, and each word into its *parts*
+(``parts``: the shortest dictionary words that tile it, left to right, or single
+characters where none does), the same way at index time and at query time. The
+index holds a run's parts in order, then the run's longer words (the words
+themselves and rjieba's search-mode words inside them), so a whole word is still
+one token. A query word is the phrase of its parts: a compound is found however
+the text around it was cut (数据安全 in 数据安全法, which precise mode cuts as
+数据 | 安全法, or 信息保护 in 个人信息保护法, cut as 个人信息 | 保护法).
 English words lose a plural "s" (``stem``).
 Everything else is kept as one token. Tokens hold letters and digits only, which
 keeps them safe in FTS5 and tsquery expressions.
@@ -12,6 +17,7 @@ keeps them safe in FTS5 and tsquery expressions.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -51,25 +57,78 @@ def stem(word: str) -> str:
     return word
 
 
-def _tokens(text: str, cut) -> list[str]:
-    out: list[str] = []
-    for run in _RUN.findall(normalise(text)):
-        if _CJK.search(run):
-            for word in cut(run):
-                out.extend(t[:MAX_TOKEN_LENGTH] for t in _RUN.findall(word))
-        else:
-            out.append(stem(run)[:MAX_TOKEN_LENGTH])
-    return out
+@functools.lru_cache(maxsize=65_536)
+def _split(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(parts, longer words) of one precise-mode word. The parts tile the word:
+    from each position the longest search-mode word shorter than the whole that
+    starts there, else one character. The longer words are the search-mode words
+    that are not parts, the word itself included when it has several parts."""
+    inner = [w for w in rjieba.cut_for_search(word) if len(w) < len(word)]
+    if not inner:
+        return (word,), ()
+    parts: list[str] = []
+    at = 0
+    while at < len(word):
+        here = [w for w in inner if word.startswith(w, at)]
+        part = max(here, key=len) if here else word[at]
+        parts.append(part)
+        at += len(part)
+    if len(parts) == 1:
+        return (word,), ()
+    longer = [w for w in rjieba.cut_for_search(word) if w not in parts]
+    return tuple(parts), tuple(longer)
+
+
+def parts(word: str) -> tuple[str, ...]:
+    """The parts of one Chinese word (see the module's docstring)."""
+    return _split(word)[0]
+
+
+def _clip(word: str) -> list[str]:
+    return [t[:MAX_TOKEN_LENGTH] for t in _RUN.findall(word)]
+
+
+def _index_run(run: str, out: list[str]) -> None:
+    longer: list[str] = []
+    for word in rjieba.cut(run):
+        word_parts, word_longer = _split(word)
+        for part in word_parts:
+            out.extend(_clip(part))
+        for w in word_longer:
+            longer.extend(_clip(w))
+    out.extend(longer)
 
 
 def index_tokens(*texts: str) -> str:
     """The texts as one space-separated token string for the index."""
-    return " ".join(t for text in texts if text for t in _tokens(text, rjieba.cut_for_search))
+    out: list[str] = []
+    for text in texts:
+        for run in _RUN.findall(normalise(text or "")):
+            if _CJK.search(run):
+                _index_run(run, out)
+            else:
+                out.append(stem(run)[:MAX_TOKEN_LENGTH])
+    return " ".join(out)
+
+
+def query_words(text: str) -> list[tuple[str, ...]]:
+    """The words of one query chunk, each as the tuple of its tokens: a Chinese
+    word as its parts (a phrase when there are several), anything else as one."""
+    out: list[tuple[str, ...]] = []
+    for run in _RUN.findall(normalise(text)):
+        if _CJK.search(run):
+            for word in rjieba.cut(run):
+                tokens = tuple(t for part in parts(word) for t in _clip(part))
+                if tokens:
+                    out.append(tokens)
+        else:
+            out.append((stem(run)[:MAX_TOKEN_LENGTH],))
+    return out
 
 
 def query_tokens(text: str) -> list[str]:
-    """The words of one query chunk (precise-mode segmentation)."""
-    return _tokens(text, rjieba.cut)
+    """The tokens of one query chunk, in order (a quoted phrase's)."""
+    return [t for word in query_words(text) for t in word]
 
 
 def has_cjk(text: str) -> bool:
