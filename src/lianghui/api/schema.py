@@ -25,7 +25,8 @@ READ_ERRORS = {
 WRITE_ERRORS = READ_ERRORS | {
     "400": "Bad input: malformed JSON, an unknown field, a wrong type (named in `errors`).",
     "401": "No valid token (or session) was sent.",
-    "403": "The caller's role may not do this to this record.",
+    "403": "The caller's role may not do this to this record, or the token is read-only"
+    " (code token_read_only).",
     "409": "The record's state refuses this step (code illegal_transition or conflict).",
     "415": "Send application/json.",
     "422": "The Idempotency-Key was already used for a different request.",
