@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -181,6 +182,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "lianghui.accounts.context.role",
             ],
         },
@@ -236,11 +238,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("LIANGHUI_STATIC_FINDERS", DEBUG)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up without it
 
+# A page's own inline script or style runs only if it carries the request's nonce
+# ({{ csp_nonce }}); Django names the nonce in the header only on pages that use it.
 SECURE_CSP = {
     "default-src": ["'self'"],
     "img-src": ["'self'", "data:"],
-    "style-src": ["'self'"],
-    "script-src": ["'self'"],
+    "style-src": ["'self'", CSP.NONCE],
+    "script-src": ["'self'", CSP.NONCE],
 }
 
 # Mail goes to the console with DEBUG on (and in the demo), else to an SMTP server.

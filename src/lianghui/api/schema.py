@@ -1,7 +1,12 @@
 """OpenAPI document details: the error responses every operation can give,
-added once here rather than on each view."""
+added once here rather than on each view; the documentation pages, served under
+the site's Content-Security-Policy."""
 
 from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 ERROR = {
     "type": "object",
@@ -50,3 +55,23 @@ def add_error_responses(result, generator, request, public):
             if method == "get":
                 responses.setdefault("304", {"description": "Not modified (If-None-Match)."})
     return result
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """/api/v1/docs/: Swagger UI whose inline style and script carry the CSP nonce."""
+
+    template_name = "api/docs_swagger.html"
+
+
+class RedocView(SpectacularRedocView):
+    """/api/v1/redoc/: Redoc, given the CSP nonce for the styles it inserts."""
+
+    template_name = "api/docs_redoc.html"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Redoc's search index runs in a worker it makes from a blob of its own
+        # bundle; the site's policy allows that on this page only.
+        response._csp_config = settings.SECURE_CSP | {"worker-src": ["'self'", "blob:"]}
+        return response
