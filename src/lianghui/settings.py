@@ -276,6 +276,11 @@ TASKS = {
 
 # Password-reset and invitation links work this long (seconds): three days.
 PASSWORD_RESET_TIMEOUT = env_int("LIANGHUI_PASSWORD_LINK_SECONDS", 3 * 24 * 3600)
+# Password-reset emails a client address may ask for in an hour: for one mailbox, in all.
+LIANGHUI_PASSWORD_RESET_LIMITS = {
+    "mailbox": env_int("LIANGHUI_PASSWORD_RESET_PER_MAILBOX", 3),
+    "client": env_int("LIANGHUI_PASSWORD_RESET_PER_CLIENT", 20),
+}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "desks:home"

@@ -164,3 +164,28 @@ def test_the_admin_action_sends_a_new_link(accounts, client_for, committed):
         )
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["a@example.org"]
+
+
+def test_the_reset_form_cannot_flood_a_mailbox(accounts, client, settings):
+    settings.LIANGHUI_PASSWORD_RESET_LIMITS = {"mailbox": 2, "client": 100}
+    answers = [
+        client.post("/accounts/password-reset/", {"email": "a@example.org"})["Location"]
+        for _ in range(4)
+    ]
+    assert set(answers) == {"/accounts/password-reset/sent/"}
+    assert len(mail.outbox) == 2
+    # The mailbox's owner, elsewhere, is not locked out of a reset.
+    client.post("/accounts/password-reset/", {"email": "a@example.org"}, REMOTE_ADDR="192.0.2.8")
+    assert len(mail.outbox) == 3
+
+
+def test_one_client_cannot_ask_for_many_mailboxes(accounts, client, settings):
+    settings.LIANGHUI_PASSWORD_RESET_LIMITS = {"mailbox": 100, "client": 1}
+    accounts["office"].email = "o@example.org"
+    accounts["office"].save()
+    client.post("/accounts/password-reset/", {"email": "a@example.org"})
+    client.post("/accounts/password-reset/", {"email": "o@example.org"})
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
+    # Another client still can.
+    client.post("/accounts/password-reset/", {"email": "o@example.org"}, REMOTE_ADDR="192.0.2.8")
+    assert len(mail.outbox) == 2
