@@ -4,11 +4,13 @@ Defaults give a working development site on an embedded SQLite database under
 var/. Production sets DJANGO_DEBUG=0, which makes DJANGO_SECRET_KEY mandatory.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -59,14 +61,55 @@ def cache_from_url(url: str) -> dict:
     )
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value != "" else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+    # scripts/serve uses the same key, so links signed by a command (an invitation,
+    # an unsubscribe link) open on the demo site.
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Where emailed links (invitations, password resets from commands, digests) point.
+LIANGHUI_BASE_URL = os.environ.get("LIANGHUI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# HTTPS: on by default whenever DEBUG is off (`manage.py check --deploy` is then clean);
+# LIANGHUI_HTTPS=0 serves plain HTTP (the demo on 127.0.0.1). Each part can be set alone.
+HTTPS = env_bool("LIANGHUI_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", HTTPS)
+# A year; browsers then refuse plain HTTP for the host. Lower it while trying HTTPS out.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", HTTPS)
+# Behind a proxy that ends TLS, the header it sets to say so (e.g. X-Forwarded-Proto);
+# the proxy must overwrite any such header a client sends.
+_proto_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _proto_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proto_header.upper().replace("-", "_"), "https")
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma
+# separated); none by default, so the header is ignored. lianghui.accounts.network reads it
+# for login lockout and API rate limits.
+LIANGHUI_TRUSTED_PROXIES = env_list("LIANGHUI_TRUSTED_PROXIES", "")
+for _proxy in LIANGHUI_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LIANGHUI_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -122,6 +165,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Never X-Forwarded-For from an untrusted peer (see LIANGHUI_TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "lianghui.accounts.network.client_ip"
 
 ROOT_URLCONF = "lianghui.urls"
 WSGI_APPLICATION = "lianghui.wsgi.application"
@@ -137,6 +182,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "lianghui.accounts.context.role",
             ],
         },
@@ -187,23 +233,35 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# Static files straight from the apps' folders (no collectstatic): on with DEBUG, and in
+# the demo (scripts/serve), which serves with DEBUG off.
+WHITENOISE_USE_FINDERS = env_bool("LIANGHUI_STATIC_FINDERS", DEBUG)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up without it
 
+# A page's own inline script or style runs only if it carries the request's nonce
+# ({{ csp_nonce }}); Django names the nonce in the header only on pages that use it.
 SECURE_CSP = {
     "default-src": ["'self'"],
     "img-src": ["'self'", "data:"],
-    "style-src": ["'self'"],
-    "script-src": ["'self'"],
+    "style-src": ["'self'", CSP.NONCE],
+    "script-src": ["'self'", CSP.NONCE],
 }
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        )
+# Mail goes to the console with DEBUG on (and in the demo), else to an SMTP server.
+_EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": env_int("DJANGO_EMAIL_PORT", 25),
+        "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "lianghui@localhost")
 
 # Background jobs: a queue in the database, worked by `lianghui worker`; no other
@@ -214,6 +272,14 @@ TASKS = {
         if env_bool("LIANGHUI_TASKS_IMMEDIATE", False)
         else "django_tasks_db.DatabaseBackend"
     }
+}
+
+# Password-reset and invitation links work this long (seconds): three days.
+PASSWORD_RESET_TIMEOUT = env_int("LIANGHUI_PASSWORD_LINK_SECONDS", 3 * 24 * 3600)
+# Password-reset emails a client address may ask for in an hour: for one mailbox, in all.
+LIANGHUI_PASSWORD_RESET_LIMITS = {
+    "mailbox": env_int("LIANGHUI_PASSWORD_RESET_PER_MAILBOX", 3),
+    "client": env_int("LIANGHUI_PASSWORD_RESET_PER_CLIENT", 20),
 }
 
 LOGIN_URL = "accounts:login"

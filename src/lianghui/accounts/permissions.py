@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from lianghui.proposals.enums import Status
@@ -52,6 +53,21 @@ def visible_proposals(user, queryset):
     filtered = queryset.filter(q)
     # Joins through signers/assignments can repeat a row.
     return filtered.distinct() if role_of(user) in {Role.MEMBER, Role.AGENCY} else filtered
+
+
+def visible_proposal_or_404(user, queryset, **lookup):
+    """The proposal matching ``lookup`` among those ``user`` may see, else Http404:
+    a record one may not see answers as if it did not exist, so that keys and ids
+    cannot be probed by telling "forbidden" from "not found"."""
+    return get_object_or_404(visible_proposals(user, queryset), **lookup)
+
+
+def visible_replies(user, queryset):
+    """Replies to proposals ``user`` may see."""
+    from lianghui.proposals.models import Proposal
+
+    visible = visible_proposals(user, Proposal.objects.all())
+    return queryset.filter(assignment__proposal__in=visible.values("pk"))
 
 
 def can_view(user, proposal) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from .models import TokenScope
 from .tokens import token_create, token_list, token_revoke
 
 
@@ -22,20 +23,43 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("What the token is for, e.g. “office import script”."),
     )
+    # Not required: a form that names no scope gets the lesser one.
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Access"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Read only: the token can read what you may see, and nothing more."
+            " Read and write: it can also act for you (draft, reply, review…)."
+        ),
+    )
+
+    def clean_scope(self):
+        return self.cleaned_data.get("scope") or TokenScope.READ
 
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    secret = None
+    secret = token = None
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = token_create(user=request.user, name=form.cleaned_data["name"])
+            token, secret = token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+            )
         except ValidationError as exc:
             form.add_error("name", exc.messages)
         else:
             form = TokenForm()
-            messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
+            messages.success(
+                request,
+                _("Token “%(name)s” created (%(scope)s).")
+                % {"name": token.name, "scope": token.get_scope_display()},
+            )
     return render(
         request,
         "api/tokens.html",
@@ -43,6 +67,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "section": "desk",
             "form": form,
             "secret": secret,
+            "new_token": token if secret else None,
             "tokens": token_list(user=request.user),
         },
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from .tokens import token_for_secret
+from .tokens import token_allows, token_for_secret
 
 SCHEMES = {b"bearer", b"token"}
 
@@ -27,6 +27,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = token_for_secret(secret)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Unknown or revoked token."))
+        # Here, before any view runs, so no write endpoint can forget the check.
+        if not token_allows(token, request.method):
+            raise exceptions.PermissionDenied(
+                _("This token is read-only: it cannot change anything."), code="token_read_only"
+            )
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -4,6 +4,22 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianghui.core.enums import Vocabulary, with_help
+
+
+class TokenScope(Vocabulary):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+with_help(
+    TokenScope,
+    {
+        "read": _("Reads what its owner may see; every write is refused with 403"),
+        "write": _("Reads and writes with its owner's role"),
+    },
+)
+
 
 class Token(models.Model):
     """A personal API token. Only a hash of the secret is stored: the secret is
@@ -17,6 +33,13 @@ class Token(models.Model):
         max_length=12, help_text=_("The secret's first characters, to tell tokens apart.")
     )
     key_hash = models.CharField(max_length=64, unique=True, help_text=_("SHA-256 of the secret."))
+    # Tokens made before scopes existed could write, and keep that.
+    scope = models.CharField(
+        max_length=5,
+        choices=TokenScope.choices,
+        default=TokenScope.WRITE,
+        help_text=TokenScope.help_text(),
+    )
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(

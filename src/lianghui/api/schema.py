@@ -1,7 +1,12 @@
 """OpenAPI document details: the error responses every operation can give,
-added once here rather than on each view."""
+added once here rather than on each view; the documentation pages, served under
+the site's Content-Security-Policy."""
 
 from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 ERROR = {
     "type": "object",
@@ -25,7 +30,8 @@ READ_ERRORS = {
 WRITE_ERRORS = READ_ERRORS | {
     "400": "Bad input: malformed JSON, an unknown field, a wrong type (named in `errors`).",
     "401": "No valid token (or session) was sent.",
-    "403": "The caller's role may not do this to this record.",
+    "403": "The caller's role may not do this to this record, or the token is read-only"
+    " (code token_read_only).",
     "409": "The record's state refuses this step (code illegal_transition or conflict).",
     "415": "Send application/json.",
     "422": "The Idempotency-Key was already used for a different request.",
@@ -49,3 +55,23 @@ def add_error_responses(result, generator, request, public):
             if method == "get":
                 responses.setdefault("304", {"description": "Not modified (If-None-Match)."})
     return result
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """/api/v1/docs/: Swagger UI whose inline style and script carry the CSP nonce."""
+
+    template_name = "api/docs_swagger.html"
+
+
+class RedocView(SpectacularRedocView):
+    """/api/v1/redoc/: Redoc, given the CSP nonce for the styles it inserts."""
+
+    template_name = "api/docs_redoc.html"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Redoc's search index runs in a worker it makes from a blob of its own
+        # bundle; the site's policy allows that on this page only.
+        response._csp_config = settings.SECURE_CSP | {"worker-src": ["'self'", "blob:"]}
+        return response

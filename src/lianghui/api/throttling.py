@@ -1,11 +1,14 @@
-"""Rate limits: per client IP for anonymous requests, per token (or signed-in
-user) otherwise. Rates come from settings.LIANGHUI_API_RATES, read on each
-request so tests and deployments can change them; counters live in the cache."""
+"""Rate limits: per client IP (lianghui.accounts.network) for anonymous
+requests, per token (or signed-in user) otherwise. Rates come from
+settings.LIANGHUI_API_RATES, read on each request so tests and deployments can
+change them; counters live in the cache."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from lianghui.accounts.network import client_ip
 
 
 class _Configured(SimpleRateThrottle):
@@ -39,6 +42,10 @@ class _Configured(SimpleRateThrottle):
 
     def wait(self):
         return max(self.window_ends - self.now, 1)
+
+    def get_ident(self, request):
+        # DRF's own believes any X-Forwarded-For; the login lockout's rule instead.
+        return client_ip(request)
 
 
 class AnonymousThrottle(_Configured):

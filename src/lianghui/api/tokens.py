@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Token
+from .models import Token, TokenScope
 
 PREFIX = "lh_"
 # last_used is written at most this often per token, not on every request.
@@ -25,8 +25,11 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user, name: str) -> tuple[Token, str]:
-    """A new token for ``user``; returns it with its secret (shown once, never stored)."""
+def token_create(*, user, name: str, scope: str = TokenScope.WRITE) -> tuple[Token, str]:
+    """A new token for ``user``; returns it with its secret (shown once, never stored).
+    A read-only ``scope`` lets it read what the user may see and nothing more."""
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose read-only or read-write.")})
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Name the token (what it is for).")})
@@ -36,7 +39,11 @@ def token_create(*, user, name: str) -> tuple[Token, str]:
         raise ValidationError({"user": _("This account is not active.")})
     secret = PREFIX + secrets.token_urlsafe(32)
     token = Token.objects.create(
-        user=user, name=name, prefix=secret[: len(PREFIX) + 6], key_hash=_hash(secret)
+        user=user,
+        name=name,
+        prefix=secret[: len(PREFIX) + 6],
+        key_hash=_hash(secret),
+        scope=scope,
     )
     return token, secret
 
@@ -52,6 +59,11 @@ def token_revoke(*, token: Token) -> Token:
 def token_list(*, user=None) -> QuerySet[Token]:
     qs = Token.objects.select_related("user").order_by("-created", "id")
     return qs.filter(user=user) if user is not None else qs
+
+
+def token_allows(token: Token, method: str) -> bool:
+    """Whether ``token`` may be used for a request with this HTTP method."""
+    return token.scope == TokenScope.WRITE or method.upper() in {"GET", "HEAD", "OPTIONS"}
 
 
 def token_for_secret(secret: str) -> Token | None:

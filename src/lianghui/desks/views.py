@@ -138,7 +138,7 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
     member = request.user.profile.member
     proposal = None
     if key:
-        proposal = get_object_or_404(_proposals(), key=key)
+        proposal = perms.visible_proposal_or_404(request.user, _proposals(), key=key)
         perms.require_draft_author(request.user, proposal)
     initial = {}
     if proposal:
@@ -186,7 +186,7 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
 @require_POST
 @_role_required(Role.MEMBER, admin=False)
 def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
-    proposal = get_object_or_404(_proposals(), key=key)
+    proposal = perms.visible_proposal_or_404(request.user, _proposals(), key=key)
     try:
         if action == "confirm":
             perms.require_cosigner(request.user, proposal)
@@ -215,7 +215,10 @@ def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
 @_role_required(Role.MEMBER, admin=False)
 def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
     reply = get_object_or_404(
-        Reply.objects.select_related("assignment__proposal__session"), pk=reply_id
+        perms.visible_replies(
+            request.user, Reply.objects.select_related("assignment__proposal__session")
+        ),
+        pk=reply_id,
     )
     perms.require_lead(request.user, reply.assignment.proposal)
     form = FeedbackForm(request.POST, prefix=f"r{reply.pk}")

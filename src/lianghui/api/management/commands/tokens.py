@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from lianghui.api.models import Token
+from lianghui.api.models import Token, TokenScope
 from lianghui.api.tokens import token_create, token_list, token_revoke
 
 
@@ -14,6 +14,12 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Create a token for a user; prints the secret.")
         create.add_argument("username")
         create.add_argument("--name", required=True, help="What the token is for.")
+        create.add_argument(
+            "--scope",
+            choices=TokenScope.values,
+            default=TokenScope.READ,
+            help="read (the default): reads only, every write refused; write: reads and writes.",
+        )
         listing = sub.add_parser("list", help="List tokens (never their secrets).")
         listing.add_argument("username", nargs="?")
         revoke = sub.add_parser("revoke", help="Revoke a token by its id (see list).")
@@ -23,11 +29,14 @@ class Command(BaseCommand):
         if action == "create":
             user = self._user(options["username"])
             try:
-                token, secret = token_create(user=user, name=options["name"])
+                token, secret = token_create(
+                    user=user, name=options["name"], scope=options["scope"]
+                )
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
             self.stderr.write(
-                f"token {token.pk} for {user.username}; the secret is shown only now:"
+                f"token {token.pk} for {user.username} ({token.scope});"
+                " the secret is shown only now:"
             )
             self.stdout.write(secret)
         elif action == "list":
@@ -36,7 +45,7 @@ class Command(BaseCommand):
                 state = f"revoked {t.revoked:%Y-%m-%d %H:%M}" if t.revoked else "active"
                 used = f"{t.last_used:%Y-%m-%d %H:%M}" if t.last_used else "never"
                 self.stdout.write(
-                    f"{t.pk}\t{t.user.username}\t{t.prefix}…\t{t.name}\t"
+                    f"{t.pk}\t{t.user.username}\t{t.prefix}…\t{t.scope}\t{t.name}\t"
                     f"created {t.created:%Y-%m-%d %H:%M}\tlast used {used}\t{state}"
                 )
         else:
