@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -148,9 +149,12 @@ def base_proposals() -> list[dict]:
 
 class rolled_back:
     """Each generated example in a savepoint undone afterwards (the test's own
-    transaction keeps the portal world)."""
+    transaction keeps the portal world). The cache is emptied first: an example's
+    writes never commit, so the data version would not tell a cached answer of an
+    earlier example from a fresh one."""
 
     def __enter__(self):
+        cache.clear()
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
 

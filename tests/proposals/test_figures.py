@@ -39,10 +39,11 @@ def check_identities(h: figures.Handling) -> None:
     assert h.a + h.b + h.c == h.replied
     assert h.rated <= h.replied
     assert h.lead + h.joint + h.assisting == h.assigned
-    if h.on_time_rate is not None:
-        assert 0 <= h.on_time_rate <= 1
-    if h.satisfaction_rate is not None:
-        assert 0 <= h.satisfaction_rate <= 1
+    # an assignment unanswered past its due date counts against the rate
+    assert h.on_time_rate == (h.on_time / h.due if h.due else None)
+    rated = h.satisfied + h.basically_satisfied + h.unsatisfied
+    satisfied = h.satisfied + h.basically_satisfied
+    assert h.satisfaction_rate == (satisfied / rated if rated else None)
 
 
 @FIGURES
