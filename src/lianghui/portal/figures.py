@@ -73,21 +73,11 @@ def session_flow(*, session) -> tuple[list[Stage], str, figures.Funnel]:
     stages = [
         stage(_("Submitted"), submitted, definition=d["submitted"]),
         stage(_("Awaiting review"), flow.waiting, branch=True, definition=d["waiting"]),
-        stage(
-            Status.NOT_FILED.label,
-            flow.not_filed,
-            Status.NOT_FILED,
-            branch=True,
-            definition=d["not_filed"],
-        ),
+        # No link to the list for not filed and converted: those proposals are not
+        # published, so the list would not show the number counted here.
+        stage(Status.NOT_FILED.label, flow.not_filed, branch=True, definition=d["not_filed"]),
         *(stage(r.label, r.count, branch=True, reason=True) for r in flow.reasons),
-        stage(
-            Status.CONVERTED.label,
-            flow.converted,
-            Status.CONVERTED,
-            branch=True,
-            definition=d["converted"],
-        ),
+        stage(Status.CONVERTED.label, flow.converted, branch=True, definition=d["converted"]),
         stage(Status.MERGED.label, flow.merged, Status.MERGED, branch=True, definition=d["merged"]),
         stage(Status.FILED.label, flow.filed, definition=d["filed"]),
         stage(_("Assigned to agencies"), flow.assigned, definition=d["assigned_proposals"]),
