@@ -218,7 +218,9 @@ def handling(
         scope &= Q(proposal__session__year=year)
     group = GROUPS[by]
 
-    answered = Exists(Reply.objects.filter(audience.replies(), assignment=OuterRef("pk")))
+    # Each answered assignment has exactly one first reply, so the unanswered
+    # ones are the assignments less the first replies, on either side of today:
+    # no per-row subquery over the assignments.
     assignments = Assignment.objects.filter(scope).order_by()
     if group:
         assignments = assignments.values(group)
@@ -227,8 +229,7 @@ def handling(
         "lead": Count("id", filter=Q(role=AssignmentRole.LEAD)),
         "joint": Count("id", filter=Q(role=AssignmentRole.JOINT)),
         "assisting": Count("id", filter=Q(role=AssignmentRole.ASSISTING)),
-        "overdue": Count("id", filter=~Q(answered) & Q(due_on__lt=today)),
-        "pending": Count("id", filter=~Q(answered) & Q(due_on__gte=today)),
+        "past_due": Count("id", filter=Q(due_on__lt=today)),
     }
     rows = (
         {r[group]: r for r in assignments.annotate(**counts)}
@@ -241,9 +242,11 @@ def handling(
         .filter(assignment__in=Assignment.objects.filter(scope).values("pk"))
         .order_by()
     )
+    due = F("assignment__due_on")
     reply_counts = {
-        "on_time": Count("id", filter=Q(replied_on__lte=F("assignment__due_on"))),
-        "late": Count("id", filter=Q(replied_on__gt=F("assignment__due_on"))),
+        "on_time": Count("id", filter=Q(replied_on__lte=due)),
+        "late": Count("id", filter=Q(replied_on__gt=due)),
+        "answered_past_due": Count("id", filter=Q(assignment__due_on__lt=today)),
         "a": Count("id", filter=Q(category=ReplyCategory.A)),
         "b": Count("id", filter=Q(category=ReplyCategory.B)),
         "c": Count("id", filter=Q(category=ReplyCategory.C)),
@@ -261,9 +264,13 @@ def handling(
 
     result = {}
     for key in sorted(rows.keys() | replies.keys(), key=lambda k: (k is None, k)):
-        values = (rows.get(key) or {}) | (replies.get(key) or {})
+        values = {k: v or 0 for k, v in ((rows.get(key) or {}) | (replies.get(key) or {})).items()}
         if not values.get("assigned"):
             continue  # an empty scope: no assignments, nothing to say
+        answered = values.get("on_time", 0) + values.get("late", 0)
+        answered_past_due = values.get("answered_past_due", 0)
+        values["overdue"] = values["past_due"] - answered_past_due
+        values["pending"] = values["assigned"] - values["past_due"] - (answered - answered_past_due)
         result[key] = Handling(key, **{f: values.get(f) or 0 for f in COUNTS})
     return result
 
