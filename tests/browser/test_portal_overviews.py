@@ -27,7 +27,7 @@ def test_charts_by_keyboard_and_following_from_a_member_page(page, world, shoot)
         "session-flow-title session-flow-desc"
     )
     table = page.get_by_role("table", name="Proposals at each stage (the chart’s figures)")
-    assert table.get_by_role("row", name="Submitted 2 100%").count() == 1
+    assert table.get_by_role("row", name="Submitted 3 100%").count() == 1
     shoot(page, "portal-session-flow")
     assert axe_violations(page) == []
 

@@ -1,6 +1,6 @@
 """Overview pages: a session's flow, an agency's handling across years, the agencies
-compared, a member's record; each chart with its table, its figures equal to the
-supervision figures; follow buttons and feed links."""
+compared, a member's record; each chart with its table, its figures those of
+`proposals.figures`; follow buttons and feed links."""
 
 import re
 
@@ -10,7 +10,7 @@ from django.test import Client
 from lianghui.accounts.services import account_create
 from lianghui.following.models import Follow
 from lianghui.people.models import Organization
-from lianghui.proposals import supervision
+from lianghui.proposals import figures
 from lianghui.proposals.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -40,37 +40,34 @@ def bar_titles(svg: str) -> dict[str, str]:
 # A session
 
 
-def test_session_flow_chart_and_table_give_the_supervision_figures(client, portal_world):
+def test_session_flow_chart_and_table_give_the_funnel_figures(client, portal_world):
     response = client.get("/sessions/t-npc-2022/")
     page = text(response)
     session = Session.objects.get(key="t-npc-2022")
-    flow = supervision.session_flow(session=session, public=True)
-    totals = supervision.session_totals(session=session, public=True)
-    for name in ("submitted", "filed", "merged", "replied", "rated"):
-        assert flow[name] == totals[name]
-    assert flow["not_filed"] + flow["converted"] == totals["not_filed"]
-    # t-rich (filed, assigned, replied, rated) and t-gen (not filed); the unpublished
-    # t-hidden under review is left out.
-    assert flow == {
-        "submitted": 2,
-        "waiting": 0,
-        "filed": 1,
-        "not_filed": 1,
-        "merged": 0,
-        "converted": 0,
-        "assigned": 1,
-        "replied": 1,
-        "rated": 1,
-    }
-    assert supervision.session_flow(session=session)["waiting"] == 1
+    flow = figures.session_funnel(session=session)
+    # t-rich (filed, assigned, replied, rated), t-gen (not filed: no concrete
+    # proposal) and t-hidden, unpublished and under review: counted, not shown.
+    assert (flow.submitted, flow.waiting, flow.not_filed, flow.merged, flow.converted) == (
+        3,
+        1,
+        1,
+        0,
+        0,
+    )
+    assert (flow.filed, flow.assigned, flow.replied, flow.rated) == (1, 1, 1, 1)
+    assert [(r.code, r.count) for r in flow.reasons] == [("no_concrete_measure", 1)]
 
     stages = {s.label: s.count for s in response.context["stages"]}
-    assert stages["Submitted"] == 2 and stages["Filed"] == 1 and stages["Not filed"] == 1
+    assert stages["Submitted"] == 3 and stages["Awaiting review"] == 1
+    assert stages["Not filed"] == 1 and stages["No concrete proposal"] == 1
     assert stages["Assigned to agencies"] == 1 and stages["Rated by the proposer"] == 1
     svg = chart(page, "session-flow")
     assert bar_titles(svg) == {label: str(n) for label, n in stages.items()}
     assert "Proposals at each stage (the chart’s figures)" in page
-    assert '<a href="/proposals/?session=t-npc-2022&amp;status=not_filed">1</a>' in page
+    # not-filed proposals are not listed publicly: their count links nowhere
+    funnel = page[page.index('id="flow-heading"') :]
+    assert "status=not_filed" not in funnel[: funnel.index("</section>")]
+    assert "t-hidden" not in page and "Hidden" not in page
 
 
 def test_session_shows_topics_top_agencies_and_key_proposals(client, portal_world):
@@ -83,7 +80,7 @@ def test_session_shows_topics_top_agencies_and_key_proposals(client, portal_worl
     assert bar_titles(chart(page, "session-topics")) == {
         t.name: "1" for t in response.context["topics"]
     }
-    stats = supervision.agency_stats(session=Session.objects.get(key="t-npc-2022"), public=True)
+    stats = figures.handling(session=Session.objects.get(key="t-npc-2022"))
     rows = response.context["agencies"]
     assert {r.agency.key: r.stats for r in rows} == {
         Organization.objects.get(pk=pk).key: s for pk, s in stats.items()
@@ -98,28 +95,44 @@ def test_session_shows_topics_top_agencies_and_key_proposals(client, portal_worl
 # An agency
 
 
-def test_agency_years_chart_and_table_match_the_supervision_figures(client, portal_world):
+def test_agency_years_chart_and_table_match_the_figures(client, portal_world):
     response = client.get("/organizations/t-cac/")
     page = text(response)
     cac = Organization.objects.get(key="t-cac")
     perf = response.context["performance"]
     (year,) = perf["years"]
-    whole = supervision.agency_stats(agency=cac, public=True)[cac.pk]
-    assert year.agency_id == 2022
-    for field in ("assigned", "replied", "on_time", "a", "b", "c", "basically_satisfied"):
+    whole = figures.handling(agency=cac)[cac.pk]
+    assert year.key == 2022
+    for field in figures.COUNTS:
         assert getattr(year, field) == getattr(whole, field) == getattr(perf["total"], field)
-    # One assignment (t-rich); replies B on time and A late; the B reply rated
-    # "basically satisfied".
-    assert (year.assigned, year.replied, year.on_time, year.a, year.b, year.c) == (1, 2, 1, 1, 1, 0)
-    assert year.on_time_rate == 0.5 and year.satisfaction_rate == 1.0
-    assert bar_titles(chart(page, "agency-years")) == {"2022": "1"}
+    # One assignment (t-rich), answered twice: the first reply (B, on time, rated
+    # "basically satisfied") decides; the later A reply is not a second answer.
+    assert (year.assigned, year.replied, year.on_time, year.late, year.overdue) == (1, 1, 1, 0, 0)
+    assert (year.a, year.b, year.c) == (0, 1, 0)
+    assert year.on_time_rate == 1.0 and year.satisfaction_rate == 1.0
+    assert bar_titles(chart(page, "agency-years")) == {
+        "2022, On time": "1",
+        "2022, Late": "0",
+        "2022, Overdue, unanswered": "0",
+        "2022, Not yet due": "0",
+    }
     abc = chart(page, "agency-abc")
-    assert "2022, A: adopted or solved: 1" in abc and "2022, B: in progress or planned: 1" in abc
+    assert "2022, B: in progress or planned: 1" in abc and "A: adopted or solved: 1" not in abc
     rates = chart(page, "agency-rates")
-    assert "2022, Replied on time: 50%" in rates
+    assert "2022, Replied on time: 100%" in rates
     assert "2022, Satisfied or basically satisfied: 100%" in rates
     assert "Handling per year (the charts’ figures)" in page
-    assert "Over all years: 50% of its replies were sent by their due date" in page
+    assert "Over all years: 100% of its due assignments were answered by their due date" in page
+
+
+def test_an_unanswered_overdue_assignment_counts_against_the_on_time_rate(client, portal_world):
+    response = client.get("/organizations/t-state-council/")
+    page = text(response)
+    (year,) = response.context["performance"]["years"]
+    assert (year.assigned, year.replied, year.overdue, year.due) == (1, 0, 1, 1)
+    assert year.on_time_rate == 0
+    assert "Over all years: 0% of its due assignments were answered" in page
+    assert "2022, Overdue, unanswered: 1" in chart(page, "agency-years")
 
 
 def test_years_without_proposals_are_filled_with_zeros(client, portal_world, jsonl):
@@ -159,7 +172,7 @@ def test_years_without_proposals_are_filled_with_zeros(client, portal_world, jso
         ]
     )
     years = client.get("/organizations/t-cac/").context["performance"]["years"]
-    assert [(y.agency_id, y.assigned) for y in years] == [(2020, 1), (2021, 0), (2022, 1)]
+    assert [(y.key, y.assigned) for y in years] == [(2020, 1), (2021, 0), (2022, 1)]
 
 
 def test_a_company_has_no_handling_figures_nor_follow_button(client, portal_world):
@@ -173,11 +186,11 @@ def test_agencies_compared_and_sorted(client, portal_world):
     response = client.get("/agencies/?sort=on_time")
     page = text(response)
     rows = response.context["rows"]
-    stats = supervision.agency_stats(public=True)
+    stats = figures.handling()
     assert {r.agency.pk: r.stats for r in rows} == stats
-    # t-mohrss answered on time, t-cac half the time; t-state-council never replied.
+    # t-mohrss and t-cac answered on time; t-state-council never replied, past due.
     keys = [r.agency.key for r in rows]
-    assert keys.index("t-mohrss") < keys.index("t-cac") < keys.index("t-state-council")
+    assert max(keys.index("t-mohrss"), keys.index("t-cac")) < keys.index("t-state-council")
     assert 'aria-sort="descending"' in page
     by_name = [r.agency.name for r in client.get("/agencies/?sort=name").context["rows"]]
     assert by_name == sorted(by_name)
@@ -206,17 +219,17 @@ def test_member_page_has_sector_years_topics_and_satisfaction(client, portal_wor
     assert bar_titles(chart(page, "member-years")) == {"2022": "1"}
     assert "Proposals signed per year (the chart’s figures)" in page
     assert [t.key for t in response.context["topics"]] == ["t-ai", "t-data"]
-    # Replies to t-rich, which Ma led: CAC's B (basically satisfied) and A (not
-    # rated), MOHRSS's C (unsatisfied).
+    # Answers to t-rich, which Ma led: CAC's first reply B (basically satisfied;
+    # its later A reply is no second answer), MOHRSS's C (unsatisfied).
     assert response.context["ratings"] == {
-        "replies": 3,
+        "answered": 2,
         "satisfied": 0,
         "basically_satisfied": 1,
         "unsatisfied": 1,
     }
-    assert "the member rated 2 of them" in page
+    assert "Assigned agencies gave 2 answers" in page and "the member rated 2 of them" in page
     # Co-signers did not rate anything.
-    assert client.get("/members/t-lei/").context["ratings"]["replies"] == 0
+    assert client.get("/members/t-lei/").context["ratings"]["answered"] == 0
 
 
 # ---------------------------------------------------------------------------

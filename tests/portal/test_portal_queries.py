@@ -36,7 +36,7 @@ LIST_PAGES = [
     ("/organizations/?kind=agency", 2),
     # body options, count, rows (with proposal counts)
     ("/sessions/", 3),
-    # session options, assignments per agency, replies per agency, the agencies
+    # session options, assignments per agency, first replies per agency, the agencies
     ("/agencies/", 4),
     ("/agencies/?sort=on_time", 4),
     ("/agencies/?session=t-npc-2022&sort=satisfaction", 4),
@@ -52,10 +52,12 @@ DETAIL_PAGES = [
     # member, memberships, affiliations, citations, signatures, topics, ratings
     ("/members/t-lei/", 7),
     # organization, children, citations, assignments, affiliations, seats,
-    # regulations issued, assignment counts, assignments and replies per year
-    ("/organizations/t-cac/", 10),
-    # session, citations, totals, status counts, kind counts, flow, topics,
-    # assignments and replies per agency, the agencies, key proposals
+    # regulations issued, assignments and first replies per year (the headline
+    # is the per-year table's total line: no query of its own)
+    ("/organizations/t-cac/", 9),
+    # session, citations, totals, status counts, kind counts, funnel (with the
+    # not-filed reasons), topics, assignments and first replies per agency, the
+    # agencies, key proposals
     ("/sessions/t-npc-2022/", 11),
     # regulation, issuers, related proposals, events, citations
     ("/regulations/t-algo-rules/", 5),

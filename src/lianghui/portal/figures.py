@@ -1,7 +1,7 @@
-"""Figures and charts for the overview pages (a session, an agency, the agencies,
-a member), built from the supervision and proposals selectors. Counts are of
-published proposals only, like every list on the portal; each chart comes with
-the rows of its table alternative."""
+"""Charts and tables for the overview pages (a session, an agency, the agencies,
+a member). Every number comes from `proposals/figures.py`, where each figure is
+defined; this module only lays them out, with each chart's table alternative and
+the short definitions printed beside them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lianghui.following.selectors import FEEDS, is_following
 from lianghui.people.models import Organization
-from lianghui.proposals import supervision
+from lianghui.proposals import figures
 from lianghui.proposals.enums import ReplyCategory, Status
 from lianghui.search.charts import Bar, bar_chart
 
@@ -55,26 +55,34 @@ class Stage:
     share: str  # of submitted
     status: str = ""  # a Status to link the list filtered by it, or ""
     branch: bool = False
+    reason: bool = False  # a not-filed reason, under "Not filed"
+    definition: str = ""
 
 
-def session_flow(*, session) -> tuple[list[Stage], str]:
-    flow = supervision.session_flow(session=session, public=True)
-    submitted = flow["submitted"]
+def session_flow(*, session) -> tuple[list[Stage], str, figures.Funnel]:
+    """The funnel's stages with their shares of submitted, and its chart. The
+    counts include proposals whose texts are not public (the table says so)."""
+    flow = figures.session_funnel(session=session)
+    submitted = flow.submitted
+    d = figures.DEFINITIONS
 
-    def stage(label, n, status="", branch=False):
+    def stage(label, n, status="", branch=False, definition="", reason=False):
         share = percent(n / submitted) if submitted else "—"
-        return Stage(str(label), n, share, status, branch)
+        return Stage(str(label), n, share, status, branch, reason, str(definition))
 
     stages = [
-        stage(Status.SUBMITTED.label, submitted),
-        stage(_("Awaiting review"), flow["waiting"], branch=True),
-        stage(Status.NOT_FILED.label, flow["not_filed"], Status.NOT_FILED, branch=True),
-        stage(Status.MERGED.label, flow["merged"], Status.MERGED, branch=True),
-        stage(Status.CONVERTED.label, flow["converted"], Status.CONVERTED, branch=True),
-        stage(Status.FILED.label, flow["filed"]),
-        stage(_("Assigned to agencies"), flow["assigned"]),
-        stage(Status.REPLIED.label, flow["replied"]),
-        stage(_("Rated by the proposer"), flow["rated"]),
+        stage(_("Submitted"), submitted, definition=d["submitted"]),
+        stage(_("Awaiting review"), flow.waiting, branch=True, definition=d["waiting"]),
+        # No link to the list for not filed and converted: those proposals are not
+        # published, so the list would not show the number counted here.
+        stage(Status.NOT_FILED.label, flow.not_filed, branch=True, definition=d["not_filed"]),
+        *(stage(r.label, r.count, branch=True, reason=True) for r in flow.reasons),
+        stage(Status.CONVERTED.label, flow.converted, branch=True, definition=d["converted"]),
+        stage(Status.MERGED.label, flow.merged, Status.MERGED, branch=True, definition=d["merged"]),
+        stage(Status.FILED.label, flow.filed, definition=d["filed"]),
+        stage(_("Assigned to agencies"), flow.assigned, definition=d["assigned_proposals"]),
+        stage(Status.REPLIED.label, flow.replied, definition=d["replied_proposals"]),
+        stage(_("Rated by the proposer"), flow.rated, definition=d["rated"]),
     ]
     chart = (
         hbar_chart(
@@ -86,20 +94,21 @@ def session_flow(*, session) -> tuple[list[Stage], str]:
             desc=_(
                 "Horizontal bars: proposals submitted, then filed, assigned to agencies,"
                 " replied and rated; the indented bars are those that left the flow or"
-                " await review. The table below gives the same figures."
+                " await review, and the reasons given for not filing. Proposals whose"
+                " texts are not public are counted. The table below gives the same figures."
             ),
             chart_id="session-flow",
         )
         if submitted
         else ""
     )
-    return stages, chart
+    return stages, chart, flow
 
 
 @dataclass
 class AgencyRow:
     agency: Organization
-    stats: supervision.AgencyStats
+    stats: figures.Handling
 
     @property
     def on_time(self) -> str:
@@ -115,7 +124,7 @@ class AgencyRow:
         return mix_bar([s.a, s.b, s.c], ABC_CSS)
 
 
-def agency_rows(stats: dict[int, supervision.AgencyStats]) -> list[AgencyRow]:
+def agency_rows(stats: dict[int, figures.Handling]) -> list[AgencyRow]:
     """The agencies behind the figures, in one query; by name."""
     agencies = Organization.objects.filter(pk__in=stats.keys()).only(
         "key", "name_zh", "name_en", "generated"
@@ -123,16 +132,23 @@ def agency_rows(stats: dict[int, supervision.AgencyStats]) -> list[AgencyRow]:
     return [AgencyRow(a, stats[a.pk]) for a in agencies]
 
 
+def agencies_compared(*, session=None) -> tuple[list[AgencyRow], figures.Handling]:
+    """Every agency's figures (for a session, or all) and their totals line."""
+    rows = agency_rows(figures.handling(by="agency", session=session))
+    return rows, figures.total(r.stats for r in rows)
+
+
 def session_agencies(*, session, limit: int = 10) -> tuple[list[AgencyRow], str]:
-    rows = agency_rows(supervision.agency_stats(session=session, public=True))
+    rows = agency_rows(figures.handling(by="agency", session=session))
     rows.sort(key=lambda r: (-r.stats.assigned, r.agency.key))
     rows = rows[:limit]
     chart = hbar_chart(
         rows=[Row(r.agency.name, r.stats.assigned) for r in rows],
         title=_("Agencies given the most proposals this session"),
         desc=_(
-            "Horizontal bars: proposals assigned to each agency (active assignments)."
-            " The table below gives these figures with replies, timeliness and ratings."
+            "Horizontal bars: published proposals assigned to each agency (assignments"
+            " not transferred away). The table below gives these figures with replies,"
+            " timeliness and ratings."
         ),
         chart_id="session-agencies",
     )
@@ -148,29 +164,66 @@ def topic_chart(topics, *, chart_id: str, title: str) -> str:
     )
 
 
+def definitions(*names: str) -> list[tuple[str, str]]:
+    """(label, definition) of the named figures, for the notes beside a table."""
+    labels = {
+        "assigned": _("Assigned"),
+        "answered": _("Replied"),
+        "on_time": _("On time"),
+        "late": _("Late"),
+        "overdue": _("Overdue, unanswered"),
+        "pending": _("Not yet due"),
+        "due": _("Due"),
+        "on_time_rate": _("On-time rate"),
+        "abc": _("A / B / C"),
+        "satisfaction_rate": _("Satisfaction"),
+    }
+    return [(str(labels[n]), str(figures.DEFINITIONS[n])) for n in names]
+
+
+AGENCY_DEFINITIONS = (
+    "assigned",
+    "answered",
+    "on_time",
+    "late",
+    "overdue",
+    "pending",
+    "on_time_rate",
+    "abc",
+    "satisfaction_rate",
+)
+
+
 # ---------------------------------------------------------------------------
 # An agency across years
 
 
 def agency_years(*, agency) -> dict:
-    years = list(supervision.agency_years(agency=agency, public=True).values())
+    years = figures.agency_years(agency=agency)
     if not years:
         return {"years": []}
-    span = range(years[0].agency_id, years[-1].agency_id + 1)
-    by_year = {y.agency_id: y for y in years}
-    # Fill the gaps so the trend reads true.
-    years = [by_year.get(y) or supervision.AgencyStats(y, 0, 0, 0, 0, 0, 0, 0, 0, 0) for y in span]
-    labels = [str(y.agency_id) for y in years]
-    total = supervision.AgencyStats(0, *(sum(getattr(y, f) for y in years) for f in AGENCY_FIELDS))
+    labels = [str(y.key) for y in years]
     return {
         "years": years,
-        "total": total,
-        "handled_chart": bar_chart(
-            bars=[Bar(label, y.assigned) for label, y in zip(labels, years, strict=True)],
+        "total": figures.total(years),
+        "definitions": definitions(*AGENCY_DEFINITIONS),
+        "handled_chart": column_chart(
+            columns=[
+                (label, [y.on_time, y.late, y.overdue, y.pending])
+                for label, y in zip(labels, years, strict=True)
+            ],
+            series=[
+                Series(_("On time"), "bar bar-on-time"),
+                Series(_("Late"), "bar bar-late"),
+                Series(_("Overdue, unanswered"), "bar bar-overdue"),
+                Series(_("Not yet due"), "bar bar-pending"),
+            ],
             title=_("Proposals assigned to %(agency)s per year") % {"agency": agency.name},
             desc=_(
-                "Bar chart of the proposals assigned each year (by the year they were"
-                " made); the table below gives the same figures."
+                "Stacked columns: the assignments of each year (by the year the proposals"
+                " were made), answered on time, answered late, past their due date without"
+                " a reply, and not yet due; each column’s height is the year’s assignments."
+                " The table below gives the same figures."
             ),
             chart_id="agency-years",
         ),
@@ -179,8 +232,8 @@ def agency_years(*, agency) -> dict:
             series=_abc_series(),
             title=_("Replies by category per year"),
             desc=_(
-                "Stacked columns: replies in category A, B and C each year;"
-                " the table below gives the same figures."
+                "Stacked columns: answered assignments whose first published reply was in"
+                " category A, B or C each year; the table below gives the same figures."
             ),
             chart_id="agency-abc",
         ),
@@ -195,7 +248,8 @@ def agency_years(*, agency) -> dict:
             ],
             title=_("On-time replies and proposers’ satisfaction per year"),
             desc=_(
-                "Paired columns, in percent: the share of replies sent by their due date,"
+                "Paired columns, in percent: the share of due assignments answered by"
+                " their due date (an assignment overdue without a reply counts against),"
                 " and the share of rated replies the proposer was satisfied or basically"
                 " satisfied with; the table below gives the same figures."
             ),
@@ -204,19 +258,6 @@ def agency_years(*, agency) -> dict:
             percent=True,
         ),
     }
-
-
-AGENCY_FIELDS = [
-    "assigned",
-    "replied",
-    "on_time",
-    "a",
-    "b",
-    "c",
-    "satisfied",
-    "basically_satisfied",
-    "unsatisfied",
-]
 
 
 # ---------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from lianghui.laws import selectors as laws
 from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.people import selectors as people
 from lianghui.people.enums import OrganizationKind, Sector
+from lianghui.proposals import figures as proposal_figures
 from lianghui.proposals import selectors as proposals
-from lianghui.proposals import supervision
 from lianghui.proposals.enums import Status
 from lianghui.search.similar import similar_proposals
 
@@ -202,7 +202,7 @@ def member_detail(request: HttpRequest, key: str) -> HttpResponse:
     member = _found(people.member_detail, key=key)
     signatures = list(proposals.member_signatures(member=member))
     per_year, years_chart = figures.member_years(signatures)
-    ratings = proposals.member_reply_ratings(member=member)
+    ratings = proposal_figures.member_ratings(member=member)
     rated = ratings["satisfied"] + ratings["basically_satisfied"] + ratings["unsatisfied"]
     return render(
         request,
@@ -262,7 +262,6 @@ def organization_detail(request: HttpRequest, key: str) -> HttpResponse:
             "follow": figures.follow_context(request, Target.AGENCY, org.key)
             if org.is_agency
             else None,
-            "counts": proposals.agency_assignment_counts(agency=org),
             "assignments": assignments,
             "more_assignments": more_assignments,
             "affiliations": affiliations,
@@ -294,7 +293,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def session_detail(request: HttpRequest, key: str) -> HttpResponse:
     session = _found(proposals.session_detail, key=key)
-    stages, flow_chart = figures.session_flow(session=session)
+    stages, flow_chart, funnel = figures.session_flow(session=session)
     agencies, agencies_chart = figures.session_agencies(session=session)
     topics = list(proposals.session_topic_counts(session=session))
     return render(
@@ -304,12 +303,14 @@ def session_detail(request: HttpRequest, key: str) -> HttpResponse:
             "section": "sessions",
             "session": session,
             "totals": proposals.session_totals(session=session),
+            "funnel": funnel,
             "status_counts": proposals.session_status_counts(session=session),
             "kind_counts": proposals.session_kind_counts(session=session),
             "stages": stages,
             "flow_chart": flow_chart,
             "agencies": agencies,
             "agencies_chart": agencies_chart,
+            "agency_definitions": figures.definitions(*figures.AGENCY_DEFINITIONS),
             "topics": topics,
             "topics_chart": figures.topic_chart(
                 topics, chart_id="session-topics", title=_("The session’s topics")
@@ -323,9 +324,12 @@ SORTS = {
     "name": None,
     "assigned": lambda r: -r.stats.assigned,
     "replied": lambda r: -r.stats.replied,
-    "on_time": lambda r: -(r.stats.on_time_rate or -1),
+    "on_time": lambda r: -(r.stats.on_time_rate if r.stats.on_time_rate is not None else -1),
+    "overdue": lambda r: -r.stats.overdue,
     "a": lambda r: -r.stats.a,
-    "satisfaction": lambda r: -(r.stats.satisfaction_rate or -1),
+    "satisfaction": lambda r: (
+        -(r.stats.satisfaction_rate if r.stats.satisfaction_rate is not None else -1)
+    ),
 }
 
 
@@ -343,8 +347,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "assigned")
     if sort not in SORTS:
         sort = "assigned"
-    stats = supervision.agency_stats(session=sessions.get(fs.get("session")), public=True)
-    rows = figures.agency_rows(stats)
+    rows, totals = figures.agencies_compared(session=sessions.get(fs.get("session")))
     rows.sort(key=lambda r: r.agency.name)
     if SORTS[sort]:
         rows.sort(key=SORTS[sort])
@@ -355,12 +358,15 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             "section": "organizations",
             "filters": fs,
             "rows": rows,
+            "totals": totals,
+            "definitions": figures.definitions(*figures.AGENCY_DEFINITIONS),
             "sort": sort,
             "columns": [
                 ("name", _("Agency")),
                 ("assigned", _("Assigned")),
                 ("replied", _("Replied")),
                 ("on_time", _("On time")),
+                ("overdue", _("Overdue, unanswered")),
                 ("a", _("Category A")),
                 ("satisfaction", _("Satisfied")),
             ],

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from lianghui.core.models import Citation
 from lianghui.people.models import Organization
 
-from .enums import AssignmentRole, SignerRole, Status
+from .enums import SignerRole, Status
 from .models import (
     Assignment,
     Body,
@@ -298,20 +298,6 @@ def agency_assignments(*, agency: Organization) -> QuerySet[Assignment]:
     )
 
 
-def agency_assignment_counts(*, agency: Organization) -> dict[str, int]:
-    """How many proposals the agency was given, by role, and how many it answered."""
-    # distinct: the join with replies repeats an assignment once per reply.
-    return Assignment.objects.filter(agency=agency, proposal__published=True).aggregate(
-        total=Count("id", distinct=True),
-        proposals=Count("proposal", distinct=True),
-        lead=Count("id", filter=Q(role=AssignmentRole.LEAD), distinct=True),
-        joint=Count("id", filter=Q(role=AssignmentRole.JOINT), distinct=True),
-        assisting=Count("id", filter=Q(role=AssignmentRole.ASSISTING), distinct=True),
-        active=Count("id", filter=Q(active=True), distinct=True),
-        replied=Count("id", filter=Q(replies__isnull=False), distinct=True),
-    )
-
-
 # ---------------------------------------------------------------------------
 # Overviews: what a session or a member's record amounts to (public figures)
 
@@ -342,25 +328,4 @@ def member_topic_counts(*, member) -> QuerySet[Topic]:
         Topic.objects.filter(proposals__in=signed.values("proposal_id"))
         .annotate(proposal_count=Count("proposals", distinct=True))
         .order_by("-proposal_count", "key")
-    )
-
-
-def member_reply_ratings(*, member) -> dict[str, int]:
-    """How the member rated the published replies to proposals they led, and how
-    many such replies there are (rated or not), in one query."""
-    from .enums import Rating
-
-    replies = Reply.objects.filter(
-        published=True,
-        assignment__proposal__published=True,
-        assignment__proposal__signers__member=member,
-        assignment__proposal__signers__role=SignerRole.LEAD,
-    )
-    return replies.aggregate(
-        replies=Count("id", distinct=True),
-        satisfied=Count("id", filter=Q(feedback__rating=Rating.SATISFIED), distinct=True),
-        basically_satisfied=Count(
-            "id", filter=Q(feedback__rating=Rating.BASICALLY_SATISFIED), distinct=True
-        ),
-        unsatisfied=Count("id", filter=Q(feedback__rating=Rating.UNSATISFIED), distinct=True),
     )
