@@ -161,12 +161,34 @@ CASES = {
         ),
         {200},
     ),
-    "api: submitting a draft whose lead lost the seat": (
+    "api: submitting a draft whose lead has no seat in the body now": (
         lambda: (
             _draft("r-1"),
-            Member.objects.get(key="deputy-a").memberships.update(end_year=2020),
+            Member.objects.get(key="deputy-a").memberships.update(
+                body=Session.objects.get(key="cppcc-2022").body
+            ),
         ),
         lambda api, **_: _api(api, "member", "/api/v1/proposals/r-1/submit/", {}),
+        {400},
+    ),
+    "api: a text past its size limit": (
+        lambda: None,
+        _create_api(
+            session="npc-2022", kind="npc-suggestion", title_zh="长", text_zh="字" * 200_001
+        ),
+        {400},
+    ),
+    "api: a key holding a lone surrogate": (
+        lambda: None,
+        lambda api, **_: (
+            api("member")
+            .post(
+                "/api/v1/proposals/",
+                '{"session": "\\ud800", "kind": "npc-suggestion", "title_zh": "x"}',
+                content_type="application/json",
+            )
+            .status_code
+        ),
         {400},
     ),
 }

@@ -40,7 +40,7 @@ from .workflow import (
     FILED_STATUSES,
     check_transition,
     merge_target_problem,
-    seat_covers,
+    signer_problem,
 )
 
 # Decisions after which the office makes a proposal public.
@@ -89,30 +89,30 @@ def check_signers(
     cosigners: Iterable[Member] = (),
 ) -> None:
     """Who may propose in this session, in this kind: the kind is the session's
-    body's; the lead is a member seated in that body in the session's year, or a
-    group (delegation, sector group) of that body; co-signers are seated there
-    too, each once. Raises ValidationError by field."""
+    body's; the lead is a member with a seat in that body, or a group
+    (delegation, sector group) of that body; co-signers have a seat there too,
+    and each signs once. Raises ValidationError by field."""
     if kind.body_id != session.body_id:
         raise ValidationError({"kind": _("This kind belongs to another body than the session.")})
     if (lead_member is None) == (lead_group is None):
         raise ValidationError({"lead_member": _("A proposal has one lead: a member or a group.")})
     members = [m for m in [lead_member, *cosigners] if m is not None]
-    seats: dict[int, list] = {}
-    for member_id, body_id, start, end in Membership.objects.filter(
+    seats: dict[int, set[int]] = {}
+    for member_id, body_id in Membership.objects.filter(
         member_id__in=[m.pk for m in members]
-    ).values_list("member_id", "body_id", "start_year", "end_year"):
-        seats.setdefault(member_id, []).append((body_id, start, end))
+    ).values_list("member_id", "body_id"):
+        seats.setdefault(member_id, set()).add(body_id)
 
     def seated(member: Member) -> bool:
-        return seat_covers(
-            body_id=session.body_id, year=session.year, seats=seats.get(member.pk, ())
+        return not signer_problem(
+            session_body_id=session.body_id, seat_bodies=seats.get(member.pk, set())
         )
 
     if lead_member is not None and not seated(lead_member):
         raise ValidationError(
             {
-                "lead_member": _("%(name)s has no seat in %(body)s in %(year)d.")
-                % {"name": lead_member, "body": session.body, "year": session.year}
+                "lead_member": _("%(name)s has no seat in %(body)s.")
+                % {"name": lead_member, "body": session.body}
             }
         )
     if lead_group is not None and lead_group.body_id != session.body_id:
@@ -127,8 +127,8 @@ def check_signers(
         if not seated(member):
             raise ValidationError(
                 {
-                    "cosigners": _("%(name)s has no seat in %(body)s in %(year)d.")
-                    % {"name": member, "body": session.body, "year": session.year}
+                    "cosigners": _("%(name)s has no seat in %(body)s.")
+                    % {"name": member, "body": session.body}
                 }
             )
 

@@ -52,8 +52,6 @@ def check_transition(current: str, target: str) -> None:
 # or will be assigned, replied to, closed), so it can be selected for key
 # supervision and other proposals can be merged into it.
 FILED_STATUSES = frozenset({S.FILED, S.ASSIGNED, S.REPLIED, S.CLOSED})
-# Statuses the office makes public: after filing or merging.
-PUBLISHED_STATUSES = FILED_STATUSES | {S.MERGED}
 HANDLED_STATUSES = frozenset({S.ASSIGNED, S.REPLIED, S.CLOSED})
 
 
@@ -78,13 +76,10 @@ def merge_target_problem(
     return None
 
 
-def seat_covers(*, body_id: int, year: int, seats) -> bool:
-    """Whether any of the member's seats (body_id, start_year, end_year) is in this
-    body in this year (an open year bound counts as covering)."""
-    return any(
-        b == body_id and (start is None or start <= year) and (end is None or year <= end)
-        for b, start, end in seats
-    )
+def signer_problem(*, session_body_id: int, seat_bodies: set[int]) -> bool:
+    """Whether a member seated in these bodies may sign in a session of this body:
+    only in a body where the member holds a seat (the desk offers no other)."""
+    return session_body_id not in seat_bodies
 
 
 def record_problems(
@@ -99,8 +94,11 @@ def record_problems(
     """(field, why) for each fact that contradicts the proposal's status: a stored
     proposal must be one the services could have produced."""
     problems = []
-    if published and status not in PUBLISHED_STATUSES:
-        problems.append(("published", f"a {status} proposal is not public"))
+    # A draft is its author's private work. (A submitted proposal may be public
+    # before the office files it: deputies publish their own, and the press
+    # reports them; records of such facts keep them public.)
+    if published and status == S.DRAFT:
+        problems.append(("published", "a draft is not public"))
     if is_key and status not in FILED_STATUSES:
         problems.append(("is_key", "only a filed proposal can be a key proposal"))
     if merged != (status == S.MERGED):
