@@ -23,7 +23,7 @@ SESSION = {
     "number": 5,
     "year": 2022,
 }
-MEMBER = {"type": "member", "key": "m1", "name_zh": "代表"}
+MEMBER = {"type": "member", "key": "m1", "name_zh": "代表", "memberships": [{"body": "npc"}]}
 
 
 def proposal(key="p1", **extra):
@@ -205,13 +205,23 @@ def test_reimport_with_a_change_updates_in_place(jsonl, small_world):
 
 
 def test_merged_into_may_point_forward(jsonl):
-    path = jsonl(BODY, KIND, SESSION, MEMBER, proposal("a", merged_into="b"), proposal("b"))
+    merged = {"status": "merged", "published": True, "review": {"decision": "merged"}}
+    filed = {"status": "filed", "published": True, "review": {"decision": "filed"}}
+    path = jsonl(
+        BODY,
+        KIND,
+        SESSION,
+        MEMBER,
+        proposal("a", merged_into="b", **merged),
+        proposal("b", **filed),
+    )
     import_files([path])
     assert Proposal.objects.get(key="a").merged_into.key == "b"
 
 
 def test_merged_into_unknown_is_an_error(jsonl):
-    error = failure(jsonl(BODY, KIND, SESSION, MEMBER, proposal("a", merged_into="zzz")))
+    merged = {"status": "merged", "published": True}
+    error = failure(jsonl(BODY, KIND, SESSION, MEMBER, proposal("a", merged_into="zzz", **merged)))
     assert (error.errors[0].line, error.errors[0].field) == (5, "merged_into")
     nothing_written()
 

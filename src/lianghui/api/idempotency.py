@@ -1,5 +1,6 @@
 """``Idempotency-Key`` on POST: a retry with the same key by the same user gets
-the first (successful) response again and creates nothing; the same key with a
+the first (successful) response again and creates nothing; while the first is
+still running, a retry is answered 409 (retry shortly); the same key with a
 different request is refused (422). Refusals (4xx) are not remembered, so a
 corrected request may reuse its key. Records are kept KEEP_FOR, then pruned.
 """
@@ -22,6 +23,9 @@ from .models import IdempotentRequest
 HEADER = "Idempotency-Key"
 MAX_KEY = 255
 KEEP_FOR = dt.timedelta(days=1)
+# A claim still without a response after this long belongs to a request that died
+# before committing (its effect was rolled back with it): the key may be used again.
+ABANDONED_AFTER = dt.timedelta(minutes=10)
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
     str,
@@ -43,7 +47,16 @@ def request_hash(request) -> str:
 
 
 def run(request, call) -> Response:
-    """Run ``call`` (which returns a Response) under the request's idempotency key."""
+    """Run ``call`` (which returns a Response) under the request's idempotency key.
+
+    The key is claimed first, in a transaction of its own that commits at once, so
+    the unique constraint on (user, key) decides which of several simultaneous
+    requests runs: the others find the claim and answer 409 while it is in flight,
+    or replay its response once it is done. The response is stored in the same
+    transaction as the request's effect, so an effect without its record (or a
+    record without its effect) is never committed. A refusal (4xx) or an error
+    releases the claim, so a corrected request may reuse the key.
+    """
     key = request.headers.get(HEADER)
     if key is None or not request.user.is_authenticated:
         return call()
@@ -55,29 +68,66 @@ def run(request, call) -> Response:
             {HEADER: [_("1 to %d characters.") % MAX_KEY]},
         )
     digest = request_hash(request)
-    since = timezone.now() - KEEP_FOR
-    earlier = IdempotentRequest.objects.filter(user=request.user, key=key, created__gte=since)
-    first = earlier.first()
-    if first is not None:
-        return _replay(first, digest)
+    claim = None
+    for _attempt in range(3):
+        claim, earlier = _claim(request.user, key, digest)
+        if claim is not None:
+            break
+        if earlier is not None:
+            return _answer(earlier, digest)
+    if claim is None:  # released and taken again under our feet, twice: let the client retry
+        return _in_flight()
     try:
         with transaction.atomic():
-            IdempotentRequest.objects.filter(user=request.user, key=key).delete()  # expired
             response = call()
             if 200 <= response.status_code < 300:
-                IdempotentRequest.objects.create(
-                    user=request.user,
-                    key=key,
-                    request_hash=digest,
-                    status=response.status_code,
-                    body=json.loads(json.dumps(response.data, default=str)),
-                )
+                claim.status = response.status_code
+                claim.body = json.loads(json.dumps(response.data, default=str))
+                claim.save(update_fields=["status", "body"])
+    except BaseException:
+        _release(claim)
+        raise
+    if claim.status is None:
+        _release(claim)
+    return response
+
+
+def _claim(user, key: str, digest: str):
+    """(the new claim, None), or (None, the live record holding the key), or
+    (None, None) when the holder went away meanwhile (try again)."""
+    now = timezone.now()
+    # Only a record past its time is cleared: a live one (done or in flight) stays.
+    IdempotentRequest.objects.filter(user=user, key=key, created__lt=now - KEEP_FOR).delete()
+    IdempotentRequest.objects.filter(
+        user=user, key=key, status__isnull=True, created__lt=now - ABANDONED_AFTER
+    ).delete()
+    try:
+        with transaction.atomic():
+            return IdempotentRequest.objects.create(
+                user=user, key=key, request_hash=digest, status=None
+            ), None
     except IntegrityError:
-        # The same key won a race in another request: answer as a retry would.
-        first = IdempotentRequest.objects.filter(user=request.user, key=key).first()
-        if first is None:
-            raise
-        return _replay(first, digest)
+        return None, IdempotentRequest.objects.filter(user=user, key=key).first()
+
+
+def _release(claim: IdempotentRequest) -> None:
+    IdempotentRequest.objects.filter(pk=claim.pk, status__isnull=True).delete()
+
+
+def _answer(earlier: IdempotentRequest, digest: str) -> Response:
+    if earlier.request_hash == digest and earlier.status is None:
+        return _in_flight()
+    return _replay(earlier, digest)
+
+
+def _in_flight() -> Response:
+    response = error(
+        409,
+        _("A request with this Idempotency-Key is still running; retry in a moment."),
+        "idempotency_key_in_flight",
+        {HEADER: [_("Still running.")]},
+    )
+    response["Retry-After"] = "1"
     return response
 
 
@@ -93,4 +143,5 @@ def _replay(first: IdempotentRequest, digest: str) -> Response:
 
 
 def prune() -> int:
+    """Forget records past KEEP_FOR (longer than any request runs, so never a live one)."""
     return IdempotentRequest.objects.filter(created__lt=timezone.now() - KEEP_FOR).delete()[0]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers as s
 
 from lianghui.core.models import Language
+from lianghui.exchange.schema import MAX_TEXT, UNSTORABLE
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Member, Organization
 from lianghui.proposals.enums import (
@@ -54,6 +55,8 @@ class ByKey(s.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             raise s.ValidationError(_("Must be a key (a string), not %s.") % _json_type(data))
+        if UNSTORABLE.search(data):  # no key holds one, and a database query would fail
+            raise s.ValidationError(_("No record with key %r.") % data[:160])
         try:
             return self.get_queryset().get(key=data)
         except self.get_queryset().model.DoesNotExist:
@@ -85,7 +88,8 @@ class StrictInput(s.Serializer):
         return super().to_internal_value(data)
 
 
-def text(help_text: str, max_length: int | None = None) -> StrictChar:
+def text(help_text: str, max_length: int = MAX_TEXT) -> StrictChar:
+    """An optional string; free text has the limit imports have (docs/data-format.md)."""
     return StrictChar(
         required=False, allow_blank=True, default="", max_length=max_length, help_text=help_text
     )
@@ -177,10 +181,18 @@ class DraftEditInput(StrictInput):
     title_en = StrictChar(
         required=False, allow_blank=True, max_length=500, help_text="Title in English."
     )
-    summary_zh = StrictChar(required=False, allow_blank=True, help_text="Summary in Chinese.")
-    summary_en = StrictChar(required=False, allow_blank=True, help_text="Summary in English.")
-    text_zh = StrictChar(required=False, allow_blank=True, help_text="Full text in Chinese.")
-    text_en = StrictChar(required=False, allow_blank=True, help_text="Full text in English.")
+    summary_zh = StrictChar(
+        required=False, allow_blank=True, max_length=MAX_TEXT, help_text="Summary in Chinese."
+    )
+    summary_en = StrictChar(
+        required=False, allow_blank=True, max_length=MAX_TEXT, help_text="Summary in English."
+    )
+    text_zh = StrictChar(
+        required=False, allow_blank=True, max_length=MAX_TEXT, help_text="Full text in Chinese."
+    )
+    text_en = StrictChar(
+        required=False, allow_blank=True, max_length=MAX_TEXT, help_text="Full text in English."
+    )
 
 
 class TransferInput(StrictInput):

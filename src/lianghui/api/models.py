@@ -58,13 +58,16 @@ class Token(models.Model):
 
 
 class IdempotentRequest(models.Model):
-    """The first response to a POST that carried an Idempotency-Key, replayed to
-    retries of the same request by the same user."""
+    """A POST that carried an Idempotency-Key: claimed (no status yet) before the
+    request runs, so a second request with the key waits its turn; once done, its
+    first response, replayed to retries of the same request by the same user."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64, help_text=_("SHA-256 of method, path, body."))
-    status = models.PositiveSmallIntegerField()
+    status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("The response's status; empty while the request runs.")
+    )
     body = models.JSONField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 

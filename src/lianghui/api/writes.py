@@ -1,11 +1,13 @@
 """Write endpoints by role. Each view: find the record among those the caller
 may see (else 404), run the same permission check as the desks (else 403),
 parse the body strictly (else 400), call the same service as the web (its
-refusals become 400/409 in errors.py), under the request's Idempotency-Key."""
+refusals become 400/409 in errors.py), under the request's Idempotency-Key,
+all in one transaction."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -17,7 +19,6 @@ from rest_framework.views import APIView
 from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.proposals import services
-from lianghui.proposals.enums import Status
 
 from . import idempotency, inputs, selectors, serializers
 from .keys import NoSuchKey, Positions, nth_assignment, nth_reply_id
@@ -61,11 +62,14 @@ class WriteView(APIView):
 
     def write(self, request, **kwargs):
         def call():
-            target = self.target(request, **kwargs)
-            parsed = self.input_class(data=request.data)
-            parsed.is_valid(raise_exception=True)
-            code, body = self.act(request, target, parsed.validated_data)
-            return Response(body, status=code)
+            # One transaction per request: a refusal anywhere in it (a service, a
+            # later step, the response) leaves nothing behind.
+            with transaction.atomic():
+                target = self.target(request, **kwargs)
+                parsed = self.input_class(data=request.data)
+                parsed.is_valid(raise_exception=True)
+                code, body = self.act(request, target, parsed.validated_data)
+                return Response(body, status=code)
 
         return idempotency.run(request, call)
 
@@ -300,8 +304,6 @@ class ReviewView(ProposalActionView):
             merged_into = found.select_related("session").first()
             if merged_into is None:
                 raise ValidationError({"merged_into": _("No proposal with this key.")})
-        if proposal.status == Status.SUBMITTED:
-            services.proposal_start_review(proposal=proposal, actor=request.user)
         services.proposal_review(
             proposal=proposal,
             decision=data["decision"],

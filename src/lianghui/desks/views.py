@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,9 +41,11 @@ PAGE = 50
 
 
 def _attempt(form, call: Callable[[], object]) -> bool:
-    """Run a service; put its refusal on the form (by field where it names one)."""
+    """Run a service; put its refusal on the form (by field where it names one).
+    One transaction: a refusal leaves nothing of the request behind."""
     try:
-        call()
+        with transaction.atomic():
+            call()
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():
@@ -298,8 +301,6 @@ def office_bulk(request: HttpRequest) -> HttpResponse:
     for proposal in form.cleaned_data["proposals"]:
         try:
             if form.cleaned_data["action"] == "file":
-                if proposal.status == Status.SUBMITTED:
-                    services.proposal_start_review(proposal=proposal, actor=request.user)
                 services.proposal_review(
                     proposal=proposal, decision="filed", on=today, actor=request.user
                 )
@@ -349,10 +350,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             if review.is_valid():
                 data = review.cleaned_data
 
-                def decide():
-                    if proposal.status == Status.SUBMITTED:
-                        services.proposal_start_review(proposal=proposal, actor=user)
-                    services.proposal_review(
+                ok = _attempt(
+                    review,
+                    lambda: services.proposal_review(
                         proposal=proposal,
                         decision=data["decision"],
                         on=today,
@@ -360,9 +360,8 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                         note=data["note"],
                         merged_into=data["merged_into"],
                         actor=user,
-                    )
-
-                ok = _attempt(review, decide)
+                    ),
+                )
         elif action == "assign":
             assign = AssignForm(request.POST, prefix="assign")
             if assign.is_valid():

@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from lianghui.core import events
 from lianghui.core.models import Citation
+from lianghui.people.models import Membership, Organization
+from lianghui.proposals.workflow import merge_target_problem, signer_problem
 
 from . import bulk, exporter
-from .schema import CITATION, SPECS, Invalid, Spec, check_record
+from .schema import CITATION, MAX_LINE, SPECS, Invalid, SourceProblem, Spec, check_record
 
 BATCH_SIZE = 1000
 MAX_ERRORS = 20
@@ -39,9 +41,12 @@ class RecordError:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
+        text = (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+        # A field name or file name from the file may hold a lone surrogate: show it
+        # escaped rather than fail to print the error.
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class ImportFailed(Exception):
@@ -94,6 +99,27 @@ class Registry:
     def __init__(self) -> None:
         self.maps: dict[str, dict[str, int]] = {}
         self.extra: dict[str, dict[int, int]] = {}  # session/kind id -> body id
+        # Who may sign for which body (loaded when first needed, again after the
+        # import wrote members or organizations).
+        self._seats: dict[int, set[int]] | None = None  # member id -> body ids
+        self._group_body: dict[int, int] | None = None  # organization id -> its body id
+
+    def forget_signers(self) -> None:
+        self._seats = self._group_body = None
+
+    def seats(self, member_id: int) -> set[int]:
+        if self._seats is None:
+            self._seats = {}
+            for member_id_, body_id in Membership.objects.values_list("member_id", "body_id"):
+                self._seats.setdefault(member_id_, set()).add(body_id)
+        return self._seats.get(member_id, set())
+
+    def group_body(self, organization_id: int) -> int | None:
+        if self._group_body is None:
+            self._group_body = dict(
+                Organization.objects.filter(body__isnull=False).values_list("id", "body_id")
+            )
+        return self._group_body.get(organization_id)
 
     def map(self, type_name: str) -> dict[str, int]:
         if type_name not in self.maps:
@@ -196,8 +222,16 @@ class Importer:
         name = os.path.basename(path)
         try:
             with open(path, "rb") as handle:
-                for number, raw in enumerate(handle, 1):
+                number = 0
+                while raw := handle.readline(MAX_LINE + 1):
+                    number += 1
                     self.progress(len(raw))
+                    if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+                        while raw and not raw.endswith(b"\n"):  # skip the rest unread
+                            raw = handle.readline(1 << 20)
+                            self.progress(len(raw))
+                        self.error(name, number, "", f"is longer than {MAX_LINE:,} bytes")
+                        continue
                     self.read_line(name, number, raw)
         except OSError as exc:
             self.error(name, 0, "", f"cannot be read: {exc.strerror}")
@@ -225,12 +259,19 @@ class Importer:
         except json.JSONDecodeError as exc:
             self.error(name, number, "", f"is not valid JSON: {exc.msg} at column {exc.colno}")
             return
+        except RecursionError:
+            self.error(name, number, "", "is nested too deeply to be a record")
+            return
         self.take(name, number, obj)
 
     def read_records(self, name: str, records: Iterable[tuple[int, dict]]) -> None:
-        """Records already decoded (e.g. from a CSV mapping), with their line numbers."""
-        for number, obj in records:
-            self.take(name, number, obj)
+        """Records already decoded (e.g. from a CSV mapping), with their line numbers.
+        A mapping that cannot read on reports where (SourceProblem)."""
+        try:
+            for number, obj in records:
+                self.take(name, number, obj)
+        except SourceProblem as exc:
+            self.error(name, exc.line, exc.field, exc.message)
 
     def take(self, file: str, number: int, obj: Any) -> None:
         if not isinstance(obj, dict):
@@ -334,7 +375,32 @@ class Importer:
                 f"{line.rec['kind']!r} is a kind of another body than the session's",
             )
             return False
-        return True
+        ok = True
+        for n, signer in enumerate(line.rec["signers"]):
+            if signer["member"]:
+                member_id = line.ids[f"signers[{n}].member"]
+                if signer_problem(
+                    session_body_id=session_body, seat_bodies=self.registry.seats(member_id)
+                ):
+                    ok = False
+                    self.error(
+                        line.file,
+                        line.number,
+                        f"signers[{n}].member",
+                        f"{signer['member']!r} has no seat (membership) in the session's body",
+                    )
+            elif (
+                signer["group"]
+                and self.registry.group_body(line.ids[f"signers[{n}].group"]) != session_body
+            ):
+                ok = False
+                self.error(
+                    line.file,
+                    line.number,
+                    f"signers[{n}].group",
+                    f"{signer['group']!r} is not a group of the session's body",
+                )
+        return ok
 
     def check_numbers(self, lines: list[Line]) -> bool:
         """Proposal numbers are unique per session and kind: in the batch and in the database."""
@@ -430,6 +496,8 @@ class Importer:
             for pk, ln, row in zip(created, new, values, strict=True):
                 self.registry.add(spec.name, ln.rec["key"], pk, row.get("body_id"))
             self.report.add("created", spec.name, len(new))
+        if spec.name in ("member", "organization"):
+            self.registry.forget_signers()
         rows = [(pk, ln) for pk, ln in changed] + list(zip(created, new, strict=True))
         events.changed(model._meta.label, [pk for pk, _ln in rows])
         if not rows:
@@ -543,6 +611,8 @@ class Importer:
         found = self.registry.resolve_many(
             "proposal", {target for _l, _pk, target in self.deferred if target}
         )
+        targets = self._merge_targets(set(found.values()))
+        session_body = self.registry.extra["session"]
         updates = []
         for line, pk, target in self.deferred:
             if not target:
@@ -556,9 +626,31 @@ class Importer:
                     " the database",
                 )
             else:
-                updates.append(spec.model(id=pk, merged_into_id=found[target]))
+                status, published, body_id = targets[found[target]]
+                problem = merge_target_problem(
+                    body_id=session_body[line.ids["session"]],
+                    target_status=status,
+                    target_published=published,
+                    target_body_id=body_id,
+                    same=found[target] == pk,
+                )
+                if problem:
+                    self.error(line.file, line.number, "merged_into", f"{target!r}: {problem}")
+                else:
+                    updates.append(spec.model(id=pk, merged_into_id=found[target]))
         if not self.errors:
             spec.model.objects.bulk_update(updates, ["merged_into_id"], batch_size=1000)
+
+    @staticmethod
+    def _merge_targets(pks: set[int]) -> dict[int, tuple[str, bool, int]]:
+        """Proposal id -> (status, published, body id), as the import left them."""
+        model, out, pks_list = SPECS["proposal"].model, {}, sorted(pks)
+        for start in range(0, len(pks_list), 900):
+            rows = model.objects.filter(pk__in=pks_list[start : start + 900]).values_list(
+                "pk", "status", "published", "session__body_id"
+            )
+            out.update((pk, (status, published, body)) for pk, status, published, body in rows)
+        return out
 
 
 def _progress_bar(total: int, enabled: bool):

@@ -20,6 +20,8 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 
+from .schema import MAX_LINE, SourceProblem
+
 LAW_LEVELS = {
     "宪法": "constitution",
     "法律": "law",
@@ -32,42 +34,73 @@ LAW_LEVELS = {
 LAW_COLUMNS = {"name", "level", "publish", "valid_from", "expired", "category"}
 
 
-class CsvProblem(Exception):
-    pass
+def _csv_rows(path: str) -> Iterator[tuple[int, dict]]:
+    """(line, row) from a UTF-8 CSV file with a header; a problem anywhere (not
+    UTF-8, broken CSV, a field too long, no such file) is a SourceProblem naming
+    the line, read lazily like the rows themselves."""
+    line = 0
+
+    def lines(handle) -> Iterator[str]:
+        nonlocal line
+        for raw in handle:
+            line += 1
+            if len(raw) > MAX_LINE:
+                raise SourceProblem(line, f"is longer than {MAX_LINE:,} bytes")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SourceProblem(
+                    line,
+                    f"is not UTF-8 (byte {exc.start + 1} of the line); save the file as UTF-8",
+                ) from None
+            yield text.removeprefix("\ufeff") if line == 1 else text
+
+    try:
+        with open(path, "rb") as handle:
+            reader = csv.DictReader(lines(handle))
+            try:
+                fieldnames = reader.fieldnames or ()
+                missing = LAW_COLUMNS - set(fieldnames)
+                if missing:
+                    raise SourceProblem(
+                        1, f"the header lacks the columns {', '.join(sorted(missing))}"
+                    )
+                for row in reader:
+                    if None in row or any(v is None for v in row.values()):
+                        raise SourceProblem(
+                            reader.line_num, "has another number of fields than the header"
+                        )
+                    yield reader.line_num, row
+            except csv.Error as exc:
+                raise SourceProblem(line, f"is not valid CSV: {exc}") from None
+    except OSError as exc:
+        raise SourceProblem(0, f"cannot be read: {exc.strerror}") from None
 
 
 def laws_prc(path: str) -> tuple[str, Iterator[tuple[int, dict]]]:
     name = os.path.basename(path)
 
     def records() -> Iterator[tuple[int, dict]]:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = LAW_COLUMNS - set(reader.fieldnames or ())
-            if missing:
-                # Line 1 is the header: report it as a record the importer rejects.
-                yield 1, {"type": "regulation", "columns_missing": sorted(missing)}
-                return
-            for row in reader:
-                line = reader.line_num
-                title = row["name"].strip()
-                subtitle = (row.get("subtitle") or "").strip()
-                if subtitle:
-                    title = f"{title}（{subtitle}）"
-                digest = hashlib.sha1(
-                    f"{row['name']}|{subtitle}|{row['publish']}".encode()
-                ).hexdigest()[:12]
-                rec = {
-                    "type": "regulation",
-                    "key": f"prc-{digest}",
-                    "title_zh": title,
-                    "kind": LAW_LEVELS.get(row["level"].strip(), "other"),
-                    "jurisdiction": "PRC",
-                    "category": row["category"].strip(),
-                    "published_on": row["publish"].strip() or None,
-                    "effective_on": row["valid_from"].strip() or None,
-                    "expired": row["expired"].strip() == "1",
-                }
-                yield line, rec
+        for line, row in _csv_rows(path):
+            title = row["name"].strip()
+            subtitle = (row.get("subtitle") or "").strip()
+            if subtitle:
+                title = f"{title}（{subtitle}）"
+            digest = hashlib.sha1(
+                f"{row['name']}|{subtitle}|{row['publish']}".encode("utf-8", "surrogatepass")
+            ).hexdigest()[:12]
+            rec = {
+                "type": "regulation",
+                "key": f"prc-{digest}",
+                "title_zh": title,
+                "kind": LAW_LEVELS.get(row["level"].strip(), "other"),
+                "jurisdiction": "PRC",
+                "category": row["category"].strip(),
+                "published_on": row["publish"].strip() or None,
+                "effective_on": row["valid_from"].strip() or None,
+                "expired": row["expired"].strip() == "1",
+            }
+            yield line, rec
 
     return name, records()
 

@@ -41,8 +41,16 @@ from lianghui.proposals.models import (
     Signer,
     Topic,
 )
+from lianghui.proposals.workflow import record_problems
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# What no stored string may hold: NUL (PostgreSQL refuses it) and lone surrogates
+# (JSON can spell them as "\ud800"; they are not text and no database stores them).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Size limits (docs/data-format.md): a free-text field (kind "text") holds at most
+# MAX_TEXT characters, a line of a file at most MAX_LINE bytes.
+MAX_TEXT = 200_000
+MAX_LINE = 4 * 1024 * 1024
 
 
 class Invalid(Exception):
@@ -52,6 +60,14 @@ class Invalid(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class SourceProblem(Exception):
+    """A file a mapping reads cannot be read on (encoding, CSV syntax): where and why."""
+
+    def __init__(self, line: int, message: str, field: str = ""):
+        super().__init__(message)
+        self.line, self.message, self.field = line, message, field
 
 
 @dataclass
@@ -68,6 +84,8 @@ class F:
     deferred: bool = False  # a ref resolved at the end of the import (may point forward)
 
     def __post_init__(self) -> None:
+        if self.kind == "text" and self.max_length is None:
+            self.max_length = MAX_TEXT
         if self.default is None and self.kind in {"str", "text", "enum", "key"}:
             self.default = ""
         if self.default is None and self.kind == "bool":
@@ -99,8 +117,10 @@ class F:
             if kind == "enum" and value and value not in self.allowed_values:
                 allowed = ", ".join(self.choices.values)
                 raise Invalid(f"{value!r} is not one of: {allowed}")
-            if "\x00" in value:
-                raise Invalid("contains a NUL character")
+            bad = UNSTORABLE.search(value)
+            if bad:
+                what = "a NUL character" if bad.group() == "\x00" else "a lone surrogate"
+                raise Invalid(f"contains {what} (at character {bad.start() + 1})")
             return value
         if kind == "date":
             if not isinstance(value, str):
@@ -124,6 +144,8 @@ class F:
         if kind == "refs":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise Invalid("must be a list of keys")
+            if any(UNSTORABLE.search(v) for v in value):
+                raise Invalid("contains a NUL character or a lone surrogate")
             if len(set(value)) != len(value):
                 raise Invalid("lists a key twice")
             return tuple(sorted(value))
@@ -535,7 +557,20 @@ def _after(a, b) -> bool:
 
 
 def _check_proposal(rec: dict) -> list[Invalid]:
-    problems = []
+    # A stored proposal must be one the services could have produced: its status
+    # agrees with its publication, key selection, merge, review and assignments.
+    review = rec.get("review")
+    problems = [
+        Invalid(why, field)
+        for field, why in record_problems(
+            status=rec["status"],
+            published=rec["published"],
+            is_key=rec["is_key"],
+            merged=bool(rec.get("merged_into")),
+            decision=review["decision"] if review else None,
+            assigned=bool(rec.get("assignments")),
+        )
+    ]
     if rec.get("merged_into") == rec["key"]:
         problems.append(Invalid("a proposal cannot be merged into itself", "merged_into"))
     signers = rec.get("signers", ())
@@ -550,7 +585,6 @@ def _check_proposal(rec: dict) -> list[Invalid]:
         elif who in seen:
             problems.append(Invalid(f"{who[0]} {who[1]!r} signs twice", f"signers[{n}]"))
         seen.add(who)
-    review = rec.get("review")
     if review and review["decision"] == ReviewDecision.NOT_FILED and not review["reason"]:
         problems.append(Invalid("a not-filed decision needs a reason", "review.reason"))
     active_leads, agencies = 0, {}

@@ -2,9 +2,12 @@
 
 Every entry point (web, API, CLI, the demo generator) goes through these
 functions: keyword-only, atomic, validate then mutate, return the object. Each
-locks the proposal row first, so two officers acting at once queue instead of
-overwriting each other, and records what it changed in the audit log. Whether
-the caller may act is checked before, by lianghui.accounts.permissions.
+locks the proposal row first (two rows: in id order), so two officers acting at
+once queue instead of overwriting each other, and records what it changed in the
+audit log. Whether the caller's role may act on a record is checked before, by
+lianghui.accounts.permissions; who may sign in which body, session and kind is a
+rule of the record itself, checked here (check_signers), so the desk, the API and
+imports cannot differ on it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lianghui.core import audit
-from lianghui.people.models import Member, Organization
+from lianghui.people.models import Member, Membership, Organization
 
 from .enums import AssignmentRole, Rating, ReviewDecision, SignerRole, Status
 from .models import (
@@ -33,7 +36,12 @@ from .models import (
     Signer,
     Topic,
 )
-from .workflow import check_transition
+from .workflow import (
+    FILED_STATUSES,
+    check_transition,
+    merge_target_problem,
+    signer_problem,
+)
 
 # Decisions after which the office makes a proposal public.
 PUBLISHED_DECISIONS = {ReviewDecision.FILED, ReviewDecision.MERGED}
@@ -56,6 +64,107 @@ def _locked(proposal: Proposal) -> Proposal:
     locked = Proposal.objects.select_for_update().select_related("kind__body").get(pk=proposal.pk)
     proposal.status = locked.status
     return locked
+
+
+def _locked_pair(proposal: Proposal, other: Proposal) -> tuple[Proposal, Proposal]:
+    """Lock two proposals in id order, so two requests locking the same pair in
+    opposite roles queue instead of deadlocking; return both as now stored."""
+    rows = {}
+    for pk in sorted({proposal.pk, other.pk}):
+        rows[pk] = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("kind__body", "session")
+            .get(pk=pk)
+        )
+    proposal.status = rows[proposal.pk].status
+    return rows[proposal.pk], rows[other.pk]
+
+
+def check_signers(
+    *,
+    session: Session,
+    kind: ProposalKind,
+    lead_member: Member | None = None,
+    lead_group: Organization | None = None,
+    cosigners: Iterable[Member] = (),
+) -> None:
+    """Who may propose in this session, in this kind: the kind is the session's
+    body's; the lead is a member with a seat in that body, or a group
+    (delegation, sector group) of that body; co-signers have a seat there too,
+    and each signs once. Raises ValidationError by field."""
+    if kind.body_id != session.body_id:
+        raise ValidationError({"kind": _("This kind belongs to another body than the session.")})
+    if (lead_member is None) == (lead_group is None):
+        raise ValidationError({"lead_member": _("A proposal has one lead: a member or a group.")})
+    members = [m for m in [lead_member, *cosigners] if m is not None]
+    seats: dict[int, set[int]] = {}
+    for member_id, body_id in Membership.objects.filter(
+        member_id__in=[m.pk for m in members]
+    ).values_list("member_id", "body_id"):
+        seats.setdefault(member_id, set()).add(body_id)
+
+    def seated(member: Member) -> bool:
+        return not signer_problem(
+            session_body_id=session.body_id, seat_bodies=seats.get(member.pk, set())
+        )
+
+    if lead_member is not None and not seated(lead_member):
+        raise ValidationError(
+            {
+                "lead_member": _("%(name)s has no seat in %(body)s.")
+                % {"name": lead_member, "body": session.body}
+            }
+        )
+    if lead_group is not None and lead_group.body_id != session.body_id:
+        raise ValidationError(
+            {"lead_group": _("%(name)s is not a group of this body.") % {"name": lead_group}}
+        )
+    seen = {lead_member.pk} if lead_member else set()
+    for member in cosigners:
+        if member.pk in seen:
+            raise ValidationError({"cosigners": _("%(name)s signs twice.") % {"name": member}})
+        seen.add(member.pk)
+        if not seated(member):
+            raise ValidationError(
+                {
+                    "cosigners": _("%(name)s has no seat in %(body)s.")
+                    % {"name": member, "body": session.body}
+                }
+            )
+
+
+def check_review(
+    *, proposal: Proposal, decision: str, reason: str, merged_into: Proposal | None
+) -> None:
+    """Everything a review decision needs, checked before anything moves (the
+    proposal and the merge target as locked)."""
+    if decision not in DECISION_STATUS:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    start = Status.UNDER_REVIEW if proposal.status == Status.SUBMITTED else proposal.status
+    if start != proposal.status:
+        check_transition(proposal.status, start)
+    check_transition(start, DECISION_STATUS[decision])
+    if decision == ReviewDecision.NOT_FILED and not reason:
+        raise ValidationError({"reason": _("Say why the proposal is not filed.")})
+    if decision != ReviewDecision.NOT_FILED and reason:
+        raise ValidationError({"reason": _("A reason is given only when not filing.")})
+    if decision != ReviewDecision.MERGED:
+        if merged_into is not None:
+            raise ValidationError(
+                {"merged_into": _("A proposal to merge into is named only when merging.")}
+            )
+        return
+    if merged_into is None:
+        raise ValidationError({"merged_into": _("Name the proposal this one is merged into.")})
+    problem = merge_target_problem(
+        body_id=proposal.session.body_id,
+        target_status=merged_into.status,
+        target_published=merged_into.published,
+        target_body_id=merged_into.session.body_id,
+        same=merged_into.pk == proposal.pk,
+    )
+    if problem:
+        raise ValidationError({"merged_into": problem})
 
 
 def _move(proposal: Proposal, target: str, actor, *, public: bool = True, **changes) -> None:
@@ -91,10 +200,14 @@ def proposal_create(
     generated: bool = False,
     actor=None,
 ) -> Proposal:
-    if kind.body_id != session.body_id:
-        raise ValidationError({"kind": _("This kind belongs to another body than the session.")})
-    if (lead_member is None) == (lead_group is None):
-        raise ValidationError({"lead_member": _("A proposal has one lead: a member or a group.")})
+    cosigners = list(cosigners)
+    check_signers(
+        session=session,
+        kind=kind,
+        lead_member=lead_member,
+        lead_group=lead_group,
+        cosigners=cosigners,
+    )
     if not (title_zh or title_en):
         raise ValidationError({"title_zh": _("A proposal needs a title.")})
     if Proposal.objects.filter(key=key).exists():
@@ -123,14 +236,10 @@ def proposal_create(
             position=0,
         )
     ]
-    seen = {lead_member.pk} if lead_member else set()
     # Co-signers confirm themselves where the kind needs co-signers; elsewhere
     # naming them is enough.
     confirmed = kind.min_cosigners == 0
     for n, member in enumerate(cosigners, 1):
-        if member.pk in seen:
-            raise ValidationError({"cosigners": _("%(name)s signs twice.") % {"name": member}})
-        seen.add(member.pk)
         signers.append(
             Signer(
                 proposal=proposal,
@@ -197,6 +306,15 @@ def cosigner_confirm(*, proposal: Proposal, member: Member, actor=None) -> Signe
 def proposal_submit(*, proposal: Proposal, on: dt.date, actor=None) -> Proposal:
     proposal = _locked(proposal)
     check_transition(proposal.status, Status.SUBMITTED)
+    signers = list(proposal.signers.select_related("member", "group").order_by("position"))
+    lead = next((s for s in signers if s.role == SignerRole.LEAD), None)
+    check_signers(
+        session=Session.objects.select_related("body").get(pk=proposal.session_id),
+        kind=proposal.kind,
+        lead_member=lead.member if lead else None,
+        lead_group=lead.group if lead else None,
+        cosigners=[s.member for s in signers if s.role == SignerRole.COSIGNER and s.member],
+    )
     needed = proposal.kind.min_cosigners
     # A group (an NPC delegation, say) proposes in its own right; the co-signer
     # rule is for proposals led by one member.
@@ -237,22 +355,19 @@ def proposal_review(
     merged_into: Proposal | None = None,
     actor=None,
 ) -> Proposal:
-    proposal = _locked(proposal)
-    if decision not in DECISION_STATUS:
-        raise ValidationError({"decision": _("Unknown decision.")})
-    check_transition(proposal.status, DECISION_STATUS[decision])
-    if decision == ReviewDecision.NOT_FILED and not reason:
-        raise ValidationError({"reason": _("Say why the proposal is not filed.")})
+    """File, refuse, merge or convert. A submitted proposal is put under review
+    first, in the same transaction: a refused decision leaves it as it was."""
+    if merged_into is not None and decision == ReviewDecision.MERGED:
+        # The target is locked too (after locking, so what is checked is what is
+        # stored): it cannot be merged, withdrawn or merged back meanwhile.
+        proposal, merged_into = _locked_pair(proposal, merged_into)
+    else:
+        proposal = _locked(proposal)
+    check_review(proposal=proposal, decision=decision, reason=reason, merged_into=merged_into)
+    if proposal.status == Status.SUBMITTED:
+        _move(proposal, Status.UNDER_REVIEW, actor, public=False)
     changes = {}
     if decision == ReviewDecision.MERGED:
-        if merged_into is None or merged_into.pk == proposal.pk:
-            raise ValidationError({"merged_into": _("Name the proposal this one is merged into.")})
-        if merged_into.status == Status.MERGED:
-            raise ValidationError(
-                {"merged_into": _("That proposal is itself merged; merge into the one it follows.")}
-            )
-        if merged_into.session.body_id != proposal.session.body_id:
-            raise ValidationError({"merged_into": _("Merge only within one body.")})
         changes["merged_into"] = merged_into
     Review.objects.create(
         proposal=proposal, decision=decision, reason=reason, note=note, decided_on=on
@@ -527,12 +642,7 @@ def proposal_set_key(
 ) -> Proposal:
     """Select (or deselect) a filed proposal for key supervision, by a committee."""
     proposal = _locked(proposal)
-    if is_key and proposal.status not in {
-        Status.FILED,
-        Status.ASSIGNED,
-        Status.REPLIED,
-        Status.CLOSED,
-    }:
+    if is_key and proposal.status not in FILED_STATUSES:
         raise ValidationError(_("Only a filed proposal can be selected for key supervision."))
     diff = {"is_key": (proposal.is_key, is_key)}
     supervisor = supervisor if is_key else None
