@@ -22,7 +22,7 @@ from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.people import selectors as people
 from lianghui.people.enums import OrganizationKind, Sector
 from lianghui.proposals import selectors as proposals
-from lianghui.proposals import supervision
+from lianghui.proposals import supervision, visibility
 from lianghui.proposals.enums import Status
 from lianghui.search.similar import similar_proposals
 
@@ -163,7 +163,9 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "proposals",
             "proposal": proposal,
-            "timeline": audit.history(proposal, public_only=True),
+            "timeline": audit.history(
+                proposal, public_only=not visibility.may_see_whole_history(request.user, proposal)
+            ),
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),
             "similar": similar_proposals(proposal=proposal),

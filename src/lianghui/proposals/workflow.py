@@ -1,9 +1,11 @@
 """The proposal lifecycle: which status may follow which, and why not otherwise."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Status
+from .enums import Rating, Status
 
 S = Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -43,3 +45,18 @@ def check_transition(current: str, target: str) -> None:
             },
             code="illegal_transition",
         )
+
+
+def awaiting_reply() -> Q:
+    """Assignments still owing an answer, as a condition on Assignment: active, of
+    a proposal being handled, and either without a reply or with its latest reply
+    (by date, then as recorded) rated unsatisfied, which is why handling was
+    reopened. The one definition: services accept a reply and move the proposal
+    on by it, reminders and overdue lists use it, the API's inbox shows it."""
+    from .models import Reply
+
+    replies = Reply.objects.filter(assignment_id=OuterRef("pk"))
+    latest_rating = replies.order_by("-replied_on", "-id").values("feedback__rating")[:1]
+    return Q(active=True, proposal__status=Status.ASSIGNED) & (
+        ~Exists(replies) | Q(Exact(Subquery(latest_rating), Rating.UNSATISFIED))
+    )
