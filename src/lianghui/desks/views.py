@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +26,7 @@ from lianghui.insights.selectors import office_insights
 from lianghui.proposals import services, supervision, visibility
 from lianghui.proposals.enums import SignerRole, Status
 from lianghui.proposals.models import Assignment, Reply, Signer
+from lianghui.proposals.workflow import awaiting_reply
 
 from .forms import (
     AssignForm,
@@ -581,6 +582,7 @@ def supervisor_desk(request: HttpRequest) -> HttpResponse:
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.filter(active=True)
+                .annotate(awaiting=ExpressionWrapper(awaiting_reply(), BooleanField()))
                 .select_related("agency")
                 .prefetch_related(
                     Prefetch("replies", queryset=visibility.replies_with_comments(request.user))

@@ -1,7 +1,8 @@
 """The proposal lifecycle: which status may follow which, and why not otherwise."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
@@ -58,5 +59,7 @@ def awaiting_reply() -> Q:
     replies = Reply.objects.filter(assignment_id=OuterRef("pk"))
     latest_rating = replies.order_by("-replied_on", "-id").values("feedback__rating")[:1]
     return Q(active=True, proposal__status=Status.ASSIGNED) & (
-        ~Exists(replies) | Q(Exact(Subquery(latest_rating), Rating.UNSATISFIED))
+        # Coalesce: an unrated latest reply gives false, not SQL's unknown.
+        ~Exists(replies)
+        | Q(Exact(Coalesce(Subquery(latest_rating), Value("")), Rating.UNSATISFIED))
     )
