@@ -33,7 +33,11 @@ def test_dumps_hold_public_records_with_a_manifest(small_world, settings, client
     tables = {f["table"] for f in manifest["files"] if f["format"] == "csv"}
     assert {"proposal", "proposal_signers", "proposal_assignments_replies_feedback"} <= tables
     feedback = next(f for f in manifest["files"] if f.get("table", "").endswith("feedback"))
-    assert "comment" not in feedback["columns"]
+    # Comments are there only where the proposer published them (see
+    # tests/proposals/test_visibility.py); transfer requests never are.
+    assert {"comment", "comment_public"} <= set(feedback["columns"])
+    assignments = next(f for f in manifest["files"] if f.get("table") == "proposal_assignments")
+    assert not {"transfer_reason", "transfer_requested_on"} & set(assignments["columns"])
 
     index = client.get("/api/v1/bulk/")
     conforms(index, "/api/v1/bulk/")

@@ -207,6 +207,8 @@ def test_proposal_detail_shows_the_whole_story(client, portal_world):
     assert "B: in progress or planned" in handling and "A: adopted or solved" in handling
     assert "C: explained or kept for reference" in handling
     assert "Basically satisfied" in handling and "Please publish a timetable." in handling
+    # The proposer published that comment; the other one stays with those handling it.
+    assert "No concrete measure." not in handling
     assert "Unsatisfied" in handling
     # Related regulations and sources with locator, publisher and local file.
     assert "/regulations/t-algo-rules/" in text

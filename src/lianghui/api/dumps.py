@@ -3,10 +3,12 @@
 Dumps (see docs/bulk-data.md):
 - ``reference``: sources, bodies, proposal kinds, sessions, topics,
   organizations, members;
-- one per session (named by its key): the session's published proposals, with
-  their signers, review, assignments and published replies with the rating (the
-  proposer's comment is left out);
-- ``regulations``: regulations, with related proposals limited to published ones.
+- one per session (named by its key): the session's public proposals, with
+  their signers, review, assignments and published replies with the rating
+  (the proposer's comment only where they published it; no transfer requests);
+- ``regulations``: regulations, with related proposals limited to public ones.
+
+What is public is the policy's to say (proposals/visibility.py).
 
 The JSON Lines files are the canonical import format (lianghui.exchange), so
 ``lianghui import reference/records.jsonl <session>/records.jsonl
@@ -34,14 +36,15 @@ from django.utils import timezone
 from lianghui.exchange.exporter import CHUNK, Keys, dumps, ordered_ids, serialize
 from lianghui.exchange.schema import CITATION, SPECS, Spec
 from lianghui.exchange.tabular import tables
-from lianghui.proposals.models import Proposal, Session
+from lianghui.proposals import visibility
+from lianghui.proposals.models import Session
 
 SCHEMA_VERSION = "1"
 REFERENCE = "reference"
 REGULATIONS = "regulations"
 REFERENCE_TYPES = ["source", "body", "proposal_kind", "session", "topic", "organization", "member"]
-# Not public: the proposer's comment on a reply.
-PRIVATE_COLUMNS = {"proposal_assignments_replies_feedback": {"comment"}}
+# Never public: only the parties to an assignment see its transfer request.
+PRIVATE_COLUMNS = {"proposal_assignments": set(visibility.PRIVATE_ASSIGNMENT_FIELDS)}
 MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
 
@@ -53,43 +56,27 @@ def dumps_dir() -> Path:
 # --- making records public --------------------------------------------------------------
 
 
-def public_proposal(rec: dict, published_keys: set[str]) -> dict:
-    """Published replies only, no feedback comment, merged_into only when public."""
-    for assignment in rec.get("assignments", ()):
-        replies = [r for r in assignment.get("replies", ()) if r.get("published")]
-        for reply in replies:
-            if "feedback" in reply:
-                reply["feedback"].pop("comment", None)
-        if replies:
-            assignment["replies"] = replies
-        else:
-            assignment.pop("replies", None)
-    if rec.get("merged_into") and rec["merged_into"] not in published_keys:
-        del rec["merged_into"]
-    return rec
-
-
 def _published_among(keys: Iterable[str]) -> set[str]:
     wanted = list(set(keys))
     found: set[str] = set()
     for start in range(0, len(wanted), 900):
         found.update(
-            Proposal.objects.filter(
-                key__in=wanted[start : start + 900], published=True
-            ).values_list("key", flat=True)
+            visibility.public_proposals()
+            .filter(key__in=wanted[start : start + 900])
+            .values_list("key", flat=True)
         )
     return found
 
 
 def session_records(session: Session) -> Iterator[tuple[str, dict]]:
-    rows = Proposal.objects.filter(session=session, published=True).values_list("key", "id")
+    rows = visibility.public_proposals().filter(session=session).values_list("key", "id")
     ids = [pk for _key, pk in sorted(rows)]
     keys, spec = Keys(), SPECS["proposal"]
     for start in range(0, len(ids), CHUNK):
         recs = serialize(spec, ids[start : start + CHUNK], keys)
         published = _published_among(r["merged_into"] for r in recs if r.get("merged_into"))
         for rec in recs:
-            yield "proposal", public_proposal(rec, published)
+            yield "proposal", visibility.public_record(rec, published)
 
 
 def reference_records() -> Iterator[tuple[str, dict]]:

@@ -168,7 +168,12 @@ class TransferRequestInput(StrictInput):
 
 class FeedbackInput(StrictInput):
     rating = StrictChoice(choices=Rating.choices, help_text="Your rating of the reply.")
-    comment = text("A comment (not published).", 2000)
+    comment = text("A comment for those handling the reply; public only with comment_public.", 2000)
+    comment_public = StrictBool(
+        required=False,
+        default=False,
+        help_text="Publish the comment beside the rating (the rating is public either way).",
+    )
 
 
 class DraftEditInput(StrictInput):

@@ -26,8 +26,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from rest_framework.renderers import JSONRenderer
 
+from lianghui.proposals import visibility
 from lianghui.proposals.models import Assignment, Feedback, Proposal, Reply, Session
-from lianghui.proposals.selectors import ProposalFilters, filter_proposals, visible_proposals
+from lianghui.proposals.selectors import ProposalFilters, filter_proposals
 
 from .keys import Positions
 from .models import PublicProposal
@@ -55,7 +56,10 @@ def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def _documents(ids: list[int]) -> Iterator[PublicProposal]:
-    """Documents of those of ``ids`` the public may see, as the anonymous API shows them."""
+    """Documents of those of ``ids`` the public may see, as the anonymous API shows
+    them: the policy (proposals/visibility.py) decides what for the anonymous
+    viewer, through the API's selectors and serializer (published replies; the
+    rating, and the comment only where the proposer published it)."""
     from .selectors import proposal_list, with_proposal_includes
 
     include = set(ALL_SECTIONS)
@@ -66,7 +70,7 @@ def _documents(ids: list[int]) -> Iterator[PublicProposal]:
         return
     context = {
         "include": include,
-        "staff": False,
+        "viewer": None,
         "positions": Positions(p.pk for p in rows),
         "proposal_keys": {a.pk: p.key for p in rows for a in p.assignments.all()},
     }
@@ -242,7 +246,7 @@ def listed(
 
 
 def _query(filters: ProposalFilters, session_id, after, limit: int | None):
-    qs = filter_proposals(visible_proposals(), filters, session_id=session_id)
+    qs = filter_proposals(visibility.public_proposals(), filters, session_id=session_id)
     if after is not None:
         qs = qs.filter(key__gt=after)
     qs = qs.order_by("key").values_list("key", "public_document__listed")

@@ -1,13 +1,12 @@
-"""Read-side functions of the API: what a caller may see, as querysets built on
-the apps' selectors, each with the relations its serializer reads selected or
-prefetched (a fixed number of queries per page)."""
+"""Read-side functions of the API: what a caller may see (as the policy,
+proposals/visibility.py, decides), as querysets built on the apps' selectors,
+each with the relations its serializer reads selected or prefetched (a fixed
+number of queries per page)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
-from lianghui.accounts.enums import Role
-from lianghui.accounts.permissions import role_of
 from lianghui.core.models import Citation
 from lianghui.laws import selectors as laws
 from lianghui.laws.models import Regulation, RegulationEvent
@@ -15,6 +14,7 @@ from lianghui.people import selectors as people
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
 from lianghui.proposals import selectors as proposals
+from lianghui.proposals import visibility
 from lianghui.proposals.models import (
     Assignment,
     Feedback,
@@ -25,10 +25,11 @@ from lianghui.proposals.models import (
     Signer,
     Topic,
 )
+from lianghui.proposals.workflow import awaiting_reply
 
 from .search import proposal_text_search
 
-PUBLIC_ROLES = {None, Role.WATCHER}
+PUBLIC_ROLES = visibility.PUBLIC_ROLES
 
 
 def _cited() -> Prefetch:
@@ -42,20 +43,14 @@ def _cited() -> Prefetch:
 
 
 def visible_proposal_qs(*, viewer) -> QuerySet[Proposal]:
-    """Proposals ``viewer`` may see (the public's: published ones)."""
-    if role_of(viewer) in PUBLIC_ROLES:
-        return proposals.visible_proposals()
+    """Proposals ``viewer`` may see."""
     return proposals.visible_proposals(viewer=viewer)
 
 
 def proposal_list(
     *, viewer, query: str = "", filters: proposals.ProposalFilters | None = None
 ) -> QuerySet[Proposal]:
-    qs = proposals.proposal_search(
-        filters=filters, include_unpublished=role_of(viewer) not in PUBLIC_ROLES
-    )
-    if role_of(viewer) not in PUBLIC_ROLES:
-        qs = qs.filter(pk__in=visible_proposal_qs(viewer=viewer).values("pk"))
+    qs = proposals.proposal_search(filters=filters, viewer=viewer)
     if filters is not None and filters.session:
         # The session's id as a constant: PostgreSQL then walks (session, key) in
         # cursor order instead of the whole key index filtering by a joined key.
@@ -115,30 +110,16 @@ def with_proposal_includes(qs: QuerySet[Proposal], include: set[str], *, viewer)
 # --- replies and feedback ---------------------------------------------------------------------
 
 
-def _reply_rule(viewer) -> Q:
-    """Which replies of visible proposals the viewer sees: published ones, plus
-    all replies for office staff and administrators, plus their own agency's."""
-    role = role_of(viewer)
-    if role in {Role.OFFICE, Role.ADMIN}:
-        return Q()
-    if role == Role.AGENCY:
-        return Q(published=True) | Q(assignment__agency_id=viewer.profile.agency_id)
-    return Q(published=True)
-
-
 def visible_replies_of(viewer) -> QuerySet[Reply]:
-    """Replies the viewer may see (not checking the proposal: for a prefetch)."""
-    return Reply.objects.filter(_reply_rule(viewer)).select_related("feedback").order_by("id")
+    """Replies the viewer may see (not checking the proposal: for a prefetch), with
+    ``comment_shown``."""
+    return visibility.replies_with_comments(viewer).order_by("id")
 
 
 def reply_list(
     *, viewer, session: str = "", agency: str = "", category: str = "", proposal: str = ""
 ) -> QuerySet[Reply]:
-    qs = Reply.objects.filter(_reply_rule(viewer))
-    if role_of(viewer) in PUBLIC_ROLES:
-        qs = qs.filter(assignment__proposal__published=True)
-    else:
-        qs = qs.filter(assignment__proposal__in=visible_proposal_qs(viewer=viewer).values("pk"))
+    qs = Reply.objects.filter(visibility.replies_q(viewer))
     if session:
         qs = qs.filter(assignment__proposal__session__key=session)
     if agency:
@@ -147,7 +128,9 @@ def reply_list(
         qs = qs.filter(category=category)
     if proposal:
         qs = qs.filter(assignment__proposal__key=proposal)
-    return qs.select_related("assignment__agency", "assignment__proposal", "feedback")
+    return qs.select_related("assignment__agency", "assignment__proposal", "feedback").annotate(
+        comment_shown=visibility.comment_shown(viewer)
+    )
 
 
 REPLY_KEYSET = ("assignment__proposal__key", "assignment_id", "id")
@@ -160,7 +143,9 @@ def feedback_list(
     qs = Feedback.objects.filter(reply__in=replies.values("pk"))
     if rating:
         qs = qs.filter(rating=rating)
-    return qs.select_related("reply__assignment__agency", "reply__assignment__proposal")
+    return qs.select_related("reply__assignment__agency", "reply__assignment__proposal").annotate(
+        comment_shown=visibility.comment_shown(viewer, path="reply")
+    )
 
 
 FEEDBACK_KEYSET = ("reply__assignment__proposal__key", "reply__assignment_id", "reply_id")
@@ -171,15 +156,17 @@ FEEDBACK_KEYSET = ("reply__assignment__proposal__key", "reply__assignment_id", "
 
 def inbox(*, agency_id: int | None) -> QuerySet[Assignment]:
     """An agency's active assignments of proposals being handled (all agencies'
-    for ``None``: administrators)."""
+    for ``None``: administrators), each with ``awaiting``."""
     from lianghui.proposals.enums import Status
 
     qs = Assignment.objects.filter(active=True, proposal__status=Status.ASSIGNED)
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
-    return qs.select_related("agency", "proposal__session", "proposal__kind").prefetch_related(
-        Prefetch("replies", queryset=Reply.objects.select_related("feedback").order_by("id"))
-    )
+    return _with_awaiting(qs).select_related("agency", "proposal__session", "proposal__kind")
+
+
+def _with_awaiting(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return qs.annotate(awaiting=ExpressionWrapper(awaiting_reply(), output_field=BooleanField()))
 
 
 INBOX_KEYSET = ("proposal__key", "id")
@@ -241,7 +228,7 @@ def regulation_list(*, query: str = "", filters=None, include: set[str] = frozen
             Prefetch("events", queryset=RegulationEvent.objects.order_by("date", "id"))
         )
     if "related_proposals" in include:
-        related = Proposal.objects.filter(published=True).order_by("key").only("id", "key")
+        related = visibility.public_proposals().order_by("key").only("id", "key")
         qs = qs.prefetch_related(Prefetch("related_proposals", queryset=related))
     if "sources" in include:
         qs = qs.prefetch_related(_cited())
@@ -254,9 +241,7 @@ def agency_lookup(*, key: str) -> Organization:
 
 def inbox_item(*, pk: int) -> Assignment:
     return (
-        Assignment.objects.select_related("agency", "proposal__session", "proposal__kind")
-        .prefetch_related(
-            Prefetch("replies", queryset=Reply.objects.select_related("feedback").order_by("id"))
-        )
+        _with_awaiting(Assignment.objects.all())
+        .select_related("agency", "proposal__session", "proposal__kind")
         .get(pk=pk)
     )

@@ -12,9 +12,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers as s
 
-from lianghui.accounts.enums import Role
+from lianghui.core.roles import Role
 from lianghui.laws.enums import EventKind, RegulationKind, Stage
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
+from lianghui.proposals import visibility
 from lianghui.proposals.enums import (
     AssignmentRole,
     BodyKind,
@@ -200,9 +201,31 @@ class ReviewSerializer(s.Serializer):
     decided_on = s.DateField(allow_null=True, help_text="Day of the decision.")
 
 
+COMMENT_HELP = (
+    "The proposer's comment: shown when the proposer published it, or to those"
+    " handling the reply (its agency, the proposal's signers, the office); else null."
+)
+
+
 class FeedbackSummarySerializer(s.Serializer):
     rating = _choice(Rating, "The proposer's rating of the reply.")
     given_on = s.DateField(allow_null=True, help_text="Day of the rating.")
+    comment = s.CharField(allow_null=True, help_text=COMMENT_HELP)
+    comment_public = s.BooleanField(help_text="The proposer published the comment.")
+
+
+def _feedback_of(reply):
+    """The reply's feedback as the viewer may see it: the selector annotated the
+    reply with the policy's ``comment_shown``."""
+    fb = getattr(reply, "feedback", None)
+    if fb is None:
+        return None
+    return {
+        "rating": fb.rating,
+        "given_on": fb.given_on.isoformat() if fb.given_on else None,
+        "comment": fb.comment if getattr(reply, "comment_shown", False) else None,
+        "comment_public": fb.comment_public,
+    }
 
 
 class _PartKeys(s.Serializer):
@@ -227,8 +250,7 @@ class NestedReplySerializer(_PartKeys):
 
     @extend_schema_field(FeedbackSummarySerializer(allow_null=True))
     def get_feedback(self, reply):
-        fb = getattr(reply, "feedback", None)
-        return FeedbackSummarySerializer(fb).data if fb else None
+        return _feedback_of(reply)
 
 
 class AssignmentSerializer(_PartKeys):
@@ -367,7 +389,8 @@ class ProposalSerializer(_Sourced):
         target = p.merged_into
         if target is None:
             return None
-        return target.key if target.published or self.context.get("staff") else None
+        shown = visibility.may_see_proposal(self.context.get("viewer"), target)
+        return target.key if shown else None
 
     def get_lead(self, p) -> str | None:
         signers = getattr(p, "lead_signers", None)
@@ -426,8 +449,7 @@ class ReplySerializer(_PartKeys):
 
     @extend_schema_field(FeedbackSummarySerializer(allow_null=True))
     def get_feedback(self, r):
-        fb = getattr(r, "feedback", None)
-        return FeedbackSummarySerializer(fb).data if fb else None
+        return _feedback_of(r)
 
 
 class FeedbackSerializer(_PartKeys):
@@ -437,6 +459,12 @@ class FeedbackSerializer(_PartKeys):
     agency = s.CharField(source="reply.assignment.agency.key", help_text="The agency's key.")
     rating = _choice(Rating, "The proposer's rating of the reply.")
     given_on = s.DateField(allow_null=True, help_text="Day of the rating.")
+    comment = s.SerializerMethodField(help_text=COMMENT_HELP)
+    comment_public = s.BooleanField(help_text="The proposer published the comment.")
+
+    def get_comment(self, fb) -> str | None:
+        # The selector annotated the policy's answer (visibility.comment_shown).
+        return fb.comment if getattr(fb, "comment_shown", False) else None
 
     def get_reply(self, fb) -> str:
         a = fb.reply.assignment
@@ -461,19 +489,13 @@ class InboxSerializer(_PartKeys):
     transfer_requested_on = s.DateField(
         allow_null=True, help_text="The agency asked the office to reassign it."
     )
-    awaiting_reply = s.SerializerMethodField(
-        help_text="No reply yet, or the last was rated unsatisfied."
+    awaiting_reply = s.BooleanField(
+        source="awaiting",
+        help_text="No reply yet, or the latest was rated unsatisfied (handling reopened).",
     )
 
     def get_key(self, a) -> str:
         return self._positions().assignment_key(a.proposal.key, a.pk)
-
-    def get_awaiting_reply(self, a) -> bool:
-        replies = list(a.replies.all())
-        if not replies:
-            return True
-        fb = getattr(replies[-1], "feedback", None)
-        return fb is not None and fb.rating == Rating.UNSATISFIED
 
 
 # --- regulations --------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ class ReadViewSet(ConditionalMixin, viewsets.GenericViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["include"] = self._include
-        context["staff"] = role_of(self.request.user) in {Role.OFFICE, Role.ADMIN}
+        context["viewer"] = self.request.user
         return context
 
     def extra_context(self, rows: list) -> dict:

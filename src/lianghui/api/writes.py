@@ -43,7 +43,7 @@ def proposal_out(request, proposal) -> dict:
     context = {
         "request": request,
         "include": include,
-        "staff": perms.role_of(request.user) in {Role.OFFICE, Role.ADMIN},
+        "viewer": request.user,
         "positions": Positions([proposal.pk]),
         "proposal_keys": keys,
     }
@@ -214,6 +214,7 @@ class FeedbackCreateView(WriteView):
             reply=reply,
             rating=data["rating"],
             comment=data["comment"],
+            comment_public=data["comment_public"],
             on=timezone.localdate(),
             actor=request.user,
         )

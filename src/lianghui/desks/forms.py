@@ -156,3 +156,12 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Comment")
     )
+    comment_public = forms.BooleanField(
+        required=False,
+        initial=False,
+        label=_("Publish my comment"),
+        help_text=_(
+            "Your rating is public. Your comment is read by the agency and the office;"
+            " tick this to show it to everyone beside the reply."
+        ),
+    )

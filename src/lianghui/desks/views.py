@@ -1,5 +1,8 @@
 """Desks: thin views that check permissions, call services, and re-show forms
-with what the user typed when a service refuses."""
+with what the user typed when a service refuses. Each desk is a work scope (my
+proposals, my body's, my agency's) within what the visibility policy
+(proposals/visibility.py) lets the user see; replies and comments shown here
+are read through it too."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,9 +24,10 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
-from lianghui.proposals import services, supervision
+from lianghui.proposals import services, supervision, visibility
 from lianghui.proposals.enums import SignerRole, Status
-from lianghui.proposals.models import Assignment, Proposal, Reply, Signer
+from lianghui.proposals.models import Assignment, Signer
+from lianghui.proposals.workflow import awaiting_reply
 
 from .forms import (
     AssignForm,
@@ -75,8 +79,8 @@ def _role_required(*roles: str, admin: bool = True):
     return decorate
 
 
-def _proposals():
-    return Proposal.objects.select_related("session__body", "kind")
+def _proposals(request):
+    return visibility.proposals_for(request.user).select_related("session__body", "kind")
 
 
 def _page(request: HttpRequest, queryset, prefix: str = "page"):
@@ -103,9 +107,10 @@ def desk(request: HttpRequest) -> HttpResponse:
 @_role_required(Role.MEMBER, admin=False)
 def member_desk(request: HttpRequest) -> HttpResponse:
     member_id = request.user.profile.member_id if hasattr(request.user, "profile") else None
-    mine = _proposals().filter(signers__member_id=member_id, signers__role=SignerRole.LEAD)
+    mine = _proposals(request).filter(signers__member_id=member_id, signers__role=SignerRole.LEAD)
     to_rate = (
-        Reply.objects.filter(
+        visibility.replies_for(request.user)
+        .filter(
             assignment__proposal__signers__member_id=member_id,
             assignment__proposal__signers__role=SignerRole.LEAD,
             assignment__proposal__status=Status.REPLIED,
@@ -141,7 +146,7 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
     member = request.user.profile.member
     proposal = None
     if key:
-        proposal = perms.visible_proposal_or_404(request.user, _proposals(), key=key)
+        proposal = get_object_or_404(_proposals(request), key=key)
         perms.require_draft_author(request.user, proposal)
     initial = {}
     if proposal:
@@ -189,7 +194,7 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
 @require_POST
 @_role_required(Role.MEMBER, admin=False)
 def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
-    proposal = perms.visible_proposal_or_404(request.user, _proposals(), key=key)
+    proposal = get_object_or_404(_proposals(request), key=key)
     try:
         if action == "confirm":
             perms.require_cosigner(request.user, proposal)
@@ -218,9 +223,7 @@ def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
 @_role_required(Role.MEMBER, admin=False)
 def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
     reply = get_object_or_404(
-        perms.visible_replies(
-            request.user, Reply.objects.select_related("assignment__proposal__session")
-        ),
+        visibility.replies_for(request.user).select_related("assignment__proposal__session"),
         pk=reply_id,
     )
     perms.require_lead(request.user, reply.assignment.proposal)
@@ -232,6 +235,7 @@ def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
             rating=form.cleaned_data["rating"],
             on=timezone.localdate(),
             comment=form.cleaned_data["comment"],
+            comment_public=form.cleaned_data["comment_public"],
             actor=request.user,
         ),
     ):
@@ -245,7 +249,7 @@ def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
 
 
 def _office_scope(request):
-    queryset = _proposals()
+    queryset = _proposals(request)
     if perms.role_of(request.user) != Role.ADMIN:
         queryset = queryset.filter(session__body_id=request.user.profile.body_id)
     return queryset
@@ -331,7 +335,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                 "assignments",
                 queryset=Assignment.objects.select_related(
                     "agency", "transferred_from__agency"
-                ).prefetch_related("replies__feedback"),
+                ).prefetch_related(
+                    Prefetch("replies", queryset=visibility.replies_with_comments(request.user))
+                ),
             ),
         ),
         key=key,
@@ -559,7 +565,7 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "reply_form": reply,
             "transfer_form": transfer,
             "draft": draft,
-            "earlier": assignment.replies.select_related("feedback"),
+            "earlier": visibility.replies_with_comments(request.user).filter(assignment=assignment),
         },
     )
 
@@ -570,14 +576,17 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @_role_required(Role.SUPERVISOR)
 def supervisor_desk(request: HttpRequest) -> HttpResponse:
     queryset = (
-        _proposals()
+        _proposals(request)
         .filter(is_key=True)
         .prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.filter(active=True)
+                .annotate(awaiting=ExpressionWrapper(awaiting_reply(), BooleanField()))
                 .select_related("agency")
-                .prefetch_related("replies"),
+                .prefetch_related(
+                    Prefetch("replies", queryset=visibility.replies_with_comments(request.user))
+                ),
             )
         )
     )

@@ -444,6 +444,7 @@ PROPOSAL = Spec(
                             [
                                 e("rating", Rating, required=True),
                                 t("comment"),
+                                b("comment_public"),
                                 d("given_on"),
                             ],
                             parent_fk="reply_id",

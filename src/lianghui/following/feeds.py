@@ -1,4 +1,9 @@
-"""RSS and Atom feeds of everything one can follow; anonymous, cacheable."""
+"""RSS and Atom feeds of everything one can follow; anonymous, cacheable.
+
+A public channel: every reader gets what the public may see. Items come from
+search (selectors.items), which shows only records the visibility policy
+(proposals/visibility.py) lets the public see, even while the index lags.
+"""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
+from lianghui.proposals import visibility
 from lianghui.proposals.enums import AssignmentRole
 from lianghui.proposals.models import Proposal, Topic
 
@@ -49,8 +50,8 @@ def _reasons(request) -> dict:
 def office_suggestion(request: HttpRequest, key: str, kind: str, action: str) -> HttpResponse:
     if perms.role_of(request.user) not in {Role.OFFICE, Role.ADMIN}:
         raise PermissionDenied(_("This desk is not for your role."))
-    proposal = perms.visible_proposal_or_404(
-        request.user, Proposal.objects.select_related("session__body", "kind"), key=key
+    proposal = get_object_or_404(
+        visibility.proposals_for(request.user).select_related("session__body", "kind"), key=key
     )
     perms.require_office(request.user, proposal)
     if kind not in SuggestionKind.values or action not in {"apply", "dismiss"}:

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from lianghui.core.models import Citation
 from lianghui.people.models import Organization
-from lianghui.proposals.models import Proposal
+from lianghui.proposals import visibility
 
 from .enums import Stage
 from .models import MILESTONE_FIELDS, MILESTONES, Regulation, RegulationEvent
@@ -104,11 +104,7 @@ def regulation_totals() -> dict[str, int]:
 
 
 def regulation_detail(*, key: str) -> Regulation:
-    related = (
-        Proposal.objects.filter(published=True)
-        .select_related("session__body", "kind")
-        .order_by("key")
-    )
+    related = visibility.public_proposals().select_related("session__body", "kind").order_by("key")
     return Regulation.objects.prefetch_related(
         _issuers(),
         Prefetch("related_proposals", queryset=related),

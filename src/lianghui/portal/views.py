@@ -23,6 +23,7 @@ from lianghui.people import selectors as people
 from lianghui.people.enums import OrganizationKind, Sector
 from lianghui.proposals import figures as proposal_figures
 from lianghui.proposals import selectors as proposals
+from lianghui.proposals import visibility
 from lianghui.proposals.enums import Status
 from lianghui.search.similar import similar_proposals
 
@@ -163,7 +164,9 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "proposals",
             "proposal": proposal,
-            "timeline": audit.history(proposal, public_only=True),
+            "timeline": audit.history(
+                proposal, public_only=not visibility.may_see_whole_history(request.user, proposal)
+            ),
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),
             "similar": similar_proposals(proposal=proposal),

@@ -357,6 +357,13 @@ class Feedback(models.Model):
     reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="feedback")
     rating = models.CharField(max_length=20, choices=Rating.choices)
     comment = models.TextField(blank=True)
+    comment_public = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The proposer chose to publish the comment; otherwise only those handling "
+            "the reply read it. The rating is public either way."
+        ),
+    )
     given_on = models.DateField(null=True, blank=True)
 
     class Meta:

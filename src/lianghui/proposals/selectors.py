@@ -5,9 +5,9 @@ with their relations selected or prefetched, so a page built from them runs a
 fixed number of queries however many rows it shows. Lookups by key raise the
 model's ``DoesNotExist``; callers turn that into a 404.
 
-Only published proposals are public: every function here counts and lists
-published proposals alone unless it is asked (``include_unpublished=True``)
-for the staff's view.
+Who sees what is decided by the policy (``visibility.py``): every function
+here counts and lists what the public may see, unless it is given a ``viewer``
+(the proposal page and the API show each viewer what the policy allows them).
 """
 
 from __future__ import annotations
@@ -19,35 +19,24 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from lianghui.core.models import Citation
 from lianghui.people.models import Organization
 
+from . import visibility
 from .enums import SignerRole, Status
 from .models import (
     Assignment,
     Body,
     Proposal,
     ProposalKind,
-    Reply,
     Session,
     Signer,
     Topic,
 )
 
-PUBLIC = Q(published=True)
 
-
-def visible_proposals(*, include_unpublished: bool = False, viewer=None) -> QuerySet[Proposal]:
-    """The proposals the caller may see: published ones, unless told otherwise or the
-    viewer's role lets them see more (their own, their agency's, their body's)."""
-    from lianghui.accounts.permissions import visible_proposals_q
-
-    qs = Proposal.objects.all()
-    if include_unpublished:
-        return qs
-    rule = visible_proposals_q(viewer) if viewer is not None else PUBLIC
-    if rule == PUBLIC:
-        return qs.filter(PUBLIC)
-    # A subquery, not a join: the rule's joins through signers or assignments
-    # would repeat rows.
-    return qs.filter(pk__in=Proposal.objects.filter(rule).values("pk"))
+def visible_proposals(*, viewer=None) -> QuerySet[Proposal]:
+    """The proposals ``viewer`` may see (None: the public's)."""
+    if viewer is None:
+        return visibility.public_proposals()
+    return visibility.proposals_for(viewer)
 
 
 # ---------------------------------------------------------------------------
@@ -165,7 +154,7 @@ def proposal_search(
     *,
     query: str = "",
     filters: ProposalFilters | None = None,
-    include_unpublished: bool = False,
+    viewer=None,
 ) -> QuerySet[Proposal]:
     """Proposals matching a title query and filters, newest first, ready for a list.
 
@@ -173,7 +162,7 @@ def proposal_search(
     now; a segmented full-text index can replace this without changing callers.
     Each row has ``lead_signers`` (a list) and its topics prefetched.
     """
-    qs = visible_proposals(include_unpublished=include_unpublished)
+    qs = visible_proposals(viewer=viewer)
     if query:
         qs = qs.filter(Q(title_zh__icontains=query) | Q(title_en__icontains=query))
     return (
@@ -230,28 +219,20 @@ def proposal_totals() -> dict[str, int]:
     return totals | Session.objects.aggregate(sessions=Count("id"))
 
 
-def proposal_detail(*, key: str, include_unpublished: bool = False, viewer=None) -> Proposal:
-    """One proposal with everything its page shows, in a fixed number of queries.
-
-    ``merged_into`` is kept only if it is visible too; ``merged_from`` and
-    ``regulations`` are prefetched, the former limited to visible proposals.
-    """
-    from lianghui.accounts.enums import Role
-    from lianghui.accounts.permissions import role_of
-
-    replies = Reply.objects.select_related("feedback").order_by("replied_on", "id")
-    if not (include_unpublished or role_of(viewer) in {Role.OFFICE, Role.ADMIN}):
-        replies = replies.filter(published=True)
+def proposal_detail(*, key: str, viewer=None) -> Proposal:
+    """One proposal with everything its page shows, in a fixed number of queries,
+    as ``viewer`` may see it (the policy: visibility.py). Replies carry
+    ``comment_shown``; ``merged_into`` is kept only if the viewer may see it too;
+    ``merged_from`` lists the visible ones; ``regulations`` are prefetched."""
     assignments = (
         Assignment.objects.select_related("agency", "transferred_from__agency")
-        .prefetch_related(Prefetch("replies", queryset=replies))
+        .prefetch_related(Prefetch("replies", queryset=visibility.replies_with_comments(viewer)))
         .order_by("assigned_on", "id")
     )
-    # Imported here: laws depends on proposals, not the other way round.
-    from lianghui.laws.models import Regulation
-
+    # laws builds on proposals: its model is reached through the relation.
+    regulations = Proposal._meta.get_field("regulations").related_model.objects.order_by("key")
     proposal = (
-        visible_proposals(include_unpublished=include_unpublished, viewer=viewer)
+        visible_proposals(viewer=viewer)
         .select_related("session__body", "kind", "merged_into", "review")
         .prefetch_related(
             Prefetch(
@@ -262,16 +243,13 @@ def proposal_detail(*, key: str, include_unpublished: bool = False, viewer=None)
             ),
             Prefetch("topics", queryset=Topic.objects.order_by("key")),
             Prefetch("assignments", queryset=assignments),
-            Prefetch("regulations", queryset=Regulation.objects.order_by("key")),
-            Prefetch(
-                "merged_from",
-                queryset=visible_proposals(include_unpublished=include_unpublished).order_by("key"),
-            ),
+            Prefetch("regulations", queryset=regulations),
+            Prefetch("merged_from", queryset=visible_proposals(viewer=viewer).order_by("key")),
             cited(),
         )
         .get(key=key)
     )
-    if proposal.merged_into and not (include_unpublished or proposal.merged_into.published):
+    if proposal.merged_into and not visibility.may_see_proposal(viewer, proposal.merged_into):
         proposal.merged_into = None
     return proposal
 
@@ -279,7 +257,7 @@ def proposal_detail(*, key: str, include_unpublished: bool = False, viewer=None)
 def member_signatures(*, member) -> QuerySet[Signer]:
     """What a member signed, newest session first, with each proposal's context."""
     return (
-        Signer.objects.filter(member=member, proposal__published=True)
+        Signer.objects.filter(visibility.proposals_q(None, path="proposal"), member=member)
         .select_related("proposal__session__body", "proposal__kind")
         .order_by("-proposal__session__year", "proposal__session__body__key", "proposal__key")
     )
@@ -292,7 +270,7 @@ def member_signatures(*, member) -> QuerySet[Signer]:
 def agency_assignments(*, agency: Organization) -> QuerySet[Assignment]:
     """The agency's assignments, latest first, with the proposal and its session."""
     return (
-        Assignment.objects.filter(agency=agency, proposal__published=True)
+        Assignment.objects.filter(visibility.proposals_q(None, path="proposal"), agency=agency)
         .select_related("proposal__session__body", "proposal__kind")
         .order_by("-assigned_on", "-id")
     )

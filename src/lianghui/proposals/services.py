@@ -38,6 +38,7 @@ from .models import (
 )
 from .workflow import (
     FILED_STATUSES,
+    awaiting_reply,
     check_transition,
     merge_target_problem,
     signer_problem,
@@ -554,32 +555,20 @@ def reply_create(
 
 
 def _awaiting_reply(proposal: Proposal) -> set[int]:
-    """Active assignments still owing an answer: no reply yet, or (while handling is
-    reopened) a last reply rated unsatisfied. Two queries, whatever the count."""
-    active = set(proposal.assignments.filter(active=True).values_list("id", flat=True))
-    last: dict[int, Reply] = {}
-    for reply in (
-        Reply.objects.filter(assignment_id__in=active)
-        .select_related("feedback")
-        .order_by("assignment_id", "replied_on", "id")
-    ):
-        last[reply.assignment_id] = reply
-    reopened = proposal.status == Status.ASSIGNED
-    return {
-        pk
-        for pk in active
-        if pk not in last
-        or (
-            reopened
-            and getattr(last[pk], "feedback", None) is not None
-            and last[pk].feedback.rating == Rating.UNSATISFIED
-        )
-    }
+    """The proposal's assignments still owing an answer (workflow.awaiting_reply)."""
+    owing = Assignment.objects.filter(awaiting_reply(), proposal=proposal)
+    return set(owing.values_list("id", flat=True))
 
 
 @transaction.atomic
 def feedback_give(
-    *, reply: Reply, rating: str, on: dt.date, comment: str = "", actor=None
+    *,
+    reply: Reply,
+    rating: str,
+    on: dt.date,
+    comment: str = "",
+    comment_public: bool = False,
+    actor=None,
 ) -> Feedback:
     proposal = _locked(reply.assignment.proposal)
     if proposal.status != Status.REPLIED:
@@ -588,7 +577,9 @@ def feedback_give(
         raise ValidationError(_("This reply has already been rated."))
     if rating not in Rating.values:
         raise ValidationError({"rating": _("Unknown rating.")})
-    feedback = Feedback.objects.create(reply=reply, rating=rating, comment=comment, given_on=on)
+    feedback = Feedback.objects.create(
+        reply=reply, rating=rating, comment=comment, comment_public=comment_public, given_on=on
+    )
     audit.record(
         actor=actor,
         root=proposal,

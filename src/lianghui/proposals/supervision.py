@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from . import figures
-from .enums import Rating, Status
 from .models import Assignment
+from .workflow import awaiting_reply
 
 DUE_SOON_DAYS = 14
 
 
 def open_assignments() -> QuerySet[Assignment]:
-    """Active assignments of proposals being handled that still await a reply."""
+    """Assignments that still await a reply (workflow.awaiting_reply)."""
     return (
-        Assignment.objects.filter(active=True, proposal__status=Status.ASSIGNED)
-        .exclude(replies__isnull=False, replies__feedback__isnull=True)
-        .exclude(Q(replies__feedback__rating__in=[Rating.SATISFIED, Rating.BASICALLY_SATISFIED]))
+        Assignment.objects.filter(awaiting_reply())
         .select_related("proposal__session__body", "agency")
         .order_by("due_on", "proposal__key")
     )

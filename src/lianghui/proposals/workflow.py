@@ -4,9 +4,12 @@ importer both ask these functions, so a record is held to one set of rules
 whichever way it arrives."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Status
+from .enums import Rating, Status
 
 S = Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -117,3 +120,20 @@ def record_problems(
     if assigned and status not in HANDLED_STATUSES:
         problems.append(("assignments", f"a {status} proposal is not assigned"))
     return problems
+
+
+def awaiting_reply() -> Q:
+    """Assignments still owing an answer, as a condition on Assignment: active, of
+    a proposal being handled, and either without a reply or with its latest reply
+    (by date, then as recorded) rated unsatisfied, which is why handling was
+    reopened. The one definition: services accept a reply and move the proposal
+    on by it, reminders and overdue lists use it, the API's inbox shows it."""
+    from .models import Reply
+
+    replies = Reply.objects.filter(assignment_id=OuterRef("pk"))
+    latest_rating = replies.order_by("-replied_on", "-id").values("feedback__rating")[:1]
+    return Q(active=True, proposal__status=Status.ASSIGNED) & (
+        # Coalesce: an unrated latest reply gives false, not SQL's unknown.
+        ~Exists(replies)
+        | Q(Exact(Coalesce(Subquery(latest_rating), Value("")), Rating.UNSATISFIED))
+    )

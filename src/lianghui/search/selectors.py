@@ -7,8 +7,13 @@ the full-text part: FTS5 ``MATCH`` and ``bm25`` on SQLite, ``@@`` and
 messages, never an exception: the parser is tolerant, and a database error is
 turned into a message.
 
-The index holds public records only, so every viewer sees the same results;
-``viewer`` is accepted so callers need not change when staff searches are added.
+Search is a public channel: every viewer, signed in or not, sees what the
+public may see (the visibility policy, proposals/visibility.py). The index is
+meant to hold only that; the records shown are checked against the policy as
+they are read (``public_documents``), so a row the index still holds after its
+record was unpublished or deleted is never shown, only counted until the
+index catches up. ``viewer`` is accepted so callers need not change when staff
+searches are added.
 
 Queries per call: one for the totals and the single-valued facets (grouped in one
 pass), one for the multi-valued facets (topics, agencies, groups, categories),
@@ -33,7 +38,7 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -42,6 +47,7 @@ from django.utils.translation import gettext as _
 from lianghui.core import versioning
 from lianghui.laws.enums import Stage
 from lianghui.people.models import Member, Organization
+from lianghui.proposals import visibility
 from lianghui.proposals.enums import ReplyCategory, Status
 from lianghui.proposals.models import Body, ProposalKind, Session, Topic
 
@@ -547,10 +553,22 @@ def _count_facets(rows: list[tuple]) -> dict[str, Counter]:
     return counts
 
 
+def public_documents() -> Q:
+    """Index rows whose record the public may see now, by the visibility policy:
+    public proposals and replies, and every member, organization and regulation."""
+    proposal = visibility.public_proposals().filter(pk=OuterRef("object_id"))
+    reply = visibility.public_replies().filter(pk=OuterRef("object_id"))
+    return (
+        Q(Exists(proposal), doc_type=DocType.PROPOSAL)
+        | Q(Exists(reply), doc_type=DocType.REPLY)
+        | ~Q(doc_type__in=[DocType.PROPOSAL, DocType.REPLY])
+    )
+
+
 def _documents(ids: list[int]) -> list[SearchDocument]:
     if not ids:
         return []
-    by_id = SearchDocument.objects.in_bulk(ids)
+    by_id = SearchDocument.objects.filter(public_documents()).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -2,8 +2,9 @@
 in. Called by the task that follows "records changed" events, and by
 `lianghui search reindex` for a full rebuild.
 
-Only what the public may see is indexed: published proposals, their published
-replies, members, organizations and regulations. An unpublished (or deleted)
+Only what the public may see is indexed (the visibility policy,
+proposals/visibility.py): public proposals, their published replies, members,
+organizations and regulations. An unpublished (or deleted)
 record's documents are removed when it changes.
 """
 
@@ -19,6 +20,7 @@ from django.db.models import Prefetch
 from lianghui.core import versioning
 from lianghui.laws.models import MILESTONE_FIELDS, Regulation
 from lianghui.people.models import Affiliation, Member, Membership, Organization
+from lianghui.proposals import visibility
 from lianghui.proposals.models import Assignment, Proposal, Reply, Signer
 
 from . import filtertokens
@@ -59,9 +61,10 @@ def _snip(text: str) -> str:
 
 
 def _proposal_docs(ids: list[int]) -> Iterator[Doc]:
-    replies = Reply.objects.filter(published=True).order_by("replied_on", "id")
+    replies = Reply.objects.filter(visibility.replies_shown_q(None)).order_by("replied_on", "id")
     proposals = (
-        Proposal.objects.filter(id__in=ids, published=True)
+        visibility.public_proposals()
+        .filter(id__in=ids)
         .select_related("session__body", "kind")
         .prefetch_related(
             "topics",

@@ -47,6 +47,7 @@ from .selectors import (
     _planner_figures_for,
     _ts_expr,
     indexed_documents,
+    public_documents,
     word_shares,
 )
 from .text import QUERY_STOPWORDS, has_cjk, index_tokens, stem
@@ -233,9 +234,12 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
         if len({word_of[t] for t in words}) >= needed
     }
     best = sorted(score, key=lambda d: (-score[d], -d))[: limit + 1]  # + 1: itself
-    docs = SearchDocument.objects.only(
-        "object_id", "key", "title_zh", "title_en", "context_zh", "context_en"
-    ).in_bulk(best)
+    # Only what the public may see now (the index may lag behind an unpublish).
+    docs = (
+        SearchDocument.objects.filter(public_documents())
+        .only("object_id", "key", "title_zh", "title_en", "context_zh", "context_en")
+        .in_bulk(best)
+    )
     out = []
     for doc_id in best:
         doc = docs.get(doc_id)

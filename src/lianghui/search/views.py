@@ -46,14 +46,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     ] + [(h.label, h.label_value, link(params, **{h.name: ""})) for h in hidden]
     sorts = [Choice(v, str(lbl)) for v, lbl in Sort.choices]
     follow_key = _follow_key(params)
-    following = None  # unknown for visitors: the page stays the same for all of them
-    if follow_key and request.user.is_authenticated:
-        from lianghui.following import selectors as following_selectors
-        from lianghui.following.enums import Target
-
-        following = following_selectors.is_following(
-            user=request.user, target=Target.SEARCH, key=follow_key
-        )
     return render(
         request,
         "search/search.html",
@@ -68,8 +60,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "ignored": ignored,
             "sorts": sorts,
             "clear_url": link(QueryDict(mutable=True), q=query[:500].replace("\x00", "")),
+            # Whether the user follows it is asked by the template (following's tags).
             "follow_key": follow_key,
-            "following": following,
         },
     )
 
