@@ -149,3 +149,24 @@ def test_two_workers_side_by_side_run_each_task_once(small_world, settings):
     assert {t.status for t in tasks} == {TaskResultStatus.SUCCESSFUL}
     assert all(len(t.worker_ids) == 1 for t in tasks)
     assert not Change.objects.exists()
+
+
+def test_a_change_that_cannot_be_delivered_holds_back_no_other(small_world, settings):
+    settings.TASKS = DB
+    heard = []
+
+    def fails(label, ids):
+        raise RuntimeError("broken subscriber")
+
+    events.subscribe("tests.Bad", fails)
+    events.subscribe("tests.Good", lambda label, ids: heard.append(ids))
+    try:
+        events.changed("tests.Bad", [1])
+        events.changed("tests.Good", [2])
+        assert events.deliver_all() == 1
+        assert heard == [{2}]
+        assert list(Change.objects.values_list("label", flat=True)) == ["tests.Bad"]
+    finally:
+        events._subscribers.pop("tests.Bad", None)
+        events._subscribers.pop("tests.Good", None)
+        events._poisoned.clear()

@@ -166,7 +166,7 @@ def _after_commit(pending: dict[str, set[int]]) -> None:
     if not default_task_backend.supports_defer:
         # Jobs run inline (tests, one-off commands): so does the delivery. Otherwise
         # the worker delivers within a few seconds.
-        deliver(announced=set(pending))
+        deliver(announced=set(pending), strict=True)
 
 
 def _everything(pending: dict[str, set[int]]) -> None:
@@ -192,48 +192,90 @@ def pending_count() -> int:
     return Change.objects.count()
 
 
+_poisoned: set[int] = set()  # rows whose delivery failed in this process
+
+
 def deliver(
-    *, limit: int = DELIVER_ROWS, announced: frozenset[str] | set[str] = frozenset()
+    *,
+    limit: int = DELIVER_ROWS,
+    announced: frozenset[str] | set[str] = frozenset(),
+    strict: bool = False,
 ) -> int:
     """Hand the oldest outbox rows to the subscribers, then delete them, in one
     transaction (a failure leaves them for the next round). Safe beside another
     worker doing the same: rows are claimed with a lock (PostgreSQL skips locked
-    rows; SQLite takes the write lock first). Returns the rows delivered."""
-    from django_tasks_db.utils import exclusive_transaction
+    rows; SQLite takes the write lock first). Label and ANY subscribers are called
+    for the labels delivered, except those ``announced`` already after the commit.
 
-    from .models import Change
+    When a batch fails, its rows are tried one by one; a row that fails alone is
+    logged and passed over by this process (it stays in the outbox, where
+    `lianghui verify` counts it, and a restarted worker tries it again), so one
+    bad row does not hold back the changes after it (``strict``: the failure is
+    raised instead, as when jobs run inline). Returns the rows delivered."""
+    from django_tasks_db.utils import is_locked_database_exception
 
     try:
-        with exclusive_transaction():
-            claimed = list(
-                Change.objects.select_for_update(skip_locked=True)
-                .order_by("id")
-                .values_list("id", "label", "ids")[:limit]
-            )
-            if not claimed:
-                return 0
-            merged: dict[str, set[int]] = defaultdict(set)
-            for _pk, label, ids in claimed:
-                merged[label].update(ids)
-            for label, ids in merged.items():
-                for fn in _subscribers.get(label, ()):
-                    fn(label, set(ids))
-            Change.objects.filter(id__in=[pk for pk, _l, _i in claimed]).delete()
+        merged, claimed = _deliver(limit=limit)
     except OperationalError as error:
-        from django_tasks_db.utils import is_locked_database_exception
-
         if is_locked_database_exception(error):
             return 0  # another writer holds SQLite's lock: next round
         raise
+    except Exception:
+        if strict or limit == 1:
+            raise
+        logger.exception("delivering recorded changes failed; trying them one by one")
+        done = 0
+        while True:
+            before = len(_poisoned)
+            try:
+                one = deliver(limit=1, announced=announced)
+            except Exception:
+                logger.exception("a recorded change could not be delivered")
+                if len(_poisoned) == before:
+                    return done  # not a row's fault (the database?): next round
+                continue
+            if not one:
+                return done
+            done += one
     # Labels the writer's process already announced after its commit are not again.
     rest = {label: ids for label, ids in merged.items() if label not in announced}
     if rest:
         _everything(rest)
-    return len(claimed)
+    return claimed
+
+
+def _deliver(*, limit: int) -> tuple[dict[str, set[int]], int]:
+    from django_tasks_db.utils import exclusive_transaction
+
+    from .models import Change
+
+    merged: dict[str, set[int]] = defaultdict(set)
+    with exclusive_transaction():
+        claimed = list(
+            Change.objects.select_for_update(skip_locked=True)
+            .exclude(id__in=sorted(_poisoned))
+            .order_by("id")
+            .values_list("id", "label", "ids")[:limit]
+        )
+        if not claimed:
+            return merged, 0
+        for _pk, label, ids in claimed:
+            merged[label].update(ids)
+        try:
+            for label, ids in merged.items():
+                for fn in _subscribers.get(label, ()):
+                    fn(label, set(ids))
+        except Exception:
+            if len(claimed) == 1:
+                _poisoned.add(claimed[0][0])
+            raise
+        Change.objects.filter(id__in=[pk for pk, _l, _i in claimed]).delete()
+    return merged, len(claimed)
 
 
 def deliver_all() -> int:
-    """Deliver until the outbox is empty; returns the rows delivered."""
+    """Deliver until the outbox is empty (of rows that can be delivered); returns
+    the rows delivered."""
     total = 0
     while True:
         done = deliver()
