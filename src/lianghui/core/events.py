@@ -42,7 +42,7 @@ _label_subscribers: list[Callable[[set[str]], None]] = []
 _ATTR = "_lianghui_changed"
 ANY = "*"  # subscribers to every label are called with label "*" and every id
 ROW_IDS = 5000  # ids per outbox row: a 150,000-row import writes 30 rows, not 150,000
-DELIVER_ROWS = 500  # outbox rows claimed at a time
+DELIVER_ROWS = 1000  # outbox rows claimed at a time (their ids are merged: one rebuild each)
 
 
 def subscribe_labels(fn: Callable[[set[str]], None]) -> None:
