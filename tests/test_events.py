@@ -42,3 +42,32 @@ def test_subscribers_hear_once_per_commit_and_not_on_rollback(small_world, jsonl
     assert heard == [("proposals.Proposal", {Proposal.objects.get(key="new").pk})]
     events._subscribers.clear()
     events._subscribers.update(saved)
+
+
+def test_links_and_parts_are_reported_as_the_records_they_show_in(small_world, settings):
+    """Model signals: a link between a regulation and a proposal, a citation and a
+    membership are reported as the records whose copies show them."""
+    from lianghui.core.models import Change
+    from lianghui.laws.models import Regulation
+    from lianghui.people.models import Member
+    from lianghui.proposals.models import Proposal
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # keep rows
+    Change.objects.all().delete()
+    p = Proposal.objects.get(key="p-1")
+    regulation = Regulation.objects.get(key="pipl")
+
+    def recorded():
+        found = {(c.label, i) for c in Change.objects.all() for i in c.ids}
+        Change.objects.all().delete()
+        return found
+
+    p.regulations.remove(regulation)  # from the proposal's side
+    assert {("proposals.Proposal", p.pk), ("laws.Regulation", regulation.pk)} <= recorded()
+    p.regulations.add(regulation)
+    recorded()
+    regulation.related_proposals.clear()  # from the regulation's, every link at once
+    assert {("proposals.Proposal", p.pk), ("laws.Regulation", regulation.pk)} <= recorded()
+    member = Member.objects.get(key="deputy-a")
+    member.memberships.first().delete()
+    assert ("people.Member", member.pk) in recorded()

@@ -125,17 +125,22 @@ def _queued_dumps():
 def test_reference_and_regulations_dumps_follow_their_records(
     transactional_db, small_world, settings, jsonl
 ):
-    """Real commits (events are published on commit), the worker's queue."""
+    """Real commits (changes recorded with them), the worker's queue (the worker
+    delivers the recorded changes, then runs the jobs)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from lianghui.api.tasks import build_shared_dump
+    from lianghui.core.events import deliver_all
     from lianghui.exchange.importer import import_files
 
     member = {"type": "member", "key": "new-deputy", "name_zh": "新代表"}
     import_files([jsonl(member)])
+    deliver_all()
     import_files([jsonl({**member, "name_en": "A new deputy"})])  # within the wait
+    deliver_all()
     assert _queued_dumps() == [("build_shared_dump", "reference")]
     regulation = {"type": "regulation", "key": "new-rule", "title_zh": "新规定", "kind": "law"}
     import_files([jsonl(regulation)])
+    deliver_all()
     assert _queued_dumps() == [
         ("build_shared_dump", "reference"),
         ("build_shared_dump", "regulations"),

@@ -35,6 +35,7 @@ from .models import PublicProposal
 from .serializers import ProposalSerializer
 
 CHUNK = 500
+DOCUMENTS_LOCK = 0x5EA2C402
 AFFECTED_CHUNK = 5000
 # What the detail shows by default (every optional section) and what a list row
 # leaves out.
@@ -91,6 +92,10 @@ def _documents(ids: list[int]) -> Iterator[PublicProposal]:
 def refresh(ids: Iterable[int]) -> int:
     """Render again the documents of these proposals (dropping those no longer
     public). Returns how many were written."""
+    if connection.vendor == "postgresql":
+        # Two workers rendering the same proposal would both insert its row.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DOCUMENTS_LOCK])
     written = 0
     for chunk in _chunks(sorted(set(ids))):
         PublicProposal.objects.filter(proposal_id__in=chunk).delete()
@@ -305,3 +310,56 @@ def _session_id(key: str) -> int | None:
         cursor.execute(f"SELECT id FROM {Session._meta.db_table} WHERE key = %s", [key])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+# --- drift (`lianghui verify`) -----------------------------------------------------------------
+
+
+def drift(*, render: bool = True):
+    """Stored documents that differ from the records: a document of a proposal the
+    public may not see ("extra"), a public proposal without one ("missing": reads
+    render it, slower), and, with ``render``, a document that is not what the
+    serializer makes of the record now ("stale")."""
+    from lianghui.core.verify import Drift
+
+    from .selectors import proposal_list
+
+    public = dict(proposal_list(viewer=None).values_list("pk", "key"))
+    stored = set(PublicProposal.objects.values_list("proposal_id", flat=True))
+    keys = dict(
+        Proposal.objects.filter(pk__in=list(stored - public.keys())).values_list("pk", "key")
+    )
+    found = [
+        Drift(
+            "api-documents",
+            f"proposals.Proposal:{pk} ({keys.get(pk, '?')})",
+            "extra: not public",
+            (pk,),
+        )
+        for pk in sorted(stored - public.keys())
+    ]
+    found += [
+        Drift("api-documents", f"proposals.Proposal:{pk} ({public[pk]})", "missing", (pk,))
+        for pk in sorted(public.keys() - stored)
+    ]
+    if render:
+        for chunk in _chunks(sorted(stored & public.keys())):
+            now = {d.proposal_id: d.full for d in _documents(chunk)}
+            kept = dict(
+                PublicProposal.objects.filter(proposal_id__in=chunk).values_list(
+                    "proposal_id", "full"
+                )
+            )
+            found += [
+                Drift("api-documents", f"proposals.Proposal:{pk} ({public[pk]})", "stale", (pk,))
+                for pk in chunk
+                if kept.get(pk) != now.get(pk)
+            ]
+    return found
+
+
+def repair(drifts) -> int:
+    """Render again (or drop) the drifted documents; returns how many proposals."""
+    ids = {d.target[0] for d in drifts}
+    refresh(ids)
+    return len(ids)

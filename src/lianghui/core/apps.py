@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
         from . import events, versioning
 
         events.subscribe(events.ANY, versioning.bump)
+        events.connect_signals()

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -140,3 +141,32 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class Change(models.Model):
+    """The outbox of the change stream: records a write touched, stored in the
+    writer's own transaction, so the derived copies (search index, stored API
+    documents, dumps, caches) learn of every committed change even when the
+    process that made it dies before telling anyone. The worker consumes the
+    rows and deletes them."""
+
+    at = models.DateTimeField(default=timezone.now)
+    label = models.CharField(max_length=100, help_text=_('Model label, "app.Model".'))
+    ids = models.JSONField(help_text=_("Primary keys of the records that changed."))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {len(self.ids)} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerBeat(models.Model):
+    """A worker process's last sign of life: a task it was running is handed to
+    another worker once its beat is older than the lease."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} @ {self.seen_at:%H:%M:%S}"

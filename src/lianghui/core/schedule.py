@@ -31,22 +31,29 @@ JOBS = [
 
 
 def enqueue_due(now: dt.datetime | None = None) -> list[str]:
-    """Enqueue every job whose hour has come today and that has not run today."""
+    """Enqueue every job whose hour has come today and that has not run today.
+
+    The day is claimed with a conditional update, which one worker wins even
+    beside others on SQLite (where row locks are not taken): a job is enqueued
+    once a day however many workers run."""
     now = timezone.localtime(now)
+    today = now.date()
     started = []
     for job in JOBS:
         if now.hour < job.hour:
             continue
+        # get_or_create fetches the row another worker made meanwhile.
+        ScheduledRun.objects.get_or_create(
+            name=job.name, defaults={"last_run_on": today - dt.timedelta(days=1)}
+        )
         with transaction.atomic():
-            run, _created = ScheduledRun.objects.select_for_update().get_or_create(
-                name=job.name, defaults={"last_run_on": now.date() - dt.timedelta(days=1)}
+            won = ScheduledRun.objects.filter(name=job.name, last_run_on__lt=today).update(
+                last_run_on=today
             )
-            if run.last_run_on >= now.date():
+            if not won:
                 continue
-            run.last_run_on = now.date()
-            run.save(update_fields=["last_run_on"])
             import_string(job.task).enqueue()
-            started.append(job.name)
+        started.append(job.name)
     return started
 
 

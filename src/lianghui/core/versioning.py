@@ -1,7 +1,10 @@
 """The data version: a counter bumped after every commit that changed records.
 
-`events.changed` calls `bump` once per committed transaction (writers already
-publish their changes there), and readers build cache keys with `current()`.
+The change stream (`events`) calls `bump` once after each committed transaction
+that changed records, whatever wrote it (services, the admin, a shell, an
+import), and again when the worker has delivered the change (so a writer that
+died right after its commit still invalidates); readers build cache keys with
+`current()`.
 One indexed single-row read per request is far cheaper than the pages it saves,
 and it is right across processes, where a per-process cache alone would not be.
 """

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from lianghui.core import events
 from lianghui.exchange.importer import Report, import_files
 from lianghui.people.models import Member, Organization
 from lianghui.proposals import services
@@ -462,5 +463,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 def generate(plan: Plan, progress: Callable[[int], None] | None = None) -> Outcome:
-    with transaction.atomic():
+    # The services report every proposal they change: a few outbox rows at the end,
+    # not one per write.
+    with transaction.atomic(), events.bulk():
         return Generator(plan, progress).run()

@@ -39,7 +39,10 @@ PROPOSAL = "proposals.Proposal"
 MEMBER = "people.Member"
 ORGANIZATION = "people.Organization"
 REGULATION = "laws.Regulation"
+REPLY = "proposals.Reply"
 INDEXED_LABELS = (PROPOSAL, MEMBER, ORGANIZATION, REGULATION)
+# Labels whose records can leave the index on their own (a reply unpublished).
+REMOVABLE_LABELS = (*INDEXED_LABELS, REPLY)
 
 
 @dataclass
@@ -313,12 +316,60 @@ def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+def public_ids(label: str, ids: Iterable[int]) -> set[int]:
+    """Those of ``ids`` whose records the index holds documents of when current."""
+    ids = sorted(set(ids))
+    found: set[int] = set()
+    for chunk in _chunks(ids):
+        if label == PROPOSAL:
+            qs = Proposal.objects.filter(id__in=chunk, published=True)
+        elif label == REPLY:
+            qs = Reply.objects.filter(
+                id__in=chunk, published=True, assignment__proposal__published=True
+            )
+        elif label in MODELS:
+            qs = MODELS[label].objects.filter(id__in=chunk)
+        else:
+            return found
+        found.update(qs.values_list("id", flat=True))
+    return found
+
+
+def remove_hidden(*, label: str, ids: Iterable[int]) -> int:
+    """Drop the documents of those of ``ids`` that are no longer public (unpublished
+    or deleted), without building anything. Returns how many records were dropped."""
+    ids = set(ids)
+    hidden = sorted(ids - public_ids(label, ids))
+    if not hidden:
+        return 0
+    for chunk in _chunks(hidden):
+        if label == REPLY:
+            SearchDocument.objects.filter(doc_type=DocType.REPLY, object_id__in=chunk).delete()
+        else:
+            _remove(label, chunk)
+    versioning.bump()
+    return len(hidden)
+
+
+# Index writers take this lock (PostgreSQL; SQLite's writers queue at BEGIN):
+# two workers rebuilding the same record at once would each delete the other's
+# uncommitted nothing and then both insert its document.
+INDEX_LOCK = 0x5EA2C401
+
+
+def lock_index() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK])
+
+
 @transaction.atomic
 def index_records(*, label: str, ids: Iterable[int]) -> int:
     """Rebuild the documents of these records (removing those no longer public).
     Returns the number of documents written; labels not indexed are ignored."""
     if label not in BUILDERS:
         return 0
+    lock_index()
     builder, _types = BUILDERS[label]
     written = 0
     for chunk in _chunks(sorted(set(ids))):
@@ -336,6 +387,7 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None) -> dict[
     """Drop the whole index and build it again, in one transaction (searches see
     the old index until it commits). ``progress(label, done, total)`` is called
     after each batch. Returns documents written per record type."""
+    lock_index()
     _bulk_begin()
     written: dict[str, int] = {}
     for label, (builder, _types) in BUILDERS.items():
@@ -380,3 +432,102 @@ def _bulk_end() -> None:
             # ordered scan depends on how common each word is.
             cur.execute(f"ANALYZE {SearchDocument._meta.db_table}")
     forget_planner_figures()
+
+
+# ---------------------------------------------------------------------------
+# Drift: the index against the records (`lianghui verify`)
+
+# Fields of a document compared with its record (besides being there at all).
+COMPARED = {
+    PROPOSAL: ("key", "status", "is_key", "title_zh", "title_en"),
+    MEMBER: ("key", "title_zh", "title_en"),
+    ORGANIZATION: ("key", "title_zh"),
+    REGULATION: ("key", "title_zh", "title_en"),
+}
+DOC_LABEL = {
+    DocType.PROPOSAL: PROPOSAL,
+    DocType.MEMBER: MEMBER,
+    DocType.ORGANIZATION: ORGANIZATION,
+    DocType.REGULATION: REGULATION,
+}
+
+
+def _expected_fields(label: str, ids: list[int]) -> dict[int, tuple]:
+    model = MODELS[label]
+    if label == PROPOSAL:
+        qs = model.objects.filter(id__in=ids, published=True).values_list(
+            "id", "key", "status", "is_key", "title_zh", "title_en"
+        )
+    elif label == MEMBER:
+        qs = model.objects.filter(id__in=ids).values_list("id", "key", "name_zh", "name_en")
+    elif label == ORGANIZATION:
+        qs = model.objects.filter(id__in=ids).values_list("id", "key", "name_zh")
+    else:
+        qs = model.objects.filter(id__in=ids).values_list("id", "key", "title_zh", "title_en")
+    return {row[0]: tuple(row[1:]) for row in qs}
+
+
+def drift():
+    """What the index holds that the records do not say, by record: documents
+    missing, documents of records not (or no longer) public, and documents whose
+    compared fields differ from the record."""
+    from lianghui.core.verify import Drift
+
+    found = []
+    for doc_type, label in DOC_LABEL.items():
+        indexed = {
+            row[0]: tuple(row[1:])
+            for row in SearchDocument.objects.filter(doc_type=doc_type).values_list(
+                "object_id", *COMPARED[label]
+            )
+        }
+        ids = list(MODELS[label].objects.values_list("id", flat=True))
+        existing = set(ids)
+        expected: dict[int, tuple] = {}
+        for chunk in _chunks(ids, 5000):
+            expected.update(_expected_fields(label, chunk))
+        for pk in sorted(expected.keys() - indexed.keys()):
+            found.append(
+                Drift("search", f"{label}:{pk} ({expected[pk][0]})", "missing", (label, pk))
+            )
+        for pk in sorted(indexed.keys() - expected.keys()):
+            why = "extra: deleted" if pk not in existing else "extra: not public"
+            found.append(Drift("search", f"{label}:{pk} ({indexed[pk][0]})", why, (label, pk)))
+        for pk in sorted(indexed.keys() & expected.keys()):
+            if indexed[pk] != expected[pk]:
+                fields = [
+                    f
+                    for f, a, b in zip(COMPARED[label], indexed[pk], expected[pk], strict=True)
+                    if a != b
+                ]
+                problem = f"stale: {', '.join(fields)}"
+                found.append(
+                    Drift("search", f"{label}:{pk} ({expected[pk][0]})", problem, (label, pk))
+                )
+    # Replies: one document per published reply of a published proposal.
+    indexed_replies = dict(
+        SearchDocument.objects.filter(doc_type=DocType.REPLY).values_list("object_id", "parent_id")
+    )
+    expected_replies = dict(
+        Reply.objects.filter(published=True, assignment__proposal__published=True).values_list(
+            "id", "assignment__proposal_id"
+        )
+    )
+    for pk in sorted(expected_replies.keys() - indexed_replies.keys()):
+        parent = expected_replies[pk]
+        found.append(Drift("search", f"{REPLY}:{pk}", "missing", (PROPOSAL, parent)))
+    for pk in sorted(indexed_replies.keys() - expected_replies.keys()):
+        parent = indexed_replies[pk]
+        found.append(Drift("search", f"{REPLY}:{pk}", "extra: not public", (PROPOSAL, parent)))
+    return found
+
+
+def repair(drifts) -> int:
+    """Rebuild the documents of the drifted records; returns how many records."""
+    by_label: dict[str, set[int]] = {}
+    for d in drifts:
+        label, pk = d.target
+        by_label.setdefault(label, set()).add(pk)
+    for label, ids in by_label.items():
+        index_records(label=label, ids=ids)
+    return sum(len(ids) for ids in by_label.values())

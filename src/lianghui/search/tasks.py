@@ -1,5 +1,10 @@
-"""Keeping the index current: "records changed" events enqueue this task with
-the changed ids; it runs in the worker (immediately in tests)."""
+"""Keeping the index current from the change stream (core.events).
+
+Right after a writer's commit, documents of records that are no longer public
+(unpublished, deleted, a reply withdrawn) are dropped at once, in the writer's
+process: a removal must not wait for the worker. When the worker delivers the
+change, this task rebuilds the documents of every changed record (additions and
+edits, and removals again in case the writer died before dropping them)."""
 
 from __future__ import annotations
 
@@ -7,19 +12,33 @@ from django.tasks import task
 
 from . import services
 
+# Removals dropped in the writer's process only for commits touching at most this
+# many records: an import's hundred thousand rows wait for the worker.
+AT_COMMIT_LIMIT = 2000
 
-@task
+
+@task(priority=50)
 def reindex_records(label: str, ids: list[int]) -> int:
     return services.index_records(label=label, ids=ids)
 
 
 def on_records_changed(label: str, ids: set[int]) -> None:
-    """core.events subscriber: runs after the writer's transaction commits."""
+    """core.events subscriber, on delivery: rebuild these records' documents."""
     reindex_records.enqueue(label, sorted(ids))
 
 
+def drop_hidden(label: str, ids: set[int]) -> None:
+    """core.events subscriber, right after the commit: drop what is no longer public."""
+    if len(ids) <= AT_COMMIT_LIMIT:
+        services.remove_hidden(label=label, ids=ids)
+
+
 def connect() -> None:
-    from lianghui.core import events
+    from lianghui.core import events, verify
+
+    verify.register("search", services.drift, services.repair)
 
     for label in services.INDEXED_LABELS:
         events.subscribe(label, on_records_changed)
+    for label in services.REMOVABLE_LABELS:
+        events.subscribe(label, drop_hidden, at_commit=True)
