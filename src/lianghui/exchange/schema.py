@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 
 from lianghui.core.models import Language, Source
+from lianghui.core.text import clean, has_refused
 from lianghui.laws.enums import EventKind, RegulationKind
 from lianghui.laws.models import ORDERED_PAIRS, Regulation, RegulationEvent
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
@@ -90,6 +91,10 @@ class F:
         if kind in {"str", "text", "key", "enum", "ref"}:
             if not isinstance(value, str):
                 raise Invalid(f"must be a string, not {type(value).__name__}")
+            if kind in {"str", "text"}:  # free text is cleaned like every input
+                value = clean(value)
+            elif has_refused(value):
+                raise Invalid("contains a control character")
             if self.required and not value:
                 raise Invalid("is required")
             if self.max_length and len(value) > self.max_length:
@@ -99,8 +104,6 @@ class F:
             if kind == "enum" and value and value not in self.allowed_values:
                 allowed = ", ".join(self.choices.values)
                 raise Invalid(f"{value!r} is not one of: {allowed}")
-            if "\x00" in value:
-                raise Invalid("contains a NUL character")
             return value
         if kind == "date":
             if not isinstance(value, str):
