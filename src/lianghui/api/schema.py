@@ -3,6 +3,10 @@ added once here rather than on each view."""
 
 from __future__ import annotations
 
+import re
+
+from drf_spectacular.views import SpectacularAPIView
+
 ERROR = {
     "type": "object",
     "required": ["detail", "code"],
@@ -49,3 +53,11 @@ def add_error_responses(result, generator, request, public):
             if method == "get":
                 responses.setdefault("304", {"description": "Not modified (If-None-Match)."})
     return result
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document; ``?version=`` only names the file, so it cannot put a
+    line break or quote into the Content-Disposition header (a 500 otherwise)."""
+
+    def _get_filename(self, request, version):
+        return re.sub(r'[\x00-\x1f\x7f"\\]', "", super()._get_filename(request, version))

@@ -1,8 +1,8 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import bulk_views, views, writes
+from . import bulk_views, schema, views, writes
 
 app_name = "api"
 
@@ -23,7 +23,7 @@ PART = r"(?P<key>[A-Za-z0-9][A-Za-z0-9_-]*\.a[0-9]+(?:\.r[0-9]+)?)"
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="root"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", schema.SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("bulk/", bulk_views.BulkIndexView.as_view(), name="bulk"),
