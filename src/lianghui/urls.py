@@ -14,3 +14,9 @@ urlpatterns = [
     path("api/v1/", include("lianghui.api.urls")),
     path("", include("lianghui.portal.urls")),
 ]
+
+# JSON under /api/, the usual pages elsewhere.
+handler400 = "lianghui.api.errors.bad_request"
+handler403 = "lianghui.api.errors.permission_denied"
+handler404 = "lianghui.api.errors.page_not_found"
+handler500 = "lianghui.api.errors.server_error"

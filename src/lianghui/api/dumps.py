@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from lianghui.exchange.exporter import CHUNK, Keys, dumps, ordered_ids, serialize
 from lianghui.exchange.schema import CITATION, SPECS, Spec
-from lianghui.exchange.tabular import tables
+from lianghui.exchange.tabular import cell, tables
 from lianghui.proposals import visibility
 from lianghui.proposals.models import Session
 
@@ -115,19 +115,14 @@ def columns() -> dict[str, list[str]]:
     return out
 
 
-def _cell(value):
-    if isinstance(value, list):
-        return "|".join(value)
-    return "" if value is None else value
-
-
 def flatten(spec: Spec, rec: dict, cols: dict[str, list[str]]) -> Iterator[tuple[str, list]]:
-    """(table, row) for a record and its nested parts, as ``lianghui export --format csv``."""
+    """(table, row) for a record and its nested parts, as ``lianghui export --format csv``;
+    raw values (the writer makes them cells)."""
 
     def walk(spec: Spec, name: str, rec: dict, owner: str, path: str, top: bool):
         lead = [] if top else [owner, path]
         width = len(cols[name]) - len(lead)
-        values = [_cell(rec.get(f.name)) for f in spec.fields if f.name in cols[name]]
+        values = [rec.get(f.name) for f in spec.fields if f.name in cols[name]]
         yield name, lead + values[:width]
         for child in spec.children:
             value = rec.get(child.name)
@@ -140,7 +135,7 @@ def flatten(spec: Spec, rec: dict, cols: dict[str, list[str]]) -> Iterator[tuple
             where = f"{path}.sources[{n}]" if path else f"sources[{n}]"
             yield (
                 f"{name}_sources",
-                [owner, where] + [_cell(cite.get(f.name)) for f in CITATION.fields],
+                [owner, where] + [cite.get(f.name) for f in CITATION.fields],
             )
 
     yield from walk(spec, spec.name, rec, rec["key"], "", True)
@@ -182,7 +177,7 @@ def write_dump(name: str, records: Iterable[tuple[str, dict]], types: list[str],
                 jsonl.write("\n")
                 jsonl_rows += 1
                 for table, row in flatten(SPECS[type_name], rec, cols):
-                    writers[table].writerow(row)
+                    writers[table].writerow([cell(v) for v in row])
                     counts[table] += 1
         files = [_describe(tmp, RECORDS, "jsonl", "", jsonl_rows, None)]
         files += [_describe(tmp, f"{t}.csv", "csv", t, counts[t], cols[t]) for t in sorted(cols)]

@@ -5,7 +5,9 @@
 Services raise Django's ValidationError: by field -> 400; without a field (the
 record's state refuses the step) -> 409; TransitionError (an illegal status
 change) -> 409 with code "illegal_transition". PermissionDenied -> 403, a
-missing record -> 404, a concurrent write that lost -> 409.
+missing record -> 404, a concurrent write that lost -> 409. Errors Django answers
+before or after a view (a malformed request, a failure) use the same format under
+/api/ (``server_error`` and the other handlers, set in the root URLconf).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -85,3 +88,39 @@ def handler(exc, context):
         codes = exc.get_codes()
         response.data = {"detail": detail, "code": codes if isinstance(codes, str) else "error"}
     return response
+
+
+# --- errors Django answers itself (no view ran, or a view failed) --------------------------
+# Under /api/ they are JSON in the format above, DEBUG or not; elsewhere Django's pages.
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _json(status_code: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status_code)
+
+
+def bad_request(request, exception, **kwargs):
+    if _is_api(request):
+        return _json(400, _("Malformed request."), "bad_request")
+    return defaults.bad_request(request, exception, **kwargs)
+
+
+def permission_denied(request, exception, **kwargs):
+    if _is_api(request):
+        return _json(403, str(exception) or _("Not allowed."), "permission_denied")
+    return defaults.permission_denied(request, exception, **kwargs)
+
+
+def page_not_found(request, exception, **kwargs):
+    if _is_api(request):
+        return _json(404, _("No such record."), "not_found")
+    return defaults.page_not_found(request, exception, **kwargs)
+
+
+def server_error(request, **kwargs):
+    if _is_api(request):
+        return _json(500, _("Something went wrong on our side."), "server_error")
+    return defaults.server_error(request, **kwargs)

@@ -12,12 +12,14 @@ import json
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from lianghui.core.text import has_refused
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -28,17 +30,49 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str, n: int) -> list:
+# Ids fit a signed 64-bit column on both databases; keys are short slugs.
+MAX_ID = 2**63 - 1
+MAX_KEY_LENGTH = 160
+
+
+def decode_cursor(token: str, kinds: int | list[type]) -> list:
+    """The keyset values in ``token``: as many as ``kinds``, each of its kind (an
+    int within a column's range, or a string a key column can hold), else a 400.
+    ``kinds`` may be a count: then every value is a key (a string)."""
+    if isinstance(kinds, int):
+        kinds = [str] * kinds
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         values = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         values = None
-    if not isinstance(values, list) or len(values) != n:
-        raise ValidationError({"cursor": [_("Not a cursor from this list; start again.")]})
-    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+    if not (
+        isinstance(values, list)
+        and len(values) == len(kinds)
+        and all(_fits(v, kind) for v, kind in zip(values, kinds, strict=True))
+    ):
         raise ValidationError({"cursor": [_("Not a cursor from this list; start again.")]})
     return values
+
+
+def _fits(value, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID
+    return isinstance(value, str) and len(value) <= MAX_KEY_LENGTH and not has_refused(value)
+
+
+def keyset_kinds(model, fields: tuple[str, ...]) -> list[type]:
+    """int or str for each keyset field (``a__b__c`` followed through relations)."""
+    kinds = []
+    for name in fields:
+        current, field = model, None
+        for part in name.split("__"):
+            field = current._meta.get_field(part)
+            current = field.related_model or current
+        if field.is_relation:  # a foreign key compares by the id it holds
+            field = field.target_field
+        kinds.append(int if isinstance(field, IntegerField) else str)
+    return kinds
 
 
 def after(fields: tuple[str, ...], values: list) -> Q:
@@ -54,7 +88,8 @@ def limit_of(request) -> int:
     raw = request.query_params.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    # isdigit() alone accepts "²" and 5,000-digit numbers, which int() refuses.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4) or not 1 <= int(raw) <= MAX_LIMIT:
         raise ValidationError({"limit": [_("A whole number from 1 to %d.") % MAX_LIMIT]})
     return int(raw)
 
@@ -71,7 +106,8 @@ class KeysetPagination(BasePagination):
         limit = limit_of(request)
         cursor = request.query_params.get("cursor")
         if cursor:
-            queryset = queryset.filter(after(fields, decode_cursor(cursor, len(fields))))
+            kinds = keyset_kinds(queryset.model, fields)
+            queryset = queryset.filter(after(fields, decode_cursor(cursor, kinds)))
         rows = list(queryset.order_by(*fields)[: limit + 1])
         self.next_values = None
         if len(rows) > limit:

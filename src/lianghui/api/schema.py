@@ -4,9 +4,11 @@ the site's Content-Security-Policy."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 ERROR = {
     "type": "object",
@@ -75,3 +77,11 @@ class RedocView(SpectacularRedocView):
         # bundle; the site's policy allows that on this page only.
         response._csp_config = settings.SECURE_CSP | {"worker-src": ["'self'", "blob:"]}
         return response
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document; ``?version=`` only names the file, so it cannot put a
+    line break or quote into the Content-Disposition header (a 500 otherwise)."""
+
+    def _get_filename(self, request, version):
+        return re.sub(r'[\x00-\x1f\x7f"\\]', "", super()._get_filename(request, version))

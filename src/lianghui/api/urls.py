@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from . import bulk_views, schema, views, writes
@@ -23,7 +22,7 @@ PART = r"(?P<key>[A-Za-z0-9][A-Za-z0-9_-]*\.a[0-9]+(?:\.r[0-9]+)?)"
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="root"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", schema.SchemaView.as_view(), name="schema"),
     path("docs/", schema.SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", schema.RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("bulk/", bulk_views.BulkIndexView.as_view(), name="bulk"),

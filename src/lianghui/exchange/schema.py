@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 
 from lianghui.core.models import Language, Source
+from lianghui.core.text import clean, has_refused
 from lianghui.laws.enums import EventKind, RegulationKind
 from lianghui.laws.models import ORDERED_PAIRS, Regulation, RegulationEvent
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
@@ -108,6 +109,10 @@ class F:
         if kind in {"str", "text", "key", "enum", "ref"}:
             if not isinstance(value, str):
                 raise Invalid(f"must be a string, not {type(value).__name__}")
+            if kind in {"str", "text"}:  # free text is cleaned like every input
+                value = clean(value)
+            elif has_refused(value):
+                raise Invalid("contains a control character")
             if self.required and not value:
                 raise Invalid("is required")
             if self.max_length and len(value) > self.max_length:
@@ -117,10 +122,6 @@ class F:
             if kind == "enum" and value and value not in self.allowed_values:
                 allowed = ", ".join(self.choices.values)
                 raise Invalid(f"{value!r} is not one of: {allowed}")
-            bad = UNSTORABLE.search(value)
-            if bad:
-                what = "a NUL character" if bad.group() == "\x00" else "a lone surrogate"
-                raise Invalid(f"contains {what} (at character {bad.start() + 1})")
             return value
         if kind == "date":
             if not isinstance(value, str):

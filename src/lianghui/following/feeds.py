@@ -3,6 +3,12 @@
 A public channel: every reader gets what the public may see. Items come from
 search (selectors.items), which shows only records the visibility policy
 (proposals/visibility.py) lets the public see, even while the index lags.
+
+Feed readers render an RSS description, an Atom summary of type html and (most
+of them) an RSS title as HTML. Records are plain text, so those carry the text
+escaped as HTML: a reply that says ``<script>`` reads as that, never runs.
+Everything written passes through ``core.text.clean`` (XML 1.0 refuses most
+control characters), so a stored one cannot break a feed.
 """
 
 from __future__ import annotations
@@ -13,15 +19,60 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from lianghui.core.text import clean
 
 from . import selectors
 from .enums import Target
 
 
+def _cleaned(value):
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list | tuple):
+        return [_cleaned(v) for v in value]
+    return value
+
+
+class _Clean:
+    """A feed generator that writes only characters XML 1.0 allows, and item
+    bodies (and, for RSS, titles) as plain text escaped for readers that take
+    them as HTML."""
+
+    html_titles = False
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(
+            _cleaned(title),
+            link,
+            _cleaned(description),
+            **{k: _cleaned(v) for k, v in kwargs.items()},
+        )
+
+    def add_item(self, title, link, description, **kwargs):
+        title, description = _cleaned(str(title)), _cleaned(str(description))
+        super().add_item(
+            escape(title) if self.html_titles else title,
+            link,
+            escape(description),
+            **{k: _cleaned(v) for k, v in kwargs.items()},
+        )
+
+
+class RssFeed(_Clean, Rss201rev2Feed):
+    html_titles = True
+
+
+class AtomFeed(_Clean, Atom1Feed):
+    """Atom titles are text by definition; summaries are written as type html."""
+
+
 class _Feed(Feed):
     target: str = ""
+    feed_type = RssFeed
 
     def get_object(self, request, key: str = ""):
         if self.target == Target.SEARCH:
@@ -72,9 +123,7 @@ class _Feed(Feed):
 
 
 def _atom(cls):
-    return type(
-        f"{cls.__name__}Atom", (cls,), {"feed_type": Atom1Feed, "subtitle": cls.description}
-    )
+    return type(f"{cls.__name__}Atom", (cls,), {"feed_type": AtomFeed, "subtitle": cls.description})
 
 
 class MemberFeed(_Feed):

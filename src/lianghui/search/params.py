@@ -18,6 +18,8 @@ from .selectors import STATUS_LABELS, SearchFilters
 
 KEY = re.compile(r"^[-a-zA-Z0-9_]{1,160}$")
 BOOL = {"1": True, "0": False}
+# Not str.isdigit(): it accepts "²", which int() refuses.
+YEAR = re.compile(r"^[0-9]{4}$")
 
 
 @dataclass
@@ -86,7 +88,7 @@ def read(params: QueryDict, labels: selectors.Labels):
         if not raw:
             continue
         known = any(c.value == raw for c in f.options)
-        if f.name == "year" and not known and raw.isdigit() and 1900 <= int(raw) <= 2100:
+        if f.name == "year" and not known and YEAR.match(raw) and 1900 <= int(raw) <= 2100:
             f.options.append(Choice(raw, raw))
             known = True
         if known:
