@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('api', '0002_public_proposal'),
+        ('api', '0003_token_scope'),
     ]
 
     operations = [
