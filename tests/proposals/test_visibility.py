@@ -72,6 +72,13 @@ def _reply(marker, *, published, rating, comment, comment_public, category="A"):
 
 
 RECORDS = [
+    # a CPPCC member: only a member seated in a body signs in its sessions
+    {
+        "type": "member",
+        "key": "vis-cppcc-member",
+        "name_zh": "委员丙",
+        "memberships": [{"body": "cppcc"}],
+    },
     # Published, a key proposal; miit's reply is unpublished (its comment was
     # published by the proposer, yet goes where the reply goes), mohrss's is public.
     _proposal(
@@ -178,7 +185,7 @@ RECORDS = [
         "vis-secret-cppcc",
         session="cppcc-2022",
         kind="cppcc-proposal",
-        lead="ma-huateng",
+        lead="vis-cppcc-member",
         published=False,
         status="submitted",
         subject="税收",
