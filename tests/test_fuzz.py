@@ -111,6 +111,7 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
         "bodies": "npc",
         "member": "p-1",
         "office": "p-1",
+        "sources": "src-a",
     }
     out = {}
     for param in params:
@@ -126,6 +127,7 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
             out[param] = {
                 "target": "member",
                 "token": "not-a-token",
+                "uidb64": "MQ",
                 "dump": "reference",
                 "name": "manifest.json",
                 "reply_id": reply.pk,
