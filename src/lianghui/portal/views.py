@@ -15,7 +15,6 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from lianghui.core import audit
 from lianghui.following.enums import Target
 from lianghui.laws import selectors as laws
 from lianghui.laws.enums import RegulationKind, Stage
@@ -24,6 +23,7 @@ from lianghui.people.enums import OrganizationKind, Sector
 from lianghui.proposals import selectors as proposals
 from lianghui.proposals import supervision
 from lianghui.proposals.enums import Status
+from lianghui.proposals.timeline import proposal_timeline
 from lianghui.search.similar import similar_proposals
 
 from . import figures
@@ -163,7 +163,7 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "proposals",
             "proposal": proposal,
-            "timeline": audit.history(proposal, public_only=True),
+            "timeline": proposal_timeline(proposal=proposal),
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),
             "similar": similar_proposals(proposal=proposal),
