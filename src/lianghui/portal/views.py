@@ -319,6 +319,14 @@ def session_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+@require_safe
+@public_page
+def topic_list(request: HttpRequest) -> HttpResponse:
+    """Every topic, linking its page, with its number of published proposals."""
+    topics = sorted(proposals.topic_index(), key=lambda t: (t.scheme, t.name))
+    return render(request, "portal/topic_list.html", {"section": "topics", "topics": topics})
+
+
 SORTS = {
     "name": None,
     "assigned": lambda r: -r.stats.assigned,

@@ -32,6 +32,7 @@ from .models import (
 )
 
 PUBLIC = Q(published=True)
+PUBLIC_THROUGH_TOPIC = Q(proposals__published=True)
 
 
 def visible_proposals(*, include_unpublished: bool = False, viewer=None) -> QuerySet[Proposal]:
@@ -68,6 +69,15 @@ def session_choices() -> QuerySet[Session]:
 
 def topic_list() -> QuerySet[Topic]:
     return Topic.objects.order_by("scheme", "key")
+
+
+def topic_index() -> QuerySet[Topic]:
+    """Every topic with its number of published proposals (``proposal_count``)."""
+    return (
+        Topic.objects.select_related("parent")
+        .annotate(proposal_count=Count("proposals", filter=PUBLIC_THROUGH_TOPIC))
+        .order_by("scheme", "key")
+    )
 
 
 def cited(queryset: QuerySet | None = None) -> Prefetch:
