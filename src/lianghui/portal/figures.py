@@ -89,6 +89,10 @@ def session_flow(*, session) -> tuple[list[Stage], str]:
                 " await review. The table below gives the same figures."
             ),
             chart_id="session-flow",
+            legend_items=[
+                Series(_("Stage of handling"), "bar"),
+                Series(_("Left the flow or awaiting review"), "bar bar-branch"),
+            ],
         )
         if submitted
         else ""
@@ -135,6 +139,7 @@ def session_agencies(*, session, limit: int = 10) -> tuple[list[AgencyRow], str]
             " The table below gives these figures with replies, timeliness and ratings."
         ),
         chart_id="session-agencies",
+        legend_items=[Series(_("Proposals assigned"), "bar")],
     )
     return rows, chart
 
@@ -145,6 +150,7 @@ def topic_chart(topics, *, chart_id: str, title: str) -> str:
         title=title,
         desc=_("Horizontal bars: published proposals per topic; the table gives the same."),
         chart_id=chart_id,
+        legend_items=[Series(_("Published proposals"), "bar")],
     )
 
 
@@ -173,6 +179,7 @@ def agency_years(*, agency) -> dict:
                 " made); the table below gives the same figures."
             ),
             chart_id="agency-years",
+            series=_("Proposals assigned"),
         ),
         "abc_chart": column_chart(
             columns=[(label, [y.a, y.b, y.c]) for label, y in zip(labels, years, strict=True)],
@@ -236,6 +243,7 @@ def member_years(signatures) -> tuple[list[tuple[int, int]], str]:
             " the table below gives the same figures."
         ),
         chart_id="member-years",
+        series=_("Proposals signed"),
     )
     return per_year, chart
 

@@ -49,6 +49,7 @@ def topic_page(request: HttpRequest, key: str) -> HttpResponse:
             " the table below gives the same figures."
         ),
         chart_id="topic-years",
+        series=_("Published proposals"),
     )
     return render(
         request,
