@@ -25,6 +25,7 @@ from lianghui.insights.selectors import office_insights
 from lianghui.proposals import services, supervision
 from lianghui.proposals.enums import AssignmentRole, SignerRole, Status
 from lianghui.proposals.models import Assignment, Proposal, Reply, Signer
+from lianghui.proposals.timeline import proposal_timeline
 
 from .forms import (
     ASSIGNMENT_SORTS,
@@ -521,6 +522,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             "assign_form": assign,
             "transfer_form": transfer,
             "history": audit.history(proposal),
+            "timeline": proposal_timeline(proposal=proposal, public=False),
             "confirm_merge": confirm_merge,
             "committees": committees,
             "insights": office_insights(proposal=proposal),
