@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from lianghui.search.charts import LEGEND_H, MAX_BAR_W, TITLE_H, chart_head, legend, wrap
+from lianghui.search.charts import (
+    LEGEND_H,
+    MAX_BAR_W,
+    TITLE_H,
+    chart_head,
+    legend,
+    legend_rows,
+    wrap,
+)
 
 
 @dataclass
@@ -102,8 +110,10 @@ def column_chart(
     rate (None) draws nothing. A legend names the series."""
     if not columns:
         return mark_safe("")
-    pad_left, pad_bottom, pad_top, legend_h = 44, 36, 16 + TITLE_H, 22
-    height += TITLE_H
+    pad_left, pad_bottom = 44, 36
+    extra_rows = legend_rows([s.label for s in series], x=pad_left, width=width - 8) - 1
+    pad_top, legend_h = 16 + TITLE_H + 16 * extra_rows, 22
+    height += TITLE_H + 16 * extra_rows
     inner_w = width - pad_left - 8
     inner_h = height - pad_bottom - pad_top - legend_h
     base = pad_top + legend_h + inner_h
@@ -118,7 +128,7 @@ def column_chart(
         return f"{round(v * 100)}%" if percent else f"{v:g}"
 
     parts = _open(chart_id, width, height, title, desc)
-    parts += legend([(s.label, s.css) for s in series], x=pad_left, y=pad_top)
+    parts += legend([(s.label, s.css) for s in series], x=pad_left, y=16 + TITLE_H, width=width - 8)
     parts += [
         f'<line class="axis" x1="{pad_left}" y1="{base}" x2="{width - 8}" y2="{base}"/>',
         f'<text class="tick" x="{pad_left - 6}" y="{base - inner_h + 4}" text-anchor="end">'

@@ -27,9 +27,7 @@ class Bar:
 
 def text_width(text: str, size: float = 12) -> float:
     """About how wide a text is drawn: CJK characters take a full em, others ~0.6."""
-    return sum(
-        size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in text
-    )
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in text)
 
 
 def wrap(text: str, width: float, *, lines: int = 3, size: float = 12) -> list[str]:
@@ -74,15 +72,31 @@ def chart_head(chart_id: str, width: int, height: int, title: str, desc: str) ->
     ]
 
 
-def legend(items: list[tuple[str, str]], *, x: float, y: float) -> list[str]:
-    """Swatches with their labels, left to right: (label, css class) pairs."""
+def legend_rows(labels: list[str], *, x: float, width: float) -> int:
+    """How many rows `legend` takes for these labels within `width`."""
+    rows, at = 1, x
+    for label in labels:
+        w = 16 + text_width(label) + 18
+        if at > x and at + w > width:
+            rows, at = rows + 1, x
+        at += w
+    return rows
+
+
+def legend(items: list[tuple[str, str]], *, x: float, y: float, width: float = 640) -> list[str]:
+    """Swatches with their labels, left to right, onto a new row (16 lower) when
+    the next would pass `width`: (label, css class) pairs."""
     parts = ['<g class="legend" aria-hidden="true">']
+    start = x
     for label, css in items:
+        w = 16 + text_width(label) + 18
+        if x > start and x + w > width:
+            x, y = start, y + 16
         parts.append(
             f'<rect class="{escape(css)}" x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12"/>'
             f'<text class="tick" x="{x + 16:.1f}" y="{y:.1f}">{escape(label)}</text>'
         )
-        x += 16 + text_width(label) + 18
+        x += w
     parts.append("</g>")
     return parts
 
