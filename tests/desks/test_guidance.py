@@ -179,3 +179,33 @@ def test_follow_is_a_post_button_on_topic_pages(client_for, accounts):
     html = client_for(accounts["watcher"]).get("/search/", {"q": "数字"}).content.decode()
     assert 'href="/following/follow/search/' not in html
     assert re.search(r'<form method="post" action="/following/follow/search/"', html)
+
+
+def test_a_low_confidence_agency_suggestion_has_no_assign_button(rf, accounts):
+    from django.template.loader import render_to_string
+
+    from lianghui.insights.suggestions import AgencySuggestion, Suggestions
+
+    miit, mohrss = Organization.objects.get(key="miit"), Organization.objects.get(key="mohrss")
+    s = Suggestions(
+        show_agencies=True,
+        agencies=[
+            AgencySuggestion(miit, 0.82, "lead", terms=["工业"]),
+            AgencySuggestion(mohrss, 0.04, "joint", terms=["就业"]),
+        ],
+        versions={"agency": "v1"},
+    )
+    request = rf.get("/")
+    request.user = accounts["office"]
+    html = render_to_string(
+        "insights/_office_suggestions.html",
+        {
+            "insights": {"enabled": True, "failed": False, "s": s, "agencies": [miit, mohrss]},
+            "proposal": Proposal.objects.get(key="p-1"),
+        },
+        request=request,
+    )
+    items = html.split('data-kind="agency"')[1:]
+    assert "Assign as lead unit" in items[0]
+    assert "Assign as joint handler" not in items[1]
+    assert "Low confidence (0.04, below 0.30)" in items[1]
