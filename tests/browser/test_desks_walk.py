@@ -26,7 +26,7 @@ def test_a_proposal_walks_across_the_four_desks(page, accounts, shoot):
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("Draft saved.").wait_for()
     page.get_by_role("button", name="Submit").first.click()
-    page.get_by_text("Submitted.").wait_for()
+    page.get_by_text("Submitted: the office reviews it next").wait_for()
     shoot(page, "desk-member")
     proposal = Proposal.objects.get(title_zh="关于外卖骑手社会保障的建议")
     assert proposal.status == "submitted"
@@ -35,14 +35,14 @@ def test_a_proposal_walks_across_the_four_desks(page, accounts, shoot):
     sign_in(page, "o")
     page.get_by_label(f"Select {proposal.title}").check()
     page.get_by_role("button", name="File them").click()
-    page.get_by_text("1 proposal(s) done.").wait_for()
+    page.get_by_text("1 proposal filed and published. Next: assign it").wait_for()
     page.goto(f"/desk/office/proposals/{proposal.key}/")
     page.get_by_label("Agency").select_option(
         label="Ministry of Industry and Information Technology"
     )
     page.get_by_label("Role").select_option(value="lead")
     page.get_by_role("button", name="Assign", exact=True).click()
-    page.get_by_text("Done.").wait_for()
+    page.get_by_text("Assigned to Ministry of Industry and Information Technology; role").wait_for()
     shoot(page, "desk-office")
 
     # the agency replies
@@ -69,7 +69,7 @@ def test_a_proposal_walks_across_the_four_desks(page, accounts, shoot):
     sign_in(page, "o")
     page.goto(f"/desk/office/proposals/{proposal.key}/")
     page.get_by_role("button", name="Select for key supervision").click()
-    page.get_by_text("Done.").wait_for()
+    page.get_by_text("Selected for key supervision: it is now listed").wait_for()
     sign_in(page, "s")
     page.get_by_role("link", name=proposal.title).wait_for()
     shoot(page, "desk-supervisor")

@@ -115,17 +115,17 @@ def test_a_search_can_be_followed_from_its_page(client, client_for, search_world
     html = get(client, {"q": "人工智能", "type": "proposal", "page": "1", "sort": "newest"})
     # the saved search keeps the words and filters, not the page or the order
     key = "q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD&amp;type=proposal"
-    assert "Follow this search" in html
-    assert "/following/follow/search/?key=q%3D%25E4%25BA%25BA" in html
+    # anonymous: the same sign-in link as on every followable page
+    assert "Sign in to follow" in html and "/accounts/login/?next=" in html
     assert f'href="/feeds/search/?{key}"' in html
-    assert "Follow this search" not in get(client, {})  # nothing to follow yet
+    assert "Sign in to follow" not in get(client, {})  # nothing to follow yet
 
     watcher = account_create(username="w", password="x", role="watcher")
     c = client_for(watcher)
-    assert (
-        "Follow this search"
-        in c.get("/search/", {"q": "人工智能", "type": "proposal"}).content.decode()
-    )
+    html = c.get("/search/", {"q": "人工智能", "type": "proposal"}).content.decode()
+    # signed in: a button that posts, as everywhere else
+    assert '<form method="post" action="/following/follow/search/"' in html
+    assert f'name="key" value="{key}"' in html and "Follow this search" in html
     following.follow_create(
         user=watcher, target="search", key="q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD&type=proposal"
     )

@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import F
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lianghui.people.models import Member, Organization
@@ -10,6 +12,10 @@ from lianghui.proposals.enums import (
     ReviewDecision,
 )
 from lianghui.proposals.models import Proposal, ProposalKind, Session, Topic
+
+
+def _chinese() -> bool:
+    return (get_language() or "en").startswith("zh")
 
 
 class DraftForm(forms.Form):
@@ -29,7 +35,13 @@ class DraftForm(forms.Form):
         queryset=Member.objects.none(),
         required=False,
         label=_("Co-signers"),
-        help_text=_("Members who sign with you; they confirm on their own desk where needed."),
+        help_text=_(
+            "Members who sign with you; they confirm on their own desk where needed."
+            " Type part of a name to find them."
+        ),
+        # Checkboxes, sorted by name, work with the keyboard and without script;
+        # desks/picker.js adds a search box over them.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "picker-choice"}),
     )
 
     def __init__(self, *args, member: Member, **kwargs):
@@ -37,8 +49,12 @@ class DraftForm(forms.Form):
         bodies = member.memberships.values("body_id")
         self.fields["session"].queryset = Session.objects.filter(body_id__in=bodies)
         self.fields["kind"].queryset = ProposalKind.objects.filter(body_id__in=bodies)
+        by_name = ("name_zh", "name_en") if _chinese() else ("name_en", "name_zh")
         self.fields["cosigners"].queryset = (
-            Member.objects.filter(memberships__body_id__in=bodies).exclude(pk=member.pk).distinct()
+            Member.objects.filter(memberships__body_id__in=bodies)
+            .exclude(pk=member.pk)
+            .distinct()
+            .order_by(*by_name, "key")
         )
 
     def clean(self):
@@ -165,3 +181,92 @@ class FeedbackForm(forms.Form):
             " tick this to show it to everyone beside the reply."
         ),
     )
+
+
+PROPOSAL_SORTS = {
+    # A proposal not yet submitted has no date: it sorts with the newest.
+    "newest": (
+        _("Newest submitted first"),
+        (F("submitted_on").desc(nulls_first=True), "-created_at", "key"),
+    ),
+    "oldest": (
+        _("Oldest submitted first"),
+        (F("submitted_on").asc(nulls_last=True), "created_at", "key"),
+    ),
+    "title": (_("Title"), ("title_zh", "title_en", "key")),
+}
+ASSIGNMENT_SORTS = {
+    "due": (_("Due soonest first"), ("due_on", "proposal__key")),
+    "newest": (_("Newest assigned first"), ("-assigned_on", "proposal__key")),
+    "title": (_("Title"), ("proposal__title_zh", "proposal__title_en", "proposal__key")),
+}
+
+
+class QueueFilterForm(forms.Form):
+    """Search, filter and sort a desk's queue (a GET form; every field optional)."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Search"),
+        help_text=_("Words of the title, the proposal's number or key, or a proposer's name."),
+    )
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(),
+        required=False,
+        label=_("Session"),
+        empty_label=_("All sessions"),
+        to_field_name="key",
+    )
+    kind = forms.ModelChoiceField(
+        queryset=ProposalKind.objects.none(),
+        required=False,
+        label=_("Kind"),
+        empty_label=_("All kinds"),
+        to_field_name="key",
+    )
+    sort = forms.ChoiceField(required=False, label=_("Order"))
+
+    def __init__(self, *args, sorts: dict, body=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        sessions = Session.objects.select_related("body").order_by("-year", "body__key")
+        kinds = ProposalKind.objects.select_related("body").order_by("body__key", "key")
+        if body is not None:
+            sessions, kinds = sessions.filter(body=body), kinds.filter(body=body)
+        self.fields["session"].queryset = sessions
+        self.fields["kind"].queryset = kinds
+        self.fields["sort"].choices = [(k, label) for k, (label, _order) in sorts.items()]
+        self.sorts = sorts
+
+    def apply(self, queryset, *, prefix: str = ""):
+        """The queue narrowed and ordered as asked; bad values are ignored."""
+        from django.db.models import Q
+
+        from lianghui.proposals.models import Signer
+
+        data = self.cleaned_data if self.is_valid() else {}
+        q = (data.get("q") or "").strip()
+        if q:
+            signed = Signer.objects.filter(
+                Q(member__name_zh__icontains=q)
+                | Q(member__name_en__icontains=q)
+                | Q(group__name_zh__icontains=q)
+                | Q(group__name_en__icontains=q)
+            ).values("proposal_id")
+            queryset = queryset.filter(
+                Q(**{f"{prefix}title_zh__icontains": q})
+                | Q(**{f"{prefix}title_en__icontains": q})
+                | Q(**{f"{prefix}key__icontains": q})
+                | Q(**{f"{prefix}number": q})
+                | Q(**{f"{prefix}pk__in": signed})
+            )
+        if data.get("session"):
+            queryset = queryset.filter(**{f"{prefix}session": data["session"]})
+        if data.get("kind"):
+            queryset = queryset.filter(**{f"{prefix}kind": data["kind"]})
+        sort = data.get("sort") or next(iter(self.sorts))
+        return queryset.order_by(*self.sorts[sort][1])
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.get(f) for f in ("q", "session", "kind"))

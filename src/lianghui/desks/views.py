@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lianghui.accounts import permissions as perms
@@ -25,15 +27,19 @@ from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
 from lianghui.proposals import services, supervision, visibility
-from lianghui.proposals.enums import SignerRole, Status
+from lianghui.proposals.enums import AssignmentRole, SignerRole, Status
 from lianghui.proposals.models import Assignment, Signer
+from lianghui.proposals.timeline import proposal_timeline
 from lianghui.proposals.workflow import awaiting_reply
 
 from .forms import (
+    ASSIGNMENT_SORTS,
+    PROPOSAL_SORTS,
     AssignForm,
     BulkForm,
     DraftForm,
     FeedbackForm,
+    QueueFilterForm,
     ReplyDraftForm,
     ReplyForm,
     ReviewForm,
@@ -87,6 +93,15 @@ def _page(request: HttpRequest, queryset, prefix: str = "page"):
     return Paginator(queryset, PAGE).get_page(request.GET.get(prefix))
 
 
+def _queue(request: HttpRequest, *, assignments: bool = False, body=None) -> QueueFilterForm:
+    """The search, filter and sort form of a desk's queue, read from the query string."""
+    return QueueFilterForm(
+        request.GET or None,
+        sorts=ASSIGNMENT_SORTS if assignments else PROPOSAL_SORTS,
+        body=body,
+    )
+
+
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     target = {
@@ -97,7 +112,13 @@ def desk(request: HttpRequest) -> HttpResponse:
         Role.ADMIN: "desks:office",
     }.get(perms.role_of(request.user))
     if target is None:
-        return render(request, "desks/watcher.html", {"section": "desk"})
+        from lianghui.following.selectors import follows_of
+
+        return render(
+            request,
+            "desks/watcher.html",
+            {"section": "desk", "follow_count": follows_of(user=request.user).count()},
+        )
     return redirect(target)
 
 
@@ -126,15 +147,15 @@ def member_desk(request: HttpRequest) -> HttpResponse:
         confirmed=False,
         proposal__status=Status.DRAFT,
     ).select_related("proposal")
+    queue = _queue(request)
     return render(
         request,
         "desks/member.html",
         {
             "section": "desk",
             "drafts": mine.filter(status=Status.DRAFT).order_by("-updated_at"),
-            "submitted": _page(
-                request, mine.exclude(status=Status.DRAFT).order_by("-submitted_on", "key")
-            ),
+            "queue": queue,
+            "submitted": _page(request, queue.apply(mine.exclude(status=Status.DRAFT))),
             "to_rate": [(r, FeedbackForm(prefix=f"r{r.pk}")) for r in to_rate],
             "to_confirm": to_confirm,
         },
@@ -208,7 +229,9 @@ def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
                 services.proposal_submit(
                     proposal=proposal, on=timezone.localdate(), actor=request.user
                 )
-                messages.success(request, _("Submitted."))
+                messages.success(
+                    request, _("Submitted: the office reviews it next; its status shows here.")
+                )
             elif action == "withdraw":
                 services.proposal_withdraw(proposal=proposal, actor=request.user)
                 messages.success(request, _("Withdrawn."))
@@ -267,18 +290,26 @@ def office_queue(request: HttpRequest) -> HttpResponse:
         "replied": scope.filter(status=Status.REPLIED),
         "key": scope.filter(is_key=True),
     }
-    context = {"section": "desk", "tab": tab, "counts": {t: q.count() for t, q in tabs.items()}}
+    if tab not in {*tabs, "overdue", "transfers"}:
+        tab = "review"
+    queue = _queue(request, assignments=tab in {"overdue", "transfers"}, body=body)
+    context = {
+        "section": "desk",
+        "tab": tab,
+        "queue": queue,
+        "counts": {t: q.count() for t, q in tabs.items()},
+    }
     if tab == "overdue":
         rows = supervision.overdue(today=today, body=body)
-        context["assignments"] = _page(request, rows)
+        context["assignments"] = _page(request, queue.apply(rows, prefix="proposal__"))
     elif tab == "transfers":
         rows = Assignment.objects.filter(
             active=True, transfer_requested_on__isnull=False, proposal__in=scope
         ).select_related("proposal", "agency")
-        context["assignments"] = _page(request, rows)
+        context["assignments"] = _page(request, queue.apply(rows, prefix="proposal__"))
         context["transfer_form"] = TransferApproveForm()
     else:
-        rows = tabs.get(tab, tabs["review"]).order_by("submitted_on", "key")
+        rows = queue.apply(tabs[tab])
         context["proposals"] = _page(request, rows)
         if tab in {"review", "assign"}:
             context["bulk"] = BulkForm(
@@ -319,11 +350,56 @@ def office_bulk(request: HttpRequest) -> HttpResponse:
             done += 1
         except ValidationError as exc:
             refused.append(f"{proposal.key}: {' '.join(exc.messages)}")
-    if done:
-        messages.success(request, _("%(n)d proposal(s) done.") % {"n": done})
+    if done and form.cleaned_data["action"] == "file":
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d proposal filed and published. Next: assign it under “To assign”.",
+                "%(n)d proposals filed and published. Next: assign them under “To assign”.",
+                done,
+            )
+            % {"n": done},
+        )
+    elif done:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d proposal assigned to %(agency)s as lead unit; it now awaits its reply.",
+                "%(n)d proposals assigned to %(agency)s as lead unit; they now await replies.",
+                done,
+            )
+            % {"n": done, "agency": form.cleaned_data["agency"].name},
+        )
     for line in refused:
         messages.error(request, line)
     return redirect(request.META.get("HTTP_REFERER") or "desks:office")
+
+
+# What each office action did and what comes next, said once it is done.
+OFFICE_DONE = {
+    "reopen": _lazy(
+        "Reopened: the agencies whose replies were rated unsatisfied must reply again"
+        " by the new due date."
+    ),
+    "close": _lazy("Closed: handling is finished and the public page says so."),
+    "key": _lazy(
+        "Selected for key supervision: it is now listed on the supervisors' desk"
+        " and marked on its public page."
+    ),
+    "unkey": _lazy("No longer a key proposal: it has left the supervisors' desk."),
+}
+
+
+def _review_message(decision: str, merged_into) -> str:
+    if decision == "filed":
+        return _("Filed and published. Next: assign it to its lead unit below.")
+    if decision == "merged":
+        return _("Merged into “%(title)s”: it now follows that proposal's handling.") % {
+            "title": merged_into.title
+        }
+    if decision == "not_filed":
+        return _("Not filed: the proposer sees the reason on their desk. Nothing else is needed.")
+    return _("Converted to a letter for reference: it leaves the proposal queues.")
 
 
 @_role_required(Role.OFFICE)
@@ -348,6 +424,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     review = ReviewForm(prefix="review")
     assign = AssignForm(prefix="assign")
     transfer = TransferApproveForm(prefix="transfer")
+    confirm_merge, done = None, ""
     if request.method == "POST":
         action, today, user = request.POST.get("action"), timezone.localdate(), request.user
         ok = False
@@ -356,9 +433,8 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             if review.is_valid():
                 data = review.cleaned_data
 
-                ok = _attempt(
-                    review,
-                    lambda: services.proposal_review(
+                def decide():
+                    services.proposal_review(
                         proposal=proposal,
                         decision=data["decision"],
                         on=today,
@@ -366,8 +442,14 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                         note=data["note"],
                         merged_into=data["merged_into"],
                         actor=user,
-                    ),
-                )
+                    )
+
+                if data["decision"] == "merged" and not request.POST.get("confirm"):
+                    # A merge cannot be undone: say what it does and ask once more.
+                    confirm_merge = data["merged_into"]
+                else:
+                    ok = _attempt(review, decide)
+                    done = _review_message(data["decision"], data["merged_into"])
         elif action == "assign":
             assign = AssignForm(request.POST, prefix="assign")
             if assign.is_valid():
@@ -383,6 +465,10 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                         actor=user,
                     ),
                 )
+                done = _(
+                    "Assigned to %(agency)s; role: %(role)s. Next: add a joint or assisting"
+                    " unit below if needed, or go back to the queue."
+                ) % {"agency": data["agency"].name, "role": AssignmentRole(data["role"]).label}
         elif action in {"transfer", "refuse-transfer"}:
             transfer = TransferApproveForm(request.POST, prefix="transfer")
             assignment = get_object_or_404(proposal.assignments, pk=request.POST.get("assignment"))
@@ -391,6 +477,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     transfer,
                     lambda: services.assignment_refuse_transfer(assignment=assignment, actor=user),
                 )
+                done = _(
+                    "Transfer refused: %(agency)s keeps the proposal and still owes a reply."
+                ) % {"agency": assignment.agency.name}
             elif transfer.is_valid():
                 ok = _attempt(
                     transfer,
@@ -401,6 +490,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                         actor=user,
                     ),
                 )
+                done = _(
+                    "Transferred to %(agency)s, which now has the body's reply period from today."
+                ) % {"agency": transfer.cleaned_data["to_agency"].name}
         elif action in {"reopen", "close", "key", "unkey"}:
             call = {
                 "reopen": lambda: services.proposal_reopen(proposal=proposal, on=today, actor=user),
@@ -418,6 +510,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             try:
                 call()
                 ok = True
+                done = OFFICE_DONE[action]
             except ValidationError as exc:
                 # A button, not a form: say why on the page it came from.
                 messages.error(request, " ".join(exc.messages))
@@ -425,7 +518,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
         else:
             raise Http404
         if ok:
-            messages.success(request, _("Done."))
+            messages.success(request, done)
             return redirect("desks:office-proposal", key=proposal.key)
     return render(
         request,
@@ -437,6 +530,8 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             "assign_form": assign,
             "transfer_form": transfer,
             "history": audit.history(proposal),
+            "timeline": proposal_timeline(proposal=proposal, public=False),
+            "confirm_merge": confirm_merge,
             "committees": committees,
             "insights": office_insights(proposal=proposal),
         },
@@ -484,12 +579,14 @@ def agency_inbox(request: HttpRequest) -> HttpResponse:
     mine = _agency_assignments(request)
     today = timezone.localdate()
     open_ids = supervision.open_assignments().filter(pk__in=mine.values("pk")).values("pk")
-    to_reply = mine.filter(pk__in=open_ids).order_by("due_on", "proposal__key")
+    queue = _queue(request, assignments=True)
+    to_reply = queue.apply(mine.filter(pk__in=open_ids), prefix="proposal__")
     return render(
         request,
         "desks/agency.html",
         {
             "section": "desk",
+            "queue": queue,
             "today": today,
             "soon": today + timezone.timedelta(days=14),
             "to_reply": _page(request, to_reply),
@@ -590,14 +687,18 @@ def supervisor_desk(request: HttpRequest) -> HttpResponse:
             )
         )
     )
+    body = None
     if perms.role_of(request.user) != Role.ADMIN:
         queryset = queryset.filter(session__body_id=request.user.profile.body_id)
+        body = request.user.profile.body
+    queue = _queue(request, body=body)
     return render(
         request,
         "desks/supervisor.html",
         {
             "section": "desk",
-            "proposals": _page(request, queryset.order_by("-submitted_on", "key")),
+            "queue": queue,
+            "proposals": _page(request, queue.apply(queryset)),
             "today": timezone.localdate(),
         },
     )

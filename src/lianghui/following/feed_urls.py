@@ -5,6 +5,8 @@ from .feeds import ATOM, FEEDS
 app_name = "feeds"
 
 urlpatterns = [
+    path("proposals/<slug:key>/", FEEDS["proposal"](), name="proposal"),
+    path("proposals/<slug:key>/atom/", ATOM["proposal"](), name="proposal-atom"),
     path("members/<slug:key>/", FEEDS["member"](), name="member"),
     path("members/<slug:key>/atom/", ATOM["member"](), name="member-atom"),
     path("agencies/<slug:key>/", FEEDS["agency"](), name="agency"),

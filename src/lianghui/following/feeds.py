@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -149,7 +150,62 @@ class SearchFeed(_Feed):
         return reverse("search:search") + "?" + obj.key
 
 
+class ProposalFeed(Feed):
+    """A published proposal's timeline, newest step first: the same steps, in the
+    same words, as its page."""
+
+    def get_object(self, request, key: str = ""):
+        from lianghui.proposals.selectors import proposal_detail
+
+        try:
+            return proposal_detail(key=key)
+        except ObjectDoesNotExist:
+            raise Http404(_("No such record.")) from None
+
+    def title(self, obj):
+        return _("%(name)s — Lianghui") % {"name": obj.title}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return _("Each step in the handling of “%(name)s”.") % {"name": obj.title}
+
+    def items(self, obj):
+        from lianghui.proposals.timeline import proposal_timeline
+
+        steps = [(obj, n, e) for n, e in enumerate(proposal_timeline(proposal=obj))]
+        return list(reversed(steps))[: selectors.MAX_ITEMS]
+
+    def item_title(self, item):
+        _proposal, _n, event = item
+        text = event.text
+        return f"{text} {event.link_text}" if event.link_text else text
+
+    def item_description(self, item):
+        return self.item_title(item)
+
+    def item_link(self, item):
+        proposal, n, _event = item
+        return f"{proposal.get_absolute_url()}#step-{n + 1}"
+
+    def item_guid(self, item):
+        proposal, _n, event = item
+        return f"proposal:{proposal.pk}:{event.kind}:{event.on}:{event.seq}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        day = item[2].on
+        return timezone.make_aware(dt.datetime.combine(day, dt.time())) if day else None
+
+    def item_updateddate(self, item):
+        day = item[2].on or timezone.localdate()
+        return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
 FEEDS = {
+    "proposal": ProposalFeed,
     "member": MemberFeed,
     "agency": AgencyFeed,
     "topic": TopicFeed,

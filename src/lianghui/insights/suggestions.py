@@ -35,6 +35,9 @@ NOT_MERGE_TARGETS = {Status.NOT_FILED, Status.CONVERTED, Status.WITHDRAWN, Statu
 PAIR_CHARS = 1500
 N_AGENCIES = 5
 MIN_SCORE = 0.05
+# Below this an agency suggestion is shown with its reasons but without a one-click
+# "Assign" button: the office picks it from the full list if it agrees.
+ASSIGN_THRESHOLD = 0.3
 CO_SHARE = 0.2
 N_DUPLICATES = 5
 
@@ -65,6 +68,10 @@ class AgencySuggestion:
 
     def reasons_json(self) -> str:
         return json.dumps(self.reasons(), ensure_ascii=False)
+
+    @property
+    def confident(self) -> bool:
+        return self.score >= ASSIGN_THRESHOLD
 
 
 @dataclass
@@ -100,6 +107,7 @@ class Suggestions:
     show_agencies: bool = False
     show_duplicates: bool = False
     duplicates_pending: bool = False  # the body's index is still being built
+    assign_threshold: float = ASSIGN_THRESHOLD
 
 
 def compute(proposal: Proposal, *, all_topics=None, agencies=None) -> Suggestions:

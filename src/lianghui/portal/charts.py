@@ -17,6 +17,16 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from lianghui.search.charts import (
+    LEGEND_H,
+    MAX_BAR_W,
+    TITLE_H,
+    chart_head,
+    legend,
+    legend_rows,
+    wrap,
+)
+
 
 @dataclass
 class Row:
@@ -32,17 +42,7 @@ class Series:
     css: str
 
 
-def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" tabindex="0"'
-        f' viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
-    ]
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+_open = chart_head
 
 
 def hbar_chart(
@@ -51,33 +51,44 @@ def hbar_chart(
     title: str,
     desc: str,
     chart_id: str,
+    legend_items: list[Series] | None = None,
     width: int = 640,
-    label_width: int = 190,
-    label_chars: int = 26,
+    label_width: int = 220,
 ) -> SafeString:
     """One labelled horizontal bar per row, its value written after it; an empty
-    string when there is nothing to draw."""
+    string when there is nothing to draw. A long label wraps onto up to three
+    lines; the bar's <title> and the page's table give it in full."""
     if not rows:
         return mark_safe("")
-    row_h, pad = 26, 10
-    height = pad * 2 + row_h * len(rows)
+    line_h, pad = 14, 10
+    labels = [wrap(("↳ " if r.indent else "") + r.label, label_width - 14) for r in rows]
+    heights = [max(26, 12 + line_h * len(lines)) for lines in labels]
+    top_band = TITLE_H + (LEGEND_H if legend_items else 0)
+    height = top_band + pad * 2 + sum(heights)
     top = max(r.value for r in rows) or 1
     inner = width - label_width - 70
     parts = _open(chart_id, width, height, title, desc)
-    for i, r in enumerate(rows):
-        y = pad + i * row_h
+    if legend_items:
+        parts += legend([(s.label, s.css) for s in legend_items], x=4, y=TITLE_H + 14)
+    y = top_band + pad
+    for r, lines, row_h in zip(rows, labels, heights, strict=True):
         indent = 14 if r.indent else 0
         w = inner * r.value / top
-        label = ("↳ " if r.indent else "") + _clip(r.label, label_chars)
+        mid = y + row_h / 2
+        first = mid + 4 - (len(lines) - 1) * line_h / 2
+        text = "".join(
+            f'<tspan x="{label_width - 8}" y="{first + n * line_h:.1f}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
         parts.append(
             f"<g><title>{escape(r.label)}: {r.value}</title>"
-            f'<text class="tick" x="{label_width - 8}" y="{y + 17}" text-anchor="end">'
-            f"{escape(label)}</text>"
-            f'<rect class="{escape(r.css)}" x="{label_width + indent}" y="{y + 4}"'
-            f' width="{max(w - indent, 0):.1f}" height="{row_h - 8}"/>'
-            f'<text class="tick" x="{label_width + max(w, indent) + 6:.1f}" y="{y + 17}">'
+            f'<text class="tick" text-anchor="end">{text}</text>'
+            f'<rect class="{escape(r.css)}" x="{label_width + indent}" y="{mid - 9:.1f}"'
+            f' width="{max(w - indent, 0):.1f}" height="18"/>'
+            f'<text class="tick" x="{label_width + max(w, indent) + 6:.1f}" y="{mid + 4:.1f}">'
             f"{r.value}</text></g>"
         )
+        y += row_h
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
@@ -99,7 +110,10 @@ def column_chart(
     rate (None) draws nothing. A legend names the series."""
     if not columns:
         return mark_safe("")
-    pad_left, pad_bottom, pad_top, legend_h = 44, 36, 16, 22
+    pad_left, pad_bottom = 44, 36
+    extra_rows = legend_rows([s.label for s in series], x=pad_left, width=width - 8) - 1
+    pad_top, legend_h = 16 + TITLE_H + 16 * extra_rows, 22
+    height += TITLE_H + 16 * extra_rows
     inner_w = width - pad_left - 8
     inner_h = height - pad_bottom - pad_top - legend_h
     base = pad_top + legend_h + inner_h
@@ -114,13 +128,7 @@ def column_chart(
         return f"{round(v * 100)}%" if percent else f"{v:g}"
 
     parts = _open(chart_id, width, height, title, desc)
-    x = pad_left
-    for s in series:  # legend
-        parts.append(
-            f'<rect class="{escape(s.css)}" x="{x}" y="{pad_top - 10}" width="12" height="12"/>'
-            f'<text class="tick" x="{x + 16}" y="{pad_top}">{escape(s.label)}</text>'
-        )
-        x += 24 + 7 * len(s.label) + 12
+    parts += legend([(s.label, s.css) for s in series], x=pad_left, y=16 + TITLE_H, width=width - 8)
     parts += [
         f'<line class="axis" x1="{pad_left}" y1="{base}" x2="{width - 8}" y2="{base}"/>',
         f'<text class="tick" x="{pad_left - 6}" y="{base - inner_h + 4}" text-anchor="end">'
@@ -128,7 +136,7 @@ def column_chart(
         f'<text class="tick" x="{pad_left - 6}" y="{base}" text-anchor="end">0</text>',
     ]
     step = inner_w / len(columns)
-    group_w = max(6.0, step * 0.7)
+    group_w = min(MAX_BAR_W * (1 if stacked else len(series)), max(6.0, step * 0.7))
     bar_w = group_w if stacked else group_w / max(len(series), 1)
     label_every = max(1, len(columns) // 12)
     for i, (label, values) in enumerate(columns):

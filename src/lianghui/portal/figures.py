@@ -98,6 +98,10 @@ def session_flow(*, session) -> tuple[list[Stage], str, figures.Funnel]:
                 " texts are not public are counted. The table below gives the same figures."
             ),
             chart_id="session-flow",
+            legend_items=[
+                Series(_("Stage of handling"), "bar"),
+                Series(_("Left the flow or awaiting review"), "bar bar-branch"),
+            ],
         )
         if submitted
         else ""
@@ -151,6 +155,7 @@ def session_agencies(*, session, limit: int = 10) -> tuple[list[AgencyRow], str]
             " timeliness and ratings."
         ),
         chart_id="session-agencies",
+        legend_items=[Series(_("Proposals assigned"), "bar")],
     )
     return rows, chart
 
@@ -161,6 +166,7 @@ def topic_chart(topics, *, chart_id: str, title: str) -> str:
         title=title,
         desc=_("Horizontal bars: published proposals per topic; the table gives the same."),
         chart_id=chart_id,
+        legend_items=[Series(_("Published proposals"), "bar")],
     )
 
 
@@ -226,6 +232,7 @@ def agency_years(*, agency) -> dict:
                 " The table below gives the same figures."
             ),
             chart_id="agency-years",
+            series=_("Proposals assigned"),
         ),
         "abc_chart": column_chart(
             columns=[(label, [y.a, y.b, y.c]) for label, y in zip(labels, years, strict=True)],
@@ -277,6 +284,7 @@ def member_years(signatures) -> tuple[list[tuple[int, int]], str]:
             " the table below gives the same figures."
         ),
         chart_id="member-years",
+        series=_("Proposals signed"),
     )
     return per_year, chart
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("agencies/", views.agency_list, name="agencies"),
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/<slug:key>/", views.session_detail, name="session"),
+    path("topics/", views.topic_list, name="topics"),
     path("regulations/", views.regulation_list, name="regulations"),
     path("regulations/<slug:key>/", views.regulation_detail, name="regulation"),
 ]

@@ -15,7 +15,6 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from lianghui.core import audit
 from lianghui.following.enums import Target
 from lianghui.laws import selectors as laws
 from lianghui.laws.enums import RegulationKind, Stage
@@ -25,6 +24,7 @@ from lianghui.proposals import figures as proposal_figures
 from lianghui.proposals import selectors as proposals
 from lianghui.proposals import visibility
 from lianghui.proposals.enums import Status
+from lianghui.proposals.timeline import proposal_timeline
 from lianghui.search.similar import similar_proposals
 
 from . import figures
@@ -164,8 +164,9 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "proposals",
             "proposal": proposal,
-            "timeline": audit.history(
-                proposal, public_only=not visibility.may_see_whole_history(request.user, proposal)
+            "timeline": proposal_timeline(
+                proposal=proposal,
+                public=not visibility.may_see_whole_history(request.user, proposal),
             ),
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),
@@ -321,6 +322,14 @@ def session_detail(request: HttpRequest, key: str) -> HttpResponse:
             "key_proposals": proposals.session_key_proposals(session=session),
         },
     )
+
+
+@require_safe
+@public_page
+def topic_list(request: HttpRequest) -> HttpResponse:
+    """Every topic, linking its page, with its number of published proposals."""
+    topics = sorted(proposals.topic_index(), key=lambda t: (t.scheme, t.name))
+    return render(request, "portal/topic_list.html", {"section": "topics", "topics": topics})
 
 
 SORTS = {

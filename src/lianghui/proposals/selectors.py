@@ -31,6 +31,9 @@ from .models import (
     Topic,
 )
 
+# Published proposals, seen from a topic (the public's count on the topics index).
+PUBLIC_THROUGH_TOPIC = visibility.proposals_q(visibility.ANONYMOUS, path="proposals")
+
 
 def visible_proposals(*, viewer=None) -> QuerySet[Proposal]:
     """The proposals ``viewer`` may see (None: the public's)."""
@@ -57,6 +60,15 @@ def session_choices() -> QuerySet[Session]:
 
 def topic_list() -> QuerySet[Topic]:
     return Topic.objects.order_by("scheme", "key")
+
+
+def topic_index() -> QuerySet[Topic]:
+    """Every topic with its number of published proposals (``proposal_count``)."""
+    return (
+        Topic.objects.select_related("parent")
+        .annotate(proposal_count=Count("proposals", filter=PUBLIC_THROUGH_TOPIC))
+        .order_by("scheme", "key")
+    )
 
 
 def cited(queryset: QuerySet | None = None) -> Prefetch:

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from lianghui.following.enums import Target
+from lianghui.portal.figures import follow_context
 from lianghui.proposals.models import Topic
 
 from . import selectors
@@ -47,6 +49,7 @@ def topic_page(request: HttpRequest, key: str) -> HttpResponse:
             " the table below gives the same figures."
         ),
         chart_id="topic-years",
+        series=_("Published proposals"),
     )
     return render(
         request,
@@ -57,6 +60,7 @@ def topic_page(request: HttpRequest, key: str) -> HttpResponse:
             "results": results,
             "per_year": per_year,
             "chart": chart,
+            "follow": follow_context(request, Target.TOPIC, topic.key),
             "tables": [
                 f for f in (_facet(results, n) for n in ("body", "agency", "category")) if f
             ],

@@ -159,3 +159,16 @@ def field_label(name: str) -> str:
 def percent(rate) -> str:
     """A rate (0..1) as a whole percentage; "—" when there is none."""
     return "—" if rate is None or rate == "" else f"{round(rate * 100)}%"
+
+
+@register.filter
+def plain(value) -> str:
+    """A logged value as a reader writes it: a list as words, yes/no, nothing for
+    none (the audit log keeps JSON; staff pages show it without Python's syntax)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
