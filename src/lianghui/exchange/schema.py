@@ -202,7 +202,15 @@ def b(name: str, **kw) -> F:
 
 
 CITATION = Spec(
-    "sources", None, [r("source", "source", required=True), s("field", 60), s("locator", 500)]
+    "sources",
+    None,
+    [
+        r("source", "source", required=True),
+        s("field", 60),
+        s("locator", 500),
+        s("figure_en", 300),
+        s("figure_zh", 300),
+    ],
 )
 
 SOURCE = Spec(
@@ -248,6 +256,7 @@ PROPOSAL_KIND = Spec(
         i("reply_due_months"),
         i("min_cosigners", default=0),
     ],
+    cited=True,
 )
 
 SESSION = Spec(
@@ -294,6 +303,8 @@ ORGANIZATION = Spec(
         e("level", AgencyLevel),
         t("responsibilities"),
         r("body", "body"),
+        d("founded_on"),
+        d("dissolved_on"),
         b("generated"),
     ],
     cited=True,
@@ -512,6 +523,8 @@ def check_record(spec: Spec, rec: dict) -> list[Invalid]:
         problems.append(Invalid("needs title_zh or title_en", "title_zh"))
     if name == "session" and _after(rec.get("opens_on"), rec.get("closes_on")):
         problems.append(Invalid("closes before it opens", "closes_on"))
+    if name == "organization" and _after(rec.get("founded_on"), rec.get("dissolved_on")):
+        problems.append(Invalid("dissolved before it was founded", "dissolved_on"))
     if name == "regulation":
         for earlier, later in ORDERED_PAIRS:
             if _after(rec.get(earlier), rec.get(later)):

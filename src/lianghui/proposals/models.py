@@ -64,6 +64,7 @@ class ProposalKind(Bilingual, models.Model):
     min_cosigners = models.PositiveSmallIntegerField(
         default=0, help_text=_("Co-signers a submission of this kind needs.")
     )
+    citations = GenericRelation(Citation)
 
     class Meta:
         ordering = ["key"]

@@ -159,3 +159,9 @@ def field_label(name: str) -> str:
 def percent(rate) -> str:
     """A rate (0..1) as a whole percentage; "—" when there is none."""
     return "—" if rate is None or rate == "" else f"{round(rate * 100)}%"
+
+
+@register.filter
+def stated_figures(citations) -> list:
+    """The citations that carry a figure the source states (from prefetched citations)."""
+    return [c for c in citations if c.figure_en or c.figure_zh]
