@@ -56,6 +56,16 @@ class Source(TimeStamped):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def local_copy(self):
+        """The served local copy's path, or None when this site holds none."""
+        from django.conf import settings
+
+        if not self.file or "/" in self.file or "\\" in self.file:
+            return None
+        path = settings.LIANGHUI_SOURCE_COPIES / self.file
+        return path if path.is_file() else None
+
 
 class Citation(Bilingual, models.Model):
     """Links any record (optionally one of its fields) to the source it came from."""

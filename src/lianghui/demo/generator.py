@@ -36,7 +36,7 @@ from .reference import (
     SECTOR_SUFFIXES,
     reference_records,
 )
-from .vocabulary import ACTIONS, GIVEN, REPLY_TEXT, SENTENCES, SUBJECTS, SURNAMES
+from .vocabulary import GIVEN, REPLY_TEXT, SENTENCES, SUBJECTS, SURNAMES, actions_for
 
 CPPCC_SHARE = 5 / 9
 TOPIC_SECTOR = {
@@ -273,16 +273,23 @@ class Generator:
     def session(self, session: Session, kind: ProposalKind, count: int, letter: str) -> None:
         rng = self.rng
         opens = session.opens_on or dt.date(session.year, 3, 5)
+        noun_zh = "建议" if letter == "s" else "提案"
         filed = []
+        # What each filed proposal was written from, so a later one can be its reworded
+        # near-copy: the office merges only proposals that say the same thing.
+        written: dict[int, tuple[str, tuple[str, str], list, dt.date]] = {}
         for n in range(1, count + 1):
             member = rng.choice(self.members[session.body.key])
-            topic = self._topic_for(member)
-            (subject_zh, subject_en), (act_zh, act_en) = (
-                rng.choice(SUBJECTS[topic]),
-                rng.choice(ACTIONS),
-            )
-            noun_zh = "建议" if letter == "s" else "提案"
-            picks = rng.sample(SENTENCES, 3)
+            roll = rng.random()
+            original = rng.choice(filed[-50:]) if 0.80 <= roll < 0.88 and filed else None
+            if original is not None:
+                topic, subject, picks, original_filed_on = written[original.pk]
+                picks = rng.sample(picks, len(picks))  # the same points, reordered
+            else:
+                topic = self._topic_for(member)
+                subject = rng.choice(SUBJECTS[topic])
+                picks = rng.sample(SENTENCES, 3)
+            (subject_zh, subject_en), (act_zh, act_en) = subject, rng.choice(actions_for(subject))
             proposal = services.proposal_create(
                 session=session,
                 kind=kind,
@@ -314,21 +321,21 @@ class Generator:
             if stop == "under_review":
                 continue
             review_on = on + dt.timedelta(days=rng.randint(7, 30))
-            roll = rng.random()
-            if roll < 0.80 or not filed:
+            if original is not None:
+                services.proposal_review(
+                    proposal=proposal,
+                    decision=ReviewDecision.MERGED,
+                    on=max(review_on, original_filed_on),
+                    merged_into=original,
+                )
+            elif roll < 0.88:  # filed (a would-be copy with nothing to copy is filed too)
                 services.proposal_review(
                     proposal=proposal, decision=ReviewDecision.FILED, on=review_on
                 )
                 filed.append(proposal)
+                written[proposal.pk] = (topic, subject, picks, review_on)
                 if stop != "filed":
                     self.handle(proposal, topic, review_on, stop)
-            elif roll < 0.88:
-                services.proposal_review(
-                    proposal=proposal,
-                    decision=ReviewDecision.MERGED,
-                    on=review_on,
-                    merged_into=rng.choice(filed[-50:]),
-                )
             elif roll < 0.95:
                 services.proposal_review(
                     proposal=proposal,

@@ -18,4 +18,5 @@ urlpatterns = [
     path("sessions/<slug:key>/", views.session_detail, name="session"),
     path("regulations/", views.regulation_list, name="regulations"),
     path("regulations/<slug:key>/", views.regulation_detail, name="regulation"),
+    path("sources/<slug:key>/copy/", views.source_copy, name="source_copy"),
 ]

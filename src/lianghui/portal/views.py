@@ -415,3 +415,19 @@ def regulation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "follow": figures.follow_context(request, Target.REGULATION, regulation.key),
         },
     )
+
+
+@require_safe
+def source_copy(request: HttpRequest, key: str) -> HttpResponse:
+    """The local copy of a cited document, as plain text, when this site holds one."""
+    from django.http import FileResponse
+
+    from lianghui.core.models import Source
+
+    source = _found(Source.objects.get, key=key)
+    path = source.local_copy
+    if path is None:
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="text/plain; charset=utf-8")
+    response["X-Robots-Tag"] = "noindex"
+    return response
