@@ -18,7 +18,13 @@ from lianghui.core.models import Language, Source
 from lianghui.laws.enums import EventKind, RegulationKind
 from lianghui.laws.models import ORDERED_PAIRS, Regulation, RegulationEvent
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
-from lianghui.people.models import Affiliation, Member, Membership, Organization
+from lianghui.people.models import (
+    Affiliation,
+    Member,
+    Membership,
+    Organization,
+    OrganizationSector,
+)
 from lianghui.proposals.enums import (
     AssignmentRole,
     BodyKind,
@@ -307,6 +313,14 @@ ORGANIZATION = Spec(
         d("dissolved_on"),
         b("generated"),
     ],
+    children=[
+        Spec(
+            "sectors",
+            OrganizationSector,
+            [e("sector", Sector, required=True), i("start_year"), i("end_year")],
+            parent_fk="organization_id",
+        ),
+    ],
     cited=True,
     self_ref="parent",
 )
@@ -531,6 +545,10 @@ def check_record(spec: Spec, rec: dict) -> list[Invalid]:
                 problems.append(Invalid(f"{rec[later]} is before {earlier} {rec[earlier]}", later))
     if name in {"topic", "organization"} and rec.get("parent") == rec.get("key"):
         problems.append(Invalid("a record cannot be its own parent", "parent"))
+    if name == "organization":
+        for n, item in enumerate(rec.get("sectors", ())):
+            if _after(item.get("start_year"), item.get("end_year")):
+                problems.append(Invalid("end_year is before start_year", f"sectors[{n}].end_year"))
     if name == "member":
         for part in ("memberships", "affiliations"):
             for n, item in enumerate(rec.get(part, ())):

@@ -150,6 +150,21 @@ class Membership(YearSpan):
         return f"{self.member} @ {self.body}"
 
 
+class OrganizationSector(YearSpan):
+    """A further sector an organization works in, over years (Xiaomi: cars since 2021),
+    beside its main ``sector``, which holds for its whole life."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sectors")
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+
+    class Meta:
+        ordering = ["organization", "start_year", "id"]
+        constraints = [span_in_order("organization_sector_years_in_order")]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.sector}"
+
+
 class Affiliation(YearSpan):
     """A member's role in an organization over years (e.g. CEO of Tencent)."""
 
