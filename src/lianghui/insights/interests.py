@@ -44,13 +44,15 @@ class InterestFlag:
     @property
     def reason(self) -> str:
         """Why the flag is raised, in the reader's language."""
+        from lianghui.portal.templatetags.portal import role_name
+
         labels = dict(Sector.choices)
         return _(
             "%(member)s is %(role)s of %(organization)s, which works in %(sectors)s;"
             " the proposal concerns %(topics)s."
         ) % {
             "member": self.member.name,
-            "role": self.affiliation.role or _("affiliated with"),
+            "role": role_name(self.affiliation.role) or _("affiliated with"),
             "organization": self.organization.name,
             "sectors": ", ".join(str(labels.get(s, s)) for s in self.sectors),
             "topics": ", ".join(t.name for t in self.topics),

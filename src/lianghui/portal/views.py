@@ -29,7 +29,7 @@ from lianghui.search.similar import similar_proposals
 from . import figures
 from .caching import proposal_stamp, public_page
 from .filters import Filter, Option, as_bool, generated_filter, options, read
-from .templatetags.portal import short
+from .templatetags.portal import jurisdiction_name, short
 
 PER_PAGE = 50
 PREVIEW = 50  # rows of a related list shown on a detail page before "see all"
@@ -379,7 +379,7 @@ def regulation_list(request: HttpRequest) -> HttpResponse:
             Filter(
                 "jurisdiction",
                 _("Jurisdiction"),
-                options((j, j) for j in laws.regulation_jurisdictions()),
+                options((j, jurisdiction_name(j)) for j in laws.regulation_jurisdictions()),
             ),
             Filter("stage", _("Stage reached"), options(Stage.choices)),
             generated_filter(),
