@@ -365,6 +365,11 @@ LIANGHUI_API_CACHE_SECONDS = int(os.environ.get("LIANGHUI_API_CACHE_SECONDS", "6
 # --- end API ---------------------------------------------------------------------------------
 # --- insights (lianghui.insights): where trained models live, vocabulary mapping ----------------
 # The office pages use the newest artifact under <root>/<body key>/, else under <root>/.
+# Local copies of source documents (Source.file names a file in it), served so a
+# citation's "local copy" is a link; `lianghui demo --source-copies DIR` fills it.
+LIANGHUI_SOURCE_COPIES = Path(
+    os.environ.get("LIANGHUI_SOURCE_COPIES", VAR_DIR / "sources")
+).resolve()
 LIANGHUI_INSIGHTS_MODELS = Path(
     os.environ.get("LIANGHUI_INSIGHTS_MODELS", VAR_DIR / "insights" / "models")
 )

@@ -167,3 +167,36 @@ def test_flag_pages_run_a_fixed_number_of_queries(
     assert len(proposal_interest_flags(Proposal.objects.get(key="p-1"))) == 7
     after = {u: count(u) for u in before}
     assert after == before
+
+
+# The seed articles' own examples of members proposing in their trade.
+def test_lei_jun_ev_suggestions_are_flagged_since_xiaomi_builds_cars(seed_facts):
+    from lianghui.people.selectors import member_detail
+
+    ev = Proposal.objects.get(key="2022-npc-lei-jun-ev-charging")
+    (flag,) = proposal_interest_flags(ev)
+    assert (flag.member.key, flag.organization.key, flag.sectors) == (
+        "lei-jun",
+        "xiaomi",
+        ["automotive"],
+    )
+    assert flag.reason == (
+        "Lei Jun is founder and CEO of Xiaomi, which works in Automotive;"
+        " the proposal concerns Electric vehicles and energy."
+    )
+    # Xiaomi made cars only from 2021: a 2020 EV proposal of his would not be flagged.
+    satellites = Proposal.objects.get(key="2020-npc-lei-jun-commercial-satellites")
+    satellites.topics.set(ev.topics.all())
+    assert proposal_interest_flags(satellites) == []
+    flagged = {f.proposal.key for f in member_interest_flags(member_detail(key="lei-jun"))}
+    assert {"2022-npc-lei-jun-ev-charging", "2022-npc-lei-jun-ev-carbon-footprint"} <= flagged
+    assert "2020-npc-lei-jun-commercial-satellites" not in flagged
+
+
+def test_sokon_chairman_asking_for_factory_workers_is_flagged(seed_facts):
+
+    proposal = Proposal.objects.get(key="2022-npc-zhang-xinghai-factory-workers")
+    (flag,) = proposal_interest_flags(proposal)
+    assert flag.organization.key == "sokon" and flag.sectors == ["automotive"]
+    assert {t.key for t in flag.topics} == {"labour", "manufacturing"}
+    assert "Zhang Xinghai is chairman of Sokon Group" in flag.reason

@@ -57,8 +57,18 @@ class Source(TimeStamped):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def local_copy(self):
+        """The served local copy's path, or None when this site holds none."""
+        from django.conf import settings
 
-class Citation(models.Model):
+        if not self.file or "/" in self.file or "\\" in self.file:
+            return None
+        path = settings.LIANGHUI_SOURCE_COPIES / self.file
+        return path if path.is_file() else None
+
+
+class Citation(Bilingual, models.Model):
     """Links any record (optionally one of its fields) to the source it came from."""
 
     # PROTECT: a source that still backs a fact must not vanish silently.
@@ -68,6 +78,14 @@ class Citation(models.Model):
     record = GenericForeignKey("content_type", "object_id")
     field = models.CharField(max_length=60, blank=True, help_text=_("The field this supports."))
     locator = models.CharField(max_length=500, blank=True, help_text=_("Where in the source."))
+    # A figure the source states about the record (8,993 motions in 2022), shown on the
+    # record's page beside its source, so a reader sees which figures are the sources' own.
+    figure_en = models.CharField(
+        max_length=300, blank=True, help_text=_("A figure the source states, in English.")
+    )
+    figure_zh = models.CharField(
+        max_length=300, blank=True, help_text=_("A figure the source states, in Chinese.")
+    )
 
     class Meta:
         indexes = [models.Index(fields=["content_type", "object_id"])]
@@ -75,6 +93,10 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.key}: {self.field or '*'}"
+
+    @property
+    def figure(self) -> str:
+        return self.localized("figure")
 
 
 class AuditEntry(models.Model):

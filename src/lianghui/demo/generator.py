@@ -1,13 +1,15 @@
-"""Deterministic generated volume, shaped by published figures.
+"""Deterministic generated volume, shaped by published figures where the seeds
+state them and by the demo's own assumptions where they do not.
 
-Per year: about 9,000 NPC suggestions and 5,000 CPPCC proposals at full scale
-(--per-session sets the NPC figure; CPPCC gets 5/9 of it), about 80% filed,
-the rest merged, not filed or converted to letters; filed ones go to a lead
-agency and sometimes joint or assisting ones; agencies reply within three
-months (a few late), A/B/C about 35/45/20; proposers rate the replies, about
-85% satisfied, 12% basically satisfied, 3% unsatisfied, which reopens handling.
-Every proposal goes through the workflow services, as it would in real use.
-Members, companies and sessions are reference data and go through the importer.
+Stated (seeds 000 and 003): about 80% of submissions go on to ministries; up to
+90% are addressed. Assumed (the `demo-assumptions` source): the volume (the NPC
+figure is --per-session; CPPCC gets 5/9 of it), the rest merged, not filed or
+converted to letters; replies within three months (a few late), A/B/C about
+35/45/20; ratings about 85% satisfied, 12% basically satisfied, 3% unsatisfied,
+which reopens handling. A proposal goes only to an agency that existed on the
+day it was assigned. Every proposal goes through the workflow services, as it
+would in real use. Members, companies and sessions are reference data and go
+through the importer.
 """
 
 from __future__ import annotations
@@ -17,17 +19,25 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from lianghui.core import events
+from lianghui.core.models import Citation
 from lianghui.exchange.importer import Report, import_files
 from lianghui.people.models import Member, Organization
 from lianghui.proposals import services
 from lianghui.proposals.enums import AssignmentRole, NotFiledReason, Rating, ReviewDecision
 from lianghui.proposals.models import ProposalKind, Session, Topic
 
-from .reference import AGENCIES, COMPANY_PREFIXES, SECTOR_SUFFIXES, reference_records
-from .vocabulary import ACTIONS, GIVEN, REPLY_TEXT, SENTENCES, SUBJECTS, SURNAMES
+from .reference import (
+    AGENCIES,
+    COMPANY_PREFIXES,
+    REFERENCE_SOURCE,
+    SECTOR_SUFFIXES,
+    reference_records,
+)
+from .vocabulary import GIVEN, REPLY_TEXT, SENTENCES, SUBJECTS, SURNAMES, actions_for
 
 CPPCC_SHARE = 5 / 9
 TOPIC_SECTOR = {
@@ -79,6 +89,9 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
+SESSION_NUMBERING = "Session numbering: a term lasts five years; the 13th began in 2018"
+
+
 def _session_records(years: list[int]) -> list[dict]:
     recs = []
     for year in years:
@@ -95,6 +108,7 @@ def _session_records(years: list[int]) -> list[dict]:
                 f"第{_chinese_number(number)}次会议",
                 "name_en": f"{_ordinal(number)} Session of the {_ordinal(term)} National "
                 "People's Congress",
+                "sources": [{"source": REFERENCE_SOURCE, "locator": SESSION_NUMBERING}],
             }
         )
         recs.append(
@@ -109,6 +123,7 @@ def _session_records(years: list[int]) -> list[dict]:
                 f"第{_chinese_number(number)}次会议",
                 "name_en": f"{_ordinal(number)} Session of the {_ordinal(term)} CPPCC "
                 "National Committee",
+                "sources": [{"source": REFERENCE_SOURCE, "locator": SESSION_NUMBERING}],
             }
         )
     return recs
@@ -178,10 +193,27 @@ def _load_reference(rng: random.Random, plan: Plan, n_npc: int, n_cppcc: int) ->
         *reference_records(),
         *_people_records(rng, n_npc, n_cppcc),
     ]
-    # Records the seed facts already hold (with their citations) are left alone.
+    # Records the seed facts already hold (with their citations) are left alone, and
+    # so are generated people and companies; reference records are brought up to date
+    # (a database built before they were cited and dated gets its citations).
+    seeded = (
+        Citation.objects.exclude(source__key=REFERENCE_SOURCE)
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
+
+    def held(model) -> set[str]:
+        ct = ContentType.objects.get_for_model(model)
+        return set(
+            model.objects.filter(pk__in=seeded.filter(content_type=ct)).values_list(
+                "key", flat=True
+            )
+        )
+
     have = {
-        "organization": set(Organization.objects.values_list("key", flat=True)),
-        "session": set(Session.objects.values_list("key", flat=True)),
+        "organization": held(Organization)
+        | set(Organization.objects.filter(generated=True).values_list("key", flat=True)),
+        "session": held(Session),
         "member": set(Member.objects.values_list("key", flat=True)),
     }
     fresh = [r for r in recs if r["key"] not in have.get(r["type"], set())]
@@ -242,16 +274,23 @@ class Generator:
     def session(self, session: Session, kind: ProposalKind, count: int, letter: str) -> None:
         rng = self.rng
         opens = session.opens_on or dt.date(session.year, 3, 5)
+        noun_zh = "建议" if letter == "s" else "提案"
         filed = []
+        # What each filed proposal was written from, so a later one can be its reworded
+        # near-copy: the office merges only proposals that say the same thing.
+        written: dict[int, tuple[str, tuple[str, str], list, dt.date]] = {}
         for n in range(1, count + 1):
             member = rng.choice(self.members[session.body.key])
-            topic = self._topic_for(member)
-            (subject_zh, subject_en), (act_zh, act_en) = (
-                rng.choice(SUBJECTS[topic]),
-                rng.choice(ACTIONS),
-            )
-            noun_zh = "建议" if letter == "s" else "提案"
-            picks = rng.sample(SENTENCES, 3)
+            roll = rng.random()
+            original = rng.choice(filed[-50:]) if 0.80 <= roll < 0.88 and filed else None
+            if original is not None:
+                topic, subject, picks, original_filed_on = written[original.pk]
+                picks = rng.sample(picks, len(picks))  # the same points, reordered
+            else:
+                topic = self._topic_for(member)
+                subject = rng.choice(SUBJECTS[topic])
+                picks = rng.sample(SENTENCES, 3)
+            (subject_zh, subject_en), (act_zh, act_en) = subject, rng.choice(actions_for(subject))
             proposal = services.proposal_create(
                 session=session,
                 kind=kind,
@@ -283,21 +322,21 @@ class Generator:
             if stop == "under_review":
                 continue
             review_on = on + dt.timedelta(days=rng.randint(7, 30))
-            roll = rng.random()
-            if roll < 0.80 or not filed:
+            if original is not None:
+                services.proposal_review(
+                    proposal=proposal,
+                    decision=ReviewDecision.MERGED,
+                    on=max(review_on, original_filed_on),
+                    merged_into=original,
+                )
+            elif roll < 0.88:  # filed (a would-be copy with nothing to copy is filed too)
                 services.proposal_review(
                     proposal=proposal, decision=ReviewDecision.FILED, on=review_on
                 )
                 filed.append(proposal)
+                written[proposal.pk] = (topic, subject, picks, review_on)
                 if stop != "filed":
                     self.handle(proposal, topic, review_on, stop)
-            elif roll < 0.88:
-                services.proposal_review(
-                    proposal=proposal,
-                    decision=ReviewDecision.MERGED,
-                    on=review_on,
-                    merged_into=rng.choice(filed[-50:]),
-                )
             elif roll < 0.95:
                 services.proposal_review(
                     proposal=proposal,
@@ -332,9 +371,10 @@ class Generator:
 
     def handle(self, proposal, topic: str, filed_on: dt.date, stop: str) -> None:
         rng = self.rng
-        pool = self.by_topic.get(topic) or list(self.agencies.values())
-        lead = rng.choice(pool)
         assign_on = filed_on + dt.timedelta(days=rng.randint(1, 10))
+        existing = [a for a in self.agencies.values() if a.exists_on(assign_on)]
+        pool = [a for a in self.by_topic.get(topic, ()) if a.exists_on(assign_on)] or existing
+        lead = rng.choice(pool)
         assignments = [
             services.proposal_assign(
                 proposal=proposal, agency=lead, role=AssignmentRole.LEAD, on=assign_on
@@ -349,13 +389,14 @@ class Generator:
                 )
             )
         if rng.random() < 0.03:  # a wrongly routed proposal is transferred
+            moved_on = assign_on + dt.timedelta(days=rng.randint(3, 14))
             spare = [
-                a for a in self.agencies.values() if a.pk not in {x.agency_id for x in assignments}
+                a
+                for a in existing
+                if a.pk not in {x.agency_id for x in assignments} and a.exists_on(moved_on)
             ]
             moved = services.assignment_transfer(
-                assignment=assignments[0],
-                to_agency=rng.choice(spare),
-                on=assign_on + dt.timedelta(days=rng.randint(3, 14)),
+                assignment=assignments[0], to_agency=rng.choice(spare), on=moved_on
             )
             assignments[0] = moved
         if stop == "assigned":

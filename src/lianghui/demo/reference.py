@@ -176,10 +176,18 @@ AGENCIES = [
     ("nbs", "国家统计局", "National Bureau of Statistics", "bureau", "统计 | statistics", []),
     (
         "cbirc",
+        "中国银行保险监督管理委员会",
+        "China Banking and Insurance Regulatory Commission",
+        "bureau",
+        "银行 保险 金融监管 | banking and insurance supervision",
+        ["fintech"],
+    ),
+    (
+        "nfra",
         "国家金融监督管理总局",
         "National Financial Regulatory Administration",
         "bureau",
-        "银行 保险 金融监管 | banking and insurance supervision",
+        "银行 保险 金融监管 金融消费者保护 | financial supervision, banking, insurance",
         ["fintech"],
     ),
     (
@@ -264,6 +272,14 @@ AGENCIES = [
     ),
     (
         "scio",
+        "国务院新闻办公室",
+        "State Council Information Office",
+        "bureau",
+        "新闻发布 对外传播 | government press releases, international communication",
+        ["culture-media"],
+    ),
+    (
+        "nppa",
         "国家新闻出版署",
         "National Press and Publication Administration",
         "bureau",
@@ -271,6 +287,64 @@ AGENCIES = [
         ["culture-media", "education"],
     ),
 ]
+
+# When each agency was set up in its present form (and dissolved, if it was): the
+# generator assigns a proposal only to an agency that existed on the day. A full
+# date where the agency's inauguration is on public record; a year alone where the
+# demo records only the year (stored as 1 January), which is long before any
+# proposal the demo generates. General knowledge, cited to REFERENCE_SOURCE.
+FOUNDED = {
+    "state-council": "1954",
+    "ndrc": "2003",
+    "mof": "1949",
+    "miit": "2008",
+    "most": "1998",
+    "moe": "1998",
+    "mohrss": "2008",
+    "mca": "1978",
+    "moj": "1979",
+    "mps": "1949",
+    "mee": "2018-04-16",
+    "mohurd": "2008",
+    "mot": "2008",
+    "mara": "2018",
+    "mofcom": "2003",
+    "mct": "2018-04-08",
+    "nhc": "2018-03-27",
+    "pboc": "1948-12-01",
+    "mem": "2018-04-16",
+    "samr": "2018-04-10",
+    "nrta": "2018-04-16",
+    "cac": "2011-05-04",
+    "nbs": "1952",
+    "cbirc": "2018-04-08",
+    "nfra": "2023-05-18",
+    "csrc": "1992",
+    "nea": "2008",
+    "cnipa": "2018",
+    "nhsa": "2018-05-31",
+    "nda": "2023-10-25",
+    "sasac": "2003",
+    "mnr": "2018-04-10",
+    "mwr": "1949",
+    "caac": "1949",
+    "acftu": "1925-05-01",
+    "scio": "1991",
+    "nppa": "2018-04-16",
+}
+# The banking and insurance commission was merged into the NFRA when that opened.
+DISSOLVED = {"cbirc": "2023-05-18"}
+
+REFERENCE_SOURCE = "reference-general-knowledge"
+
+
+def _day(value: str) -> str:
+    return value if len(value) == 10 else f"{value}-01-01"
+
+
+def _general(locator: str) -> list[dict]:
+    return [{"source": REFERENCE_SOURCE, "locator": locator}]
+
 
 PROVINCES = [
     ("beijing", "北京", "Beijing"),
@@ -358,7 +432,8 @@ def _org(key, zh, en, kind, **extra) -> dict:
 
 
 def reference_records() -> list[dict]:
-    """Organizations the generator needs: agencies, delegations, sector groups."""
+    """Organizations the generator needs: agencies, delegations, sector groups, each
+    cited to the general-knowledge source (they are not in the seed articles)."""
     recs = [
         _org(
             "state-council",
@@ -368,6 +443,8 @@ def reference_records() -> list[dict]:
             level="central",
             sector="government",
             responsibilities="中央人民政府 | the central government",
+            founded_on=_day(FOUNDED["state-council"]),
+            sources=_general("The State Council, the central government"),
         )
     ]
     for key, zh, en, level, remit, _topics in AGENCIES:
@@ -382,6 +459,12 @@ def reference_records() -> list[dict]:
                 sector="government",
                 responsibilities=remit,
                 parent=parent,
+                founded_on=_day(FOUNDED[key]),
+                dissolved_on=DISSOLVED.get(key, ""),
+                sources=_general(
+                    "Central agencies, their remits and founding dates"
+                    + (" (year only)" if len(FOUNDED[key]) == 4 else "")
+                ),
             )
         )
     recs.append(
@@ -391,6 +474,7 @@ def reference_records() -> list[dict]:
             "General Office of the NPC Standing Committee",
             "committee",
             body="npc",
+            sources=_general("The NPC's offices"),
         )
     )
     recs.append(
@@ -400,14 +484,29 @@ def reference_records() -> list[dict]:
             "CPPCC Committee on Proposals",
             "committee",
             body="cppcc",
+            sources=_general("The CPPCC's special committees"),
         )
     )
     for key, zh, en in PROVINCES:
         recs.append(
             _org(
-                f"npc-delegation-{key}", f"{zh}代表团", f"{en} delegation", "delegation", body="npc"
+                f"npc-delegation-{key}",
+                f"{zh}代表团",
+                f"{en} delegation",
+                "delegation",
+                body="npc",
+                sources=_general("NPC deputies sit in provincial delegations"),
             )
         )
     for key, zh, en in CPPCC_SECTORS:
-        recs.append(_org(f"cppcc-sector-{key}", zh, en, "sector_group", body="cppcc"))
+        recs.append(
+            _org(
+                f"cppcc-sector-{key}",
+                zh,
+                en,
+                "sector_group",
+                body="cppcc",
+                sources=_general("CPPCC members sit by sector (界别)"),
+            )
+        )
     return recs

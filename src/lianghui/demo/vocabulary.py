@@ -13,22 +13,22 @@ SUBJECTS = {
         ("个人信息保护", "personal information protection"),
         ("数据跨境流动", "cross-border data flows"),
         ("人脸识别技术应用", "the use of facial recognition"),
-        ("公共数据开放", "opening public data"),
+        ("公共数据开放", "the opening of public data"),
     ],
     "platform-economy": [
-        ("平台经济规范发展", "a well-regulated platform economy"),
-        ("网络直播打赏", "livestream tipping"),
+        ("平台经济规范发展", "the orderly development of the platform economy"),
+        ("网络直播打赏管理", "the management of livestream tipping"),
         ("平台算法规则公开", "disclosure of platform algorithm rules"),
     ],
     "labour": [
         ("外卖骑手社会保障", "social security for delivery riders"),
         ("新就业形态劳动者权益", "the rights of workers in new forms of employment"),
         ("灵活就业人员参保", "insurance for flexible workers"),
-        ("产业工人队伍建设", "building the industrial workforce"),
+        ("产业工人队伍建设", "the industrial workforce"),
     ],
     "ev-energy": [
         ("新能源汽车充电设施", "charging infrastructure for electric vehicles"),
-        ("动力电池回收利用", "recycling traction batteries"),
+        ("动力电池回收利用", "the recycling of traction batteries"),
         ("储能产业发展", "the energy storage industry"),
     ],
     "carbon": [
@@ -38,15 +38,15 @@ SUBJECTS = {
     ],
     "semiconductors": [
         ("集成电路产业链", "the integrated circuit supply chain"),
-        ("芯片人才培养", "training chip engineers"),
+        ("芯片人才培养", "the training of chip engineers"),
     ],
     "metaverse-crypto": [
-        ("元宇宙产业监管", "regulating the metaverse industry"),
+        ("元宇宙产业监管", "supervision of the metaverse industry"),
         ("数字藏品交易", "trading in digital collectibles"),
         ("区块链技术应用", "blockchain applications"),
     ],
     "fintech": [
-        ("数字人民币推广", "the digital yuan"),
+        ("数字人民币推广", "the roll-out of the digital yuan"),
         ("金融科技监管", "fintech supervision"),
         ("中小企业融资", "financing for small businesses"),
     ],
@@ -57,8 +57,8 @@ SUBJECTS = {
     ],
     "education": [
         ("职业教育改革", "vocational education reform"),
-        ("青少年网络沉迷防治", "preventing internet addiction among minors"),
-        ("乡村教师队伍建设", "rural teachers"),
+        ("青少年网络沉迷防治", "the prevention of internet addiction among minors"),
+        ("乡村教师队伍建设", "the rural teaching workforce"),
     ],
     "manufacturing": [
         ("制造业数字化转型", "digital transformation of manufacturing"),
@@ -66,20 +66,20 @@ SUBJECTS = {
     ],
     "consumer-protection": [
         ("直播带货消费者权益保护", "consumer protection in livestream sales"),
-        ("大数据杀熟治理", "algorithmic price discrimination"),
+        ("大数据杀熟治理", "action against algorithmic price discrimination"),
     ],
     "autonomous-driving": [
         ("自动驾驶立法", "legislation for self-driving cars"),
-        ("智能网联汽车测试", "testing connected vehicles"),
+        ("智能网联汽车测试", "the testing of connected vehicles"),
     ],
     "telecom-5g": [("5G网络建设", "5G network construction"), ("农村宽带普及", "rural broadband")],
     "culture-media": [
-        ("网络游戏未成年人保护", "protecting minors in online games"),
+        ("网络游戏未成年人保护", "the protection of minors in online games"),
         ("数字文化产业", "the digital culture industry"),
     ],
     "elderly-care": [
         ("智慧养老服务", "smart elderly care"),
-        ("老年人数字鸿沟", "the digital divide for older people"),
+        ("老年人数字技能培训", "digital skills training for older people"),
     ],
     "rural": [
         ("乡村振兴数字化", "digital rural revitalisation"),
@@ -95,6 +95,43 @@ ACTIONS = [
     ("支持", "Supporting"),
     ("健全", "Building rules for"),
 ]
+# Subjects that are already a rule, a right or an oversight take only the actions
+# that read well in front of them in both languages ("加强元宇宙产业监管",
+# "Strengthening supervision of the metaverse industry"), never "Regulating
+# regulation" or "支持网络直播打赏".
+NEUTRAL_ACTIONS = [
+    ("加快推进", "Speeding up"),
+    ("进一步完善", "Improving"),
+    ("加强", "Strengthening"),
+]
+GOVERNED = {
+    "生成式人工智能治理",
+    "人工智能伦理规范",
+    "算法推荐透明度",
+    "个人信息保护",
+    "平台经济规范发展",
+    "网络直播打赏管理",
+    "平台算法规则公开",
+    "外卖骑手社会保障",
+    "新就业形态劳动者权益",
+    "灵活就业人员参保",
+    "碳达峰碳中和立法",
+    "元宇宙产业监管",
+    "金融科技监管",
+    "青少年网络沉迷防治",
+    "直播带货消费者权益保护",
+    "大数据杀熟治理",
+    "自动驾驶立法",
+    "网络游戏未成年人保护",
+    "职业教育改革",
+    "制造业数字化转型",
+    "乡村振兴数字化",
+}
+
+
+def actions_for(subject: tuple[str, str]) -> list[tuple[str, str]]:
+    return NEUTRAL_ACTIONS if subject[0] in GOVERNED else ACTIONS
+
 
 SENTENCES = [
     (

@@ -128,13 +128,19 @@ def serialize(spec: Spec, ids: list[int], keys: Keys | None = None) -> list[dict
     if spec.cited:
         ct = ContentType.objects.get_for_model(spec.model)
         cites = Citation.objects.filter(content_type=ct, object_id__in=ids).values_list(
-            "object_id", "source_id", "field", "locator"
+            "object_id", "source_id", "field", "locator", "figure_en", "figure_zh"
         )
         sources = keys.get("source", set())
         grouped = defaultdict(list)
-        for object_id, source_id, field_name, locator in cites:
+        for object_id, source_id, field_name, locator, figure_en, figure_zh in cites:
             grouped[object_id].append(
-                {"source": sources[source_id], "field": field_name, "locator": locator}
+                {
+                    "source": sources[source_id],
+                    "field": field_name,
+                    "locator": locator,
+                    "figure_en": figure_en,
+                    "figure_zh": figure_zh,
+                }
             )
         for pk, rec in zip(ids, recs, strict=True):
             rec["sources"] = sorted(

@@ -555,6 +555,8 @@ class Importer:
                     "object_id": pk,
                     "field": c["field"],
                     "locator": c["locator"],
+                    "figure_en": c["figure_en"],
+                    "figure_zh": c["figure_zh"],
                 }
                 for pk, ln in rows
                 for n, c in enumerate(ln.rec["sources"])

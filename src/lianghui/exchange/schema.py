@@ -19,7 +19,13 @@ from lianghui.core.text import clean, has_refused
 from lianghui.laws.enums import EventKind, RegulationKind
 from lianghui.laws.models import ORDERED_PAIRS, Regulation, RegulationEvent
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
-from lianghui.people.models import Affiliation, Member, Membership, Organization
+from lianghui.people.models import (
+    Affiliation,
+    Member,
+    Membership,
+    Organization,
+    OrganizationSector,
+)
 from lianghui.proposals.enums import (
     AssignmentRole,
     BodyKind,
@@ -225,7 +231,15 @@ def b(name: str, **kw) -> F:
 
 
 CITATION = Spec(
-    "sources", None, [r("source", "source", required=True), s("field", 60), s("locator", 500)]
+    "sources",
+    None,
+    [
+        r("source", "source", required=True),
+        s("field", 60),
+        s("locator", 500),
+        s("figure_en", 300),
+        s("figure_zh", 300),
+    ],
 )
 
 SOURCE = Spec(
@@ -271,6 +285,7 @@ PROPOSAL_KIND = Spec(
         i("reply_due_months"),
         i("min_cosigners", default=0),
     ],
+    cited=True,
 )
 
 SESSION = Spec(
@@ -317,7 +332,17 @@ ORGANIZATION = Spec(
         e("level", AgencyLevel),
         t("responsibilities"),
         r("body", "body"),
+        d("founded_on"),
+        d("dissolved_on"),
         b("generated"),
+    ],
+    children=[
+        Spec(
+            "sectors",
+            OrganizationSector,
+            [e("sector", Sector, required=True), i("start_year"), i("end_year")],
+            parent_fk="organization_id",
+        ),
     ],
     cited=True,
     self_ref="parent",
@@ -536,12 +561,18 @@ def check_record(spec: Spec, rec: dict) -> list[Invalid]:
         problems.append(Invalid("needs title_zh or title_en", "title_zh"))
     if name == "session" and _after(rec.get("opens_on"), rec.get("closes_on")):
         problems.append(Invalid("closes before it opens", "closes_on"))
+    if name == "organization" and _after(rec.get("founded_on"), rec.get("dissolved_on")):
+        problems.append(Invalid("dissolved before it was founded", "dissolved_on"))
     if name == "regulation":
         for earlier, later in ORDERED_PAIRS:
             if _after(rec.get(earlier), rec.get(later)):
                 problems.append(Invalid(f"{rec[later]} is before {earlier} {rec[earlier]}", later))
     if name in {"topic", "organization"} and rec.get("parent") == rec.get("key"):
         problems.append(Invalid("a record cannot be its own parent", "parent"))
+    if name == "organization":
+        for n, item in enumerate(rec.get("sectors", ())):
+            if _after(item.get("start_year"), item.get("end_year")):
+                problems.append(Invalid("end_year is before start_year", f"sectors[{n}].end_year"))
     if name == "member":
         for part in ("memberships", "affiliations"):
             for n, item in enumerate(rec.get(part, ())):

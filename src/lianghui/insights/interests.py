@@ -1,10 +1,13 @@
 """Interest flags: a proposal on a topic in which its proposer has a business interest.
 
 A proposer has an interest in a topic when, in the proposal's year, they are
-affiliated with an organization whose sector maps onto that topic (the
-``sector_topics`` of the vocabulary map; data, see `vocabulary`). Affiliations
-with no recorded years count as current. A flag states a fact worth seeing
-beside the proposal, not a finding of wrongdoing.
+affiliated with an organization that works in a sector mapping onto that topic
+(the ``sector_topics`` of the vocabulary map; data, see `vocabulary`). An
+organization works in its main sector always and in its further sectors
+(``OrganizationSector``) over their years: Xiaomi makes phones, and cars from
+2021. Affiliations and sectors with no recorded years count as current. A flag
+states a fact worth seeing beside the proposal, with its reason, not a finding
+of wrongdoing.
 
 Each selector runs at most one query, whatever the number of signers,
 affiliations or proposals, and none when nothing could match.
@@ -14,8 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
+from lianghui.people.enums import Sector
 from lianghui.people.models import Affiliation, Member
 from lianghui.proposals.models import Proposal
 
@@ -30,20 +35,62 @@ class InterestFlag:
     affiliation: Affiliation
     topics: list = field(default_factory=list)  # the proposal's topics in the sector
     proposal: Proposal | None = None
+    sectors: list = field(default_factory=list)  # the organization's sectors that meet them
 
     @property
     def organization(self):
         return self.affiliation.organization
 
+    @property
+    def reason(self) -> str:
+        """Why the flag is raised, in the reader's language."""
+        from lianghui.portal.templatetags.portal import role_name
 
-def _current(affiliation: Affiliation, year: int) -> bool:
-    start, end = affiliation.start_year, affiliation.end_year
+        labels = dict(Sector.choices)
+        return _(
+            "%(member)s is %(role)s of %(organization)s, which works in %(sectors)s;"
+            " the proposal concerns %(topics)s."
+        ) % {
+            "member": self.member.name,
+            "role": role_name(self.affiliation.role) or _("affiliated with"),
+            "organization": self.organization.name,
+            "sectors": ", ".join(str(labels.get(s, s)) for s in self.sectors),
+            "topics": ", ".join(t.name for t in self.topics),
+        }
+
+
+def _current(span, year: int) -> bool:
+    start, end = span.start_year, span.end_year
     return (start is None or start <= year) and (end is None or end >= year)
 
 
+def _sectors_in(organization, year: int, further=None) -> list[str]:
+    """The sectors an organization works in during a year: its main one and those of
+    its further sectors current then (``further``: those rows, else prefetched)."""
+    rows = organization.sectors.all() if further is None else further
+    out = [organization.sector] if organization.sector else []
+    out += [r.sector for r in rows if _current(r, year) and r.sector not in out]
+    return out
+
+
+def _meeting(vocab, sectors: list[str], topics) -> tuple[list[str], list]:
+    """The sectors that meet any of the topics, and those topics."""
+    met, matched = [], []
+    for sector in sectors:
+        keys = set(vocab.topics_of_sector(sector))
+        hits = [t for t in topics if t.key in keys]
+        if hits:
+            met.append(sector)
+            matched += [t for t in hits if t not in matched]
+    return met, matched
+
+
 def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
-    """Flags for one proposal: each member signer's current affiliations whose sector
-    meets one of the proposal's topics (uses prefetched signers and topics)."""
+    """Flags for one proposal: each member signer's current affiliations with an
+    organization working in a sector that meets one of the proposal's topics (uses
+    prefetched signers and topics; one query)."""
+    from lianghui.people.models import OrganizationSector
+
     vocab = vocabulary_map()
     topics = list(proposal.topics.all())
     sectors = vocab.sectors_of_topics(t.key for t in topics)
@@ -54,36 +101,59 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
     if not members:
         return []
     year = proposal.session.year
-    affiliations = (
-        Affiliation.objects.filter(member_id__in=members, organization__sector__in=sectors)
+    # One row per affiliation and further sector of its organization (LEFT JOIN): the
+    # further sectors come with the affiliations, in the same query.
+    rows = (
+        Affiliation.objects.filter(member_id__in=members)
+        .filter(Q(organization__sector__in=sectors) | Q(organization__sectors__sector__in=sectors))
         .filter(Q(start_year__isnull=True) | Q(start_year__lte=year))
         .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+        .annotate(
+            further_sector=F("organization__sectors__sector"),
+            further_start=F("organization__sectors__start_year"),
+            further_end=F("organization__sectors__end_year"),
+        )
         .select_related("organization", "member")
         .order_by("member_id", "start_year", "id")
     )
+    found: dict[int, tuple[Affiliation, list]] = {}
+    for a in rows:
+        _aff, further = found.setdefault(a.pk, (a, []))
+        if a.further_sector:
+            further.append(
+                OrganizationSector(
+                    sector=a.further_sector, start_year=a.further_start, end_year=a.further_end
+                )
+            )
     order = {pk: i for i, pk in enumerate(members)}
     flags = []
-    for a in affiliations:
-        in_sector = set(vocab.topics_of_sector(a.organization.sector))
-        matched = [t for t in topics if t.key in in_sector]
+    for a, further in found.values():
+        met, matched = _meeting(vocab, _sectors_in(a.organization, year, further), topics)
         if matched:
-            flags.append(InterestFlag(member=a.member, affiliation=a, topics=matched))
+            flags.append(InterestFlag(member=a.member, affiliation=a, topics=matched, sectors=met))
     flags.sort(key=lambda f: order[f.member.pk])
     return flags
 
 
 def member_interest_flags(member: Member, *, published_only: bool = True) -> list[InterestFlag]:
     """Flags over a member's signed proposals (uses prefetched affiliations with their
-    organizations); newest session first."""
+    organizations and their further sectors); newest session first."""
     from lianghui.proposals.models import Proposal as P
 
     vocab = vocabulary_map()
+
+    def every_sector(a) -> list[str]:
+        org = a.organization
+        return [org.sector] * bool(org.sector) + [r.sector for r in org.sectors.all()]
+
     affiliations = [
-        a for a in member.affiliations.all() if vocab.topics_of_sector(a.organization.sector)
+        a
+        for a in member.affiliations.all()
+        if any(vocab.topics_of_sector(s) for s in every_sector(a))
     ]
     if not affiliations:
         return []
-    keys = {k for a in affiliations for k in vocab.topics_of_sector(a.organization.sector)}
+    keys = {k for a in affiliations for s in every_sector(a) for k in vocab.topics_of_sector(s)}
     rows = P.topics.through.objects.filter(
         proposal__signers__member=member, topic__key__in=keys
     ).select_related("topic", "proposal__session")
@@ -92,12 +162,15 @@ def member_interest_flags(member: Member, *, published_only: bool = True) -> lis
     by_pair: dict[tuple[int, int], InterestFlag] = {}
     for row in rows.order_by("-proposal__session__year", "proposal__key", "topic__key"):
         p = row.proposal
+        year = p.session.year
         for a in affiliations:
-            if row.topic.key in vocab.topics_of_sector(a.organization.sector) and _current(
-                a, p.session.year
-            ):
+            if not _current(a, year):
+                continue
+            met, matched = _meeting(vocab, _sectors_in(a.organization, year), [row.topic])
+            if matched:
                 flag = by_pair.setdefault(
                     (p.pk, a.pk), InterestFlag(member=member, affiliation=a, proposal=p)
                 )
                 flag.topics.append(row.topic)
+                flag.sectors += [s for s in met if s not in flag.sectors]
     return list(by_pair.values())

@@ -36,6 +36,14 @@ class Organization(Bilingual, TimeStamped):
         blank=True,
         related_name="groups",
     )
+    # An agency handles proposals only while it exists: the demo never assigns a 2021
+    # proposal to an administration set up in 2023.
+    founded_on = models.DateField(
+        null=True, blank=True, help_text=_("When it was set up (for agencies: may handle from).")
+    )
+    dissolved_on = models.DateField(
+        null=True, blank=True, help_text=_("When it was dissolved or merged into another.")
+    )
     generated = models.BooleanField(default=False)
     citations = GenericRelation(Citation)
 
@@ -48,6 +56,12 @@ class Organization(Bilingual, TimeStamped):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=F("id")), name="organization_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_on__isnull=True)
+                | Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gte=F("founded_on")),
+                name="organization_dates_in_order",
             ),
         ]
 
@@ -64,6 +78,11 @@ class Organization(Bilingual, TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:organization", args=[self.key])
+
+    def exists_on(self, day) -> bool:
+        return (self.founded_on is None or self.founded_on <= day) and (
+            self.dissolved_on is None or day < self.dissolved_on
+        )
 
 
 class Member(Bilingual, TimeStamped):
@@ -129,6 +148,21 @@ class Membership(YearSpan):
 
     def __str__(self) -> str:
         return f"{self.member} @ {self.body}"
+
+
+class OrganizationSector(YearSpan):
+    """A further sector an organization works in, over years (Xiaomi: cars since 2021),
+    beside its main ``sector``, which holds for its whole life."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sectors")
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+
+    class Meta:
+        ordering = ["organization", "start_year", "id"]
+        constraints = [span_in_order("organization_sector_years_in_order")]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.sector}"
 
 
 class Affiliation(YearSpan):

@@ -33,11 +33,13 @@ def _memberships() -> Prefetch:
     )
 
 
-def _affiliations() -> Prefetch:
-    return Prefetch(
-        "affiliations",
-        queryset=Affiliation.objects.select_related("organization").order_by("start_year", "id"),
-    )
+def _affiliations(*, sectors: bool = False) -> Prefetch:
+    """A member's affiliations; with ``sectors``, each organization's further sectors
+    too (one query more), which the member's interest flags read."""
+    queryset = Affiliation.objects.select_related("organization").order_by("start_year", "id")
+    if sectors:
+        queryset = queryset.prefetch_related("organization__sectors")
+    return Prefetch("affiliations", queryset=queryset)
 
 
 # ---------------------------------------------------------------------------
@@ -78,7 +80,9 @@ def member_search(*, query: str = "", filters: MemberFilters | None = None) -> Q
 
 
 def member_detail(*, key: str) -> Member:
-    return Member.objects.prefetch_related(_memberships(), _affiliations(), _cited()).get(key=key)
+    return Member.objects.prefetch_related(
+        _memberships(), _affiliations(sectors=True), _cited()
+    ).get(key=key)
 
 
 def people_totals() -> dict[str, int]:

@@ -232,7 +232,6 @@ def agency_years(*, agency) -> dict:
                 " The table below gives the same figures."
             ),
             chart_id="agency-years",
-            series=_("Proposals assigned"),
         ),
         "abc_chart": column_chart(
             columns=[(label, [y.a, y.b, y.c]) for label, y in zip(labels, years, strict=True)],

@@ -19,4 +19,5 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topics"),
     path("regulations/", views.regulation_list, name="regulations"),
     path("regulations/<slug:key>/", views.regulation_detail, name="regulation"),
+    path("sources/<slug:key>/copy/", views.source_copy, name="source_copy"),
 ]

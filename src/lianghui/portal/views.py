@@ -30,7 +30,7 @@ from lianghui.search.similar import similar_proposals
 from . import figures
 from .caching import proposal_stamp, public_page
 from .filters import Filter, Option, as_bool, generated_filter, options, read
-from .templatetags.portal import short
+from .templatetags.portal import jurisdiction_name, short
 
 PER_PAGE = 50
 PREVIEW = 50  # rows of a related list shown on a detail page before "see all"
@@ -397,7 +397,7 @@ def regulation_list(request: HttpRequest) -> HttpResponse:
             Filter(
                 "jurisdiction",
                 _("Jurisdiction"),
-                options((j, j) for j in laws.regulation_jurisdictions()),
+                options((j, jurisdiction_name(j)) for j in laws.regulation_jurisdictions()),
             ),
             Filter("stage", _("Stage reached"), options(Stage.choices)),
             generated_filter(),
@@ -433,3 +433,19 @@ def regulation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "follow": figures.follow_context(request, Target.REGULATION, regulation.key),
         },
     )
+
+
+@require_safe
+def source_copy(request: HttpRequest, key: str) -> HttpResponse:
+    """The local copy of a cited document, as plain text, when this site holds one."""
+    from django.http import FileResponse
+
+    from lianghui.core.models import Source
+
+    source = _found(Source.objects.get, key=key)
+    path = source.local_copy
+    if path is None:
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="text/plain; charset=utf-8")
+    response["X-Robots-Tag"] = "noindex"
+    return response

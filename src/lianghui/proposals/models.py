@@ -42,7 +42,8 @@ class Body(Bilingual, TimeStamped):
         verbose_name_plural = "bodies"
 
     def __str__(self) -> str:
-        return self.short_name_en or self.name
+        # The short name in the reader's language: 全国人大 in Chinese, NPC in English.
+        return self.localized("short_name") or self.name
 
     @property
     def name(self) -> str:
@@ -64,6 +65,7 @@ class ProposalKind(Bilingual, models.Model):
     min_cosigners = models.PositiveSmallIntegerField(
         default=0, help_text=_("Co-signers a submission of this kind needs.")
     )
+    citations = GenericRelation(Citation)
 
     class Meta:
         ordering = ["key"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from lianghui.laws.models import MILESTONES
@@ -55,6 +55,8 @@ class Text:
     other_lang: str
     original_lang: str  # ZH, EN or "" when unknown
     original_missing: bool  # the original language's text is not recorded
+    # the other language's text is this site's own translation (cited to it as such)
+    other_is_ours: bool = False
 
     @property
     def shown_is_original(self) -> bool:
@@ -76,9 +78,18 @@ def bilingual(obj, field: str) -> Text:
     other = alternate(obj, field)
     shown_lang = ZH if (shown and shown == zh) else EN
     other_lang = EN if shown_lang == ZH else ZH
-    code = getattr(obj, "original_language", "") or ""
+    # The record's original language is that of the proposer's own words (title and
+    # text); a summary or biography is written from the sources, in neither.
+    code = getattr(obj, "original_language", "") or "" if field in ("title", "text") else ""
     original = ZH if code.startswith("zh") else EN if code == "en" else ""
     original_text = {ZH: zh, EN: en}.get(original, "")
+    ours = False
+    if other and hasattr(obj, "citations"):
+        suffix = "zh" if other_lang == ZH else "en"
+        ours = any(
+            c.source.key == PROJECT_TRANSLATION and c.field == f"{field}_{suffix}"
+            for c in obj.citations.all()
+        )
     return Text(
         shown=shown,
         shown_lang=shown_lang,
@@ -86,7 +97,11 @@ def bilingual(obj, field: str) -> Text:
         other_lang=other_lang,
         original_lang=original,
         original_missing=bool(original) and not original_text and bool(shown),
+        other_is_ours=ours,
     )
+
+
+PROJECT_TRANSLATION = "project-translation"
 
 
 @register.simple_tag
@@ -172,3 +187,42 @@ def plain(value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "—"
     return str(value)
+
+
+@register.filter
+def stated_figures(citations) -> list:
+    """The citations that carry a figure the source states (from prefetched citations)."""
+    return [c for c in citations if c.figure_en or c.figure_zh]
+
+
+# Roles and jurisdictions are recorded as English words; the common ones are shown in
+# the reader's language, anything else as recorded.
+ROLES = {
+    "chairman": pgettext_lazy("role", "chairman"),
+    "honorary chairman": pgettext_lazy("role", "honorary chairman"),
+    "founding partner": pgettext_lazy("role", "founding partner"),
+    "deputy": pgettext_lazy("role", "deputy"),
+    "member": pgettext_lazy("role", "member"),
+    "CEO": pgettext_lazy("role", "CEO"),
+    "president": pgettext_lazy("role", "president"),
+    "minister (head)": pgettext_lazy("role", "minister (head)"),
+    "founder and CEO": pgettext_lazy("role", "founder and CEO"),
+    "co-founder and CEO": pgettext_lazy("role", "co-founder and CEO"),
+    "chairman and CEO": pgettext_lazy("role", "chairman and CEO"),
+}
+JURISDICTIONS = {
+    "PRC": pgettext_lazy("jurisdiction", "PRC"),
+    "Shanghai": pgettext_lazy("jurisdiction", "Shanghai"),
+    "Shenzhen": pgettext_lazy("jurisdiction", "Shenzhen"),
+    "Beijing": pgettext_lazy("jurisdiction", "Beijing"),
+}
+
+
+@register.filter
+def role_name(role: str) -> str:
+    return str(ROLES.get(role, role)) if role else ""
+
+
+@register.filter
+def jurisdiction_name(value: str) -> str:
+    return str(JURISDICTIONS.get(value, value)) if value else ""

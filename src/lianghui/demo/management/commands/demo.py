@@ -32,14 +32,22 @@ class Command(BaseCommand):
             "--per-session",
             type=int,
             default=900,
-            help="NPC suggestions per session (CPPCC gets 5/9 of it). The real figure is"
-            " about 9,000; the default is a tenth of it to build in seconds.",
+            help="NPC suggestions per session (CPPCC gets 5/9 of it, the demo's assumption)."
+            " Seed 000 reports 8,993 submissions to the 2022 sessions, NPC and CPPCC"
+            " together; the default is about a tenth of that, to build in seconds.",
         )
         parser.add_argument("--no-generated", action="store_true", help="Load the seed facts only.")
         parser.add_argument(
             "--no-train",
             action="store_true",
             help="Do not train the office's suggestion models on the generated handling.",
+        )
+        parser.add_argument(
+            "--source-copies",
+            metavar="DIR",
+            help="A folder holding local copies of the seed articles (the files the sources"
+            " name); they are copied to the site's folder of source copies and linked from"
+            " every citation.",
         )
         parser.add_argument(
             "--laws",
@@ -50,6 +58,8 @@ class Command(BaseCommand):
     def handle(self, *args, seed, sessions, last_year, per_session, no_generated, laws, **options):
         if sessions < 1 or per_session < 1:
             raise CommandError("--sessions and --per-session must be at least 1")
+        if options.get("source_copies"):
+            self._copy_sources(Path(options["source_copies"]))
         try:
             report = import_files([str(SEED_FACTS)], progress=False)
             self.stdout.write(f"Seed facts: {report.summary()}")
@@ -67,6 +77,26 @@ class Command(BaseCommand):
             self._train()
         for username, role, what in demo_accounts():
             self.stdout.write(f"Account {username} ({role}: {what}), password {DEMO_PASSWORD}")
+
+    def _copy_sources(self, folder: Path) -> None:
+        import json
+        import shutil
+
+        from django.conf import settings
+
+        if not folder.is_dir():
+            raise CommandError(f"--source-copies: {folder} is not a folder")
+        target = settings.LIANGHUI_SOURCE_COPIES
+        target.mkdir(parents=True, exist_ok=True)
+        copied = 0
+        with SEED_FACTS.open(encoding="utf-8") as lines:
+            for line in lines:
+                rec = json.loads(line)
+                name = rec.get("file", "") if rec.get("type") == "source" else ""
+                if name and (folder / name).is_file():
+                    shutil.copyfile(folder / name, target / name)
+                    copied += 1
+        self.stdout.write(f"Source copies: {copied} copied to {target}")
 
     def _generate(self, seed, sessions, last_year, per_session, options):
         years = list(range(last_year - sessions + 1, last_year + 1))
