@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_data_version'),
+        ('core', '0003_change_outbox_and_worker_beats'),
     ]
 
     operations = [
