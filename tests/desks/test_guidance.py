@@ -34,7 +34,9 @@ def submit(key: str, title: str, on: dt.date, *, kind: str = "npc-suggestion", l
 
 
 def _two_cosigners():
-    extra, _created = Member.objects.get_or_create(key="deputy-c", defaults={"name_zh": "代表丙"})
+    extra, created = Member.objects.get_or_create(key="deputy-c", defaults={"name_zh": "代表丙"})
+    if created:  # a co-signer needs a seat in the session's body
+        extra.memberships.create(body_id=Session.objects.get(key="npc-2022").body_id)
     return [Member.objects.get(key="deputy-b"), extra]
 
 
@@ -133,6 +135,10 @@ def test_messages_say_what_was_done_and_what_comes_next(client_for, accounts, qu
 
 def test_a_merge_asks_for_confirmation_first(client_for, accounts, queue):
     office = client_for(accounts["office"])
+    # only a filed proposal can carry the handling of one merged into it
+    services.proposal_review(
+        proposal=Proposal.objects.get(key="q-01"), decision="filed", on=D(2022, 3, 20)
+    )
     url = "/desk/office/proposals/q-new/"
     form = {"action": "review", "review-decision": "merged", "review-merged_into": "q-01"}
     r = office.post(url, form)

@@ -250,9 +250,8 @@ def test_only_the_bodys_office_may_decide(accounts, client_for, filed, who):
         "apply",
         {"agency": "miit", "suggested": "miit", "role": "lead"},
     )
-    # Another body's office cannot see this unpublished proposal: not found, as any
-    # key it cannot see; the other roles may not use the office desk at all.
-    assert r.status_code == (404 if who == "other_office" else 403)
+    # Filing published it, so everyone may see it; only its body's office may act.
+    assert r.status_code == 403
     assert not Assignment.objects.filter(proposal=filed).exists()
     assert not SuggestionDecision.objects.exists()
 

@@ -56,10 +56,10 @@ def more(n):
                 "title_zh": f"关于人工智能的第{i}条建议",
                 "title_en": f"Artificial intelligence, number {i}",
                 "submitted_on": "2022-03-06",
-                "status": "filed",
+                "status": "replied",
                 "published": True,
                 "topics": ["ai", "data"],
-                "signers": [{"member": "m-ma"}, {"member": "m-zhou", "role": "cosigner"}],
+                "signers": [{"member": "m-ma"}, {"member": "m-gen", "role": "cosigner"}],
                 "review": {"decision": "filed", "decided_on": "2022-03-20"},
                 "assignments": [
                     {

@@ -448,8 +448,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     # A merge cannot be undone: say what it does and ask once more.
                     confirm_merge = data["merged_into"]
                 else:
+                    target = data["merged_into"]  # a refusal takes it out of cleaned_data
                     ok = _attempt(review, decide)
-                    done = _review_message(data["decision"], data["merged_into"])
+                    done = _review_message(data["decision"], target) if ok else ""
         elif action == "assign":
             assign = AssignForm(request.POST, prefix="assign")
             if assign.is_valid():
