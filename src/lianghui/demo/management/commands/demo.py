@@ -131,15 +131,17 @@ class Command(BaseCommand):
 
     def _train(self) -> None:
         """Models learnt from the generated assignments and topics, so the office's
-        agency suggestions work from the first visit (without one they fall back
-        to matching agencies' remits, which the demo's citation-style remits serve
-        poorly). Retrain on real data with `lianghui insights train --from-db`."""
-        from lianghui.insights.training import TrainingError, train_from_db
+        agency suggestions work (without one they fall back to matching agencies'
+        remits, which the demo's citation-style remits serve poorly). Training is
+        queued for the worker, so the site serves while it runs (inline where jobs
+        run inline). Retrain on real data with `lianghui insights train --from-db`."""
+        from django.tasks import default_task_backend
+
+        from lianghui.insights.tasks import train_suggestion_models
 
         for body in Body.objects.filter(suggestions_enabled=True):
-            try:
-                result = train_from_db(body_key=body.key)
-            except TrainingError as exc:
-                self.stdout.write(f"Suggestion models for {body.key}: not trained ({exc})")
-                continue
-            self.stdout.write(f"Suggestion models for {body.key}: {result['routing']['artifact']}")
+            result = train_suggestion_models.enqueue(body.key)
+            if default_task_backend.supports_defer:  # a queue: the worker trains
+                self.stdout.write(f"Suggestion models for {body.key}: queued for the worker")
+            else:
+                self.stdout.write(f"Suggestion models for {body.key}: {result.return_value}")
