@@ -140,7 +140,8 @@ class Command(BaseCommand):
         from lianghui.insights.tasks import train_suggestion_models
 
         for body in Body.objects.filter(suggestions_enabled=True):
-            result = train_suggestion_models.enqueue(body.key)
+            # After the index and documents: the site is searchable first.
+            result = train_suggestion_models.using(priority=-50).enqueue(body.key)
             if default_task_backend.supports_defer:  # a queue: the worker trains
                 self.stdout.write(f"Suggestion models for {body.key}: queued for the worker")
             else:
