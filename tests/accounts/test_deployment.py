@@ -57,6 +57,9 @@ def test_the_demo_server_and_worker_run_with_debug_off(tmp_path):
     fake.write_text(
         "#!/bin/sh\n"
         f'echo "$1 debug=$DJANGO_DEBUG https=$LIANGHUI_HTTPS key=$DJANGO_SECRET_KEY" >> {record}\n'
+        # The server stays up a moment, as a real one does: when it stops, the
+        # script stops the worker, which may not have started yet.
+        'if [ "$1" = runserver ]; then sleep 2; fi\n'
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     subprocess.run(
