@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from lianghui.core.models import AuditEntry
 from lianghui.people.models import Organization
 
+from . import visibility
 from .enums import AssignmentRole, NotFiledReason, Rating, ReplyCategory, ReviewDecision, Status
 from .models import Proposal, Topic
 
@@ -238,7 +239,7 @@ def _record_events(proposal: Proposal, *, public: bool) -> list[Event]:
                 Event("assigned", a.assigned_on, agency=a.agency, detail={"role": a.role})
             )
         for r in a.replies.all():
-            if public and not r.published:
+            if public and not visibility.reply_is_public(r):
                 continue
             events.append(
                 Event("replied", r.replied_on, agency=a.agency, detail={"category": r.category})

@@ -207,11 +207,17 @@ def public_replies() -> QuerySet[Reply]:
     return Reply.objects.filter(replies_q(ANONYMOUS))
 
 
+def reply_is_public(reply: Reply) -> bool:
+    """Whether the public sees this reply of a proposal it may see (the timeline's
+    and the pages' object check; `replies_shown_q` is the same rule as a query)."""
+    return reply.published
+
+
 def may_see_reply(user, reply: Reply) -> bool:
     v = viewer_of(user)
     if not may_see_proposal(v, reply.assignment.proposal):
         return False
-    return reply.published or is_party(v, reply)
+    return reply_is_public(reply) or is_party(v, reply)
 
 
 # --- feedback ------------------------------------------------------------------------------
