@@ -50,9 +50,9 @@ def handled(portal_world):
     services.proposal_submit(proposal=p, on=dt.date(2022, 3, 5))
     services.proposal_start_review(proposal=p)
     services.proposal_review(proposal=p, decision="filed", on=dt.date(2022, 3, 20))
-    from lianghui.insights.services import proposal_set_topics
-
-    proposal_set_topics(proposal=p, topics=Topic.objects.filter(key__in=["t-ai", "t-labour"]))
+    services.proposal_set_topics(
+        proposal=p, topics=Topic.objects.filter(key__in=["t-ai", "t-labour"])
+    )
     miit, cac = Organization.objects.get(key="t-miit"), Organization.objects.get(key="t-cac")
     lead = services.proposal_assign(proposal=p, agency=miit, role="lead", on=dt.date(2022, 3, 25))
     services.proposal_assign(proposal=p, agency=cac, role="joint", on=dt.date(2022, 3, 25))

@@ -318,9 +318,10 @@ class Generator:
             services.proposal_submit(proposal=proposal, on=on)
             if stop == "submitted":
                 continue
-            services.proposal_start_review(proposal=proposal)
             if stop == "under_review":
+                services.proposal_start_review(proposal=proposal)
                 continue
+            # A review decision puts a submitted proposal under review itself.
             review_on = on + dt.timedelta(days=rng.randint(7, 30))
             if original is not None:
                 services.proposal_review(

@@ -1,8 +1,7 @@
 """Desks: thin views that check permissions, call services, and re-show forms
-with what the user typed when a service refuses. Each desk is a work scope (my
-proposals, my body's, my agency's) within what the visibility policy
-(proposals/visibility.py) lets the user see; replies and comments shown here
-are read through it too."""
+with what the user typed when a service refuses. What a desk lists is read
+through `selectors` (each desk's work scope within what the visibility policy,
+proposals/visibility.py, lets the user see)."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,12 +24,11 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
-from lianghui.proposals import services, supervision, visibility
-from lianghui.proposals.enums import AssignmentRole, SignerRole, Status
-from lianghui.proposals.models import Assignment, Signer
+from lianghui.proposals import services
+from lianghui.proposals.enums import AssignmentRole
 from lianghui.proposals.timeline import proposal_timeline
-from lianghui.proposals.workflow import awaiting_reply
 
+from . import selectors
 from .forms import (
     ASSIGNMENT_SORTS,
     PROPOSAL_SORTS,
@@ -85,10 +82,6 @@ def _role_required(*roles: str, admin: bool = True):
     return decorate
 
 
-def _proposals(request):
-    return visibility.proposals_for(request.user).select_related("session__body", "kind")
-
-
 def _page(request: HttpRequest, queryset, prefix: str = "page"):
     return Paginator(queryset, PAGE).get_page(request.GET.get(prefix))
 
@@ -127,35 +120,18 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @_role_required(Role.MEMBER, admin=False)
 def member_desk(request: HttpRequest) -> HttpResponse:
-    member_id = request.user.profile.member_id if hasattr(request.user, "profile") else None
-    mine = _proposals(request).filter(signers__member_id=member_id, signers__role=SignerRole.LEAD)
-    to_rate = (
-        visibility.replies_for(request.user)
-        .filter(
-            assignment__proposal__signers__member_id=member_id,
-            assignment__proposal__signers__role=SignerRole.LEAD,
-            assignment__proposal__status=Status.REPLIED,
-            assignment__active=True,
-            feedback__isnull=True,
-        )
-        .select_related("assignment__agency", "assignment__proposal")
-        .order_by("replied_on")
-    )
-    to_confirm = Signer.objects.filter(
-        member_id=member_id,
-        role=SignerRole.COSIGNER,
-        confirmed=False,
-        proposal__status=Status.DRAFT,
-    ).select_related("proposal")
+    mine = selectors.member_led(user=request.user)
+    to_rate = selectors.member_replies_to_rate(user=request.user)
+    to_confirm = selectors.member_signatures_to_confirm(user=request.user)
     queue = _queue(request)
     return render(
         request,
         "desks/member.html",
         {
             "section": "desk",
-            "drafts": mine.filter(status=Status.DRAFT).order_by("-updated_at"),
+            "drafts": selectors.drafts(proposals=mine),
             "queue": queue,
-            "submitted": _page(request, queue.apply(mine.exclude(status=Status.DRAFT))),
+            "submitted": _page(request, queue.apply(selectors.submitted(proposals=mine))),
             "to_rate": [(r, FeedbackForm(prefix=f"r{r.pk}")) for r in to_rate],
             "to_confirm": to_confirm,
         },
@@ -167,7 +143,7 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
     member = request.user.profile.member
     proposal = None
     if key:
-        proposal = get_object_or_404(_proposals(request), key=key)
+        proposal = get_object_or_404(selectors.desk_proposals(user=request.user), key=key)
         perms.require_draft_author(request.user, proposal)
     initial = {}
     if proposal:
@@ -183,13 +159,11 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
         data = form.cleaned_data
         texts = {f: data.get(f, "") for f in services.EDITABLE if f in data}
         if proposal is None:
-            key = f"{data['session'].key}-d{timezone.now():%Y%m%d%H%M%S%f}"
             ok = _attempt(
                 form,
                 lambda: services.proposal_create(
                     session=data["session"],
                     kind=data["kind"],
-                    key=key,
                     lead_member=member,
                     cosigners=data["cosigners"],
                     topics=data["topics"],
@@ -215,7 +189,7 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
 @require_POST
 @_role_required(Role.MEMBER, admin=False)
 def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
-    proposal = get_object_or_404(_proposals(request), key=key)
+    proposal = get_object_or_404(selectors.desk_proposals(user=request.user), key=key)
     try:
         if action == "confirm":
             perms.require_cosigner(request.user, proposal)
@@ -245,10 +219,7 @@ def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
 @require_POST
 @_role_required(Role.MEMBER, admin=False)
 def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
-    reply = get_object_or_404(
-        visibility.replies_for(request.user).select_related("assignment__proposal__session"),
-        pk=reply_id,
-    )
+    reply = get_object_or_404(selectors.reply_to_rate(user=request.user), pk=reply_id)
     perms.require_lead(request.user, reply.assignment.proposal)
     form = FeedbackForm(request.POST, prefix=f"r{reply.pk}")
     if form.is_valid() and _attempt(
@@ -271,25 +242,13 @@ def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
 # --- office ---------------------------------------------------------------------------
 
 
-def _office_scope(request):
-    queryset = _proposals(request)
-    if perms.role_of(request.user) != Role.ADMIN:
-        queryset = queryset.filter(session__body_id=request.user.profile.body_id)
-    return queryset
-
-
 @_role_required(Role.OFFICE)
 def office_queue(request: HttpRequest) -> HttpResponse:
-    scope = _office_scope(request)
+    scope = selectors.office_proposals(user=request.user)
     tab = request.GET.get("tab", "review")
     today = timezone.localdate()
-    body = None if perms.role_of(request.user) == Role.ADMIN else request.user.profile.body
-    tabs = {
-        "review": scope.filter(status__in=[Status.SUBMITTED, Status.UNDER_REVIEW]),
-        "assign": scope.filter(status=Status.FILED),
-        "replied": scope.filter(status=Status.REPLIED),
-        "key": scope.filter(is_key=True),
-    }
+    body = selectors.body_scope(request.user)
+    tabs = selectors.office_tabs(scope=scope)
     if tab not in {*tabs, "overdue", "transfers"}:
         tab = "review"
     queue = _queue(request, assignments=tab in {"overdue", "transfers"}, body=body)
@@ -300,12 +259,10 @@ def office_queue(request: HttpRequest) -> HttpResponse:
         "counts": {t: q.count() for t, q in tabs.items()},
     }
     if tab == "overdue":
-        rows = supervision.overdue(today=today, body=body)
+        rows = selectors.overdue(today=today, body=body)
         context["assignments"] = _page(request, queue.apply(rows, prefix="proposal__"))
     elif tab == "transfers":
-        rows = Assignment.objects.filter(
-            active=True, transfer_requested_on__isnull=False, proposal__in=scope
-        ).select_related("proposal", "agency")
+        rows = selectors.transfer_requests(scope=scope)
         context["assignments"] = _page(request, queue.apply(rows, prefix="proposal__"))
         context["transfer_form"] = TransferApproveForm()
     else:
@@ -318,7 +275,7 @@ def office_queue(request: HttpRequest) -> HttpResponse:
     context["overdue_count"] = (
         context["assignments"].paginator.count
         if tab == "overdue"
-        else supervision.overdue(today=today, body=body).count()
+        else selectors.overdue(today=today, body=body).count()
     )
     return render(request, "desks/office.html", context)
 
@@ -326,7 +283,7 @@ def office_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_role_required(Role.OFFICE)
 def office_bulk(request: HttpRequest) -> HttpResponse:
-    scope = _office_scope(request)
+    scope = selectors.office_proposals(user=request.user)
     form = BulkForm(request.POST, queryset=scope)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
@@ -404,23 +361,8 @@ def _review_message(decision: str, merged_into) -> str:
 
 @_role_required(Role.OFFICE)
 def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
-    proposal = get_object_or_404(
-        _office_scope(request).prefetch_related(
-            Prefetch("signers", queryset=Signer.objects.select_related("member", "group")),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related(
-                    "agency", "transferred_from__agency"
-                ).prefetch_related(
-                    Prefetch("replies", queryset=visibility.replies_with_comments(request.user))
-                ),
-            ),
-        ),
-        key=key,
-    )
-    from lianghui.people.models import Organization
-
-    committees = Organization.objects.filter(kind="committee").order_by("key")
+    proposal = get_object_or_404(selectors.office_proposal(user=request.user), key=key)
+    committees = selectors.supervising_committees()
     review = ReviewForm(prefix="review")
     assign = AssignForm(prefix="assign")
     transfer = TransferApproveForm(prefix="transfer")
@@ -541,17 +483,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
 
 @_role_required(Role.OFFICE, Role.SUPERVISOR)
 def statistics(request: HttpRequest) -> HttpResponse:
-    from lianghui.people.models import Organization
-    from lianghui.proposals.models import Session
-
-    body = None if perms.role_of(request.user) == Role.ADMIN else request.user.profile.body
-    sessions = Session.objects.select_related("body").order_by("-year", "body__key")
-    if body is not None:
-        sessions = sessions.filter(body=body)
+    sessions = selectors.statistics_sessions(body=selectors.body_scope(request.user))
     session = sessions.filter(key=request.GET.get("session")).first() or sessions.first()
-    stats = supervision.agency_stats(session=session) if session else {}
-    names = Organization.objects.in_bulk(list(stats))
-    rows = sorted(((names[pk], s) for pk, s in stats.items()), key=lambda r: -r[1].assigned)
+    rows = selectors.agency_statistics(session=session) if session else []
     return render(
         request,
         "desks/statistics.html",
@@ -560,7 +494,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "sessions": sessions,
             "session": session,
             "rows": rows,
-            "totals": supervision.session_totals(session=session) if session else {},
+            "totals": selectors.session_totals(session=session) if session else {},
         },
     )
 
@@ -568,20 +502,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
 # --- agency -----------------------------------------------------------------------------
 
 
-def _agency_assignments(request):
-    queryset = Assignment.objects.select_related("proposal__session__body", "agency")
-    if perms.role_of(request.user) != Role.ADMIN:
-        queryset = queryset.filter(agency_id=request.user.profile.agency_id)
-    return queryset
-
-
 @_role_required(Role.AGENCY)
 def agency_inbox(request: HttpRequest) -> HttpResponse:
-    mine = _agency_assignments(request)
+    mine = selectors.agency_assignments(user=request.user)
     today = timezone.localdate()
-    open_ids = supervision.open_assignments().filter(pk__in=mine.values("pk")).values("pk")
     queue = _queue(request, assignments=True)
-    to_reply = queue.apply(mine.filter(pk__in=open_ids), prefix="proposal__")
+    to_reply = queue.apply(selectors.awaiting_answer(assignments=mine), prefix="proposal__")
     return render(
         request,
         "desks/agency.html",
@@ -591,18 +517,18 @@ def agency_inbox(request: HttpRequest) -> HttpResponse:
             "today": today,
             "soon": today + timezone.timedelta(days=14),
             "to_reply": _page(request, to_reply),
-            "replied": mine.filter(replies__isnull=False)
-            .distinct()
-            .order_by("-assigned_on", "proposal__key")[:PAGE],
-            "transfers": mine.filter(active=True, transfer_requested_on__isnull=False),
-            "drafts": set(mine.filter(reply_draft__isnull=False).values_list("pk", flat=True)),
+            "replied": selectors.answered(assignments=mine, limit=PAGE),
+            "transfers": selectors.transfers_asked(assignments=mine),
+            "drafts": selectors.with_reply_drafts(assignments=mine),
         },
     )
 
 
 @_role_required(Role.AGENCY)
 def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = get_object_or_404(_agency_assignments(request), pk=assignment_id)
+    assignment = get_object_or_404(
+        selectors.agency_assignments(user=request.user), pk=assignment_id
+    )
     perms.require_agency(request.user, assignment)
     draft = getattr(assignment, "reply_draft", None)
     initial = {"published": True}
@@ -663,7 +589,7 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "reply_form": reply,
             "transfer_form": transfer,
             "draft": draft,
-            "earlier": visibility.replies_with_comments(request.user).filter(assignment=assignment),
+            "earlier": selectors.earlier_replies(user=request.user, assignment=assignment),
         },
     )
 
@@ -673,26 +599,8 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 @_role_required(Role.SUPERVISOR)
 def supervisor_desk(request: HttpRequest) -> HttpResponse:
-    queryset = (
-        _proposals(request)
-        .filter(is_key=True)
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(active=True)
-                .annotate(awaiting=ExpressionWrapper(awaiting_reply(), BooleanField()))
-                .select_related("agency")
-                .prefetch_related(
-                    Prefetch("replies", queryset=visibility.replies_with_comments(request.user))
-                ),
-            )
-        )
-    )
-    body = None
-    if perms.role_of(request.user) != Role.ADMIN:
-        queryset = queryset.filter(session__body_id=request.user.profile.body_id)
-        body = request.user.profile.body
-    queue = _queue(request, body=body)
+    queryset = selectors.key_proposals(user=request.user)
+    queue = _queue(request, body=selectors.body_scope(request.user))
     return render(
         request,
         "desks/supervisor.html",

@@ -1,7 +1,7 @@
-"""Writes: what the office does with a suggestion, and setting a proposal's topics.
+"""Writes: what the office does with a suggestion.
 
 Applying a suggestion goes through the same workflow services as any other
-entry point (assignment and merging in lianghui.proposals.services); this
+entry point (assignment, topics and merging in lianghui.proposals.services); this
 module adds the record of the decision (`SuggestionDecision`), which is what
 the next `insights train --from-db` learns overrides from. Whether the caller
 may act is checked before, by lianghui.accounts.permissions.
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from lianghui.core import audit
 from lianghui.people.models import Organization
 from lianghui.proposals import services as proposal_services
-from lianghui.proposals.enums import ReviewDecision, Status
+from lianghui.proposals.enums import ReviewDecision
 from lianghui.proposals.models import Assignment, Proposal, Topic
 
 from .enums import Decision, SuggestionKind
@@ -28,7 +28,6 @@ from .models import SuggestionDecision
 __all__ = [
     "agency_suggestion_apply",
     "duplicate_suggestion_apply",
-    "proposal_set_topics",
     "suggestion_decide",
     "topics_suggestion_apply",
 ]
@@ -84,26 +83,6 @@ def suggestion_decide(
 
 
 @transaction.atomic
-def proposal_set_topics(*, proposal: Proposal, topics: Iterable[Topic], actor=None) -> Proposal:
-    """Set a proposal's topics (the office's classification); audited and public."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    topics = list(topics)
-    before = sorted(proposal.topics.values_list("key", flat=True))
-    after = sorted({t.key for t in topics})
-    if before != after:
-        proposal.topics.set(topics)
-        proposal.save(update_fields=["updated_at"])
-        audit.record(
-            actor=actor,
-            root=proposal,
-            action="topics",
-            changes={"topics": (before, after)},
-            public=True,
-        )
-    return proposal
-
-
-@transaction.atomic
 def agency_suggestion_apply(
     *,
     proposal: Proposal,
@@ -155,7 +134,7 @@ def topics_suggestion_apply(
     current = set(proposal.topics.values_list("key", flat=True))
     chosen = sorted({t.key for t in topics})
     accepted = set(chosen) == current | set(suggested)
-    proposal = proposal_set_topics(proposal=proposal, topics=topics, actor=actor)
+    proposal = proposal_services.proposal_set_topics(proposal=proposal, topics=topics, actor=actor)
     suggestion_decide(
         proposal=proposal,
         kind=SuggestionKind.TOPICS,
@@ -185,8 +164,6 @@ def duplicate_suggestion_apply(
 ) -> Proposal:
     """Merge the proposal into the suggested earlier one (并案), through the review service."""
     _check_enabled(proposal)
-    if proposal.status == Status.SUBMITTED:
-        proposal_services.proposal_start_review(proposal=proposal, actor=actor)
     proposal = proposal_services.proposal_review(
         proposal=proposal,
         decision=ReviewDecision.MERGED,

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianghui.core import audit
@@ -168,6 +169,13 @@ def check_review(
         raise ValidationError({"merged_into": problem})
 
 
+def draft_key(session: Session) -> str:
+    """The key of a draft written on a desk or through the API: the session's key
+    and the moment of writing, so drafts never need a counter (imports and the
+    demo bring their own keys)."""
+    return f"{session.key}-d{timezone.now():%Y%m%d%H%M%S%f}"
+
+
 def _move(proposal: Proposal, target: str, actor, *, public: bool = True, **changes) -> None:
     """Change status (and other fields), checked against the workflow, audited."""
     check_transition(proposal.status, target)
@@ -185,7 +193,7 @@ def proposal_create(
     *,
     session: Session,
     kind: ProposalKind,
-    key: str,
+    key: str = "",
     title_zh: str = "",
     title_en: str = "",
     summary_zh: str = "",
@@ -201,6 +209,9 @@ def proposal_create(
     generated: bool = False,
     actor=None,
 ) -> Proposal:
+    """A draft led by a member or a group. Without a key it gets a draft key
+    (`draft_key`), whichever channel wrote it."""
+    key = key or draft_key(session)
     cosigners = list(cosigners)
     check_signers(
         session=session,
@@ -257,6 +268,27 @@ def proposal_create(
     audit.record(
         actor=actor, root=proposal, action="create", changes={"status": (None, Status.DRAFT)}
     )
+    return proposal
+
+
+@transaction.atomic
+def proposal_set_topics(*, proposal: Proposal, topics: Iterable[Topic], actor=None) -> Proposal:
+    """Set a proposal's topics (the office's classification, or a suggestion the
+    office applied); audited and public."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    topics = list(topics)
+    before = sorted(proposal.topics.values_list("key", flat=True))
+    after = sorted({t.key for t in topics})
+    if before != after:
+        proposal.topics.set(topics)
+        proposal.save(update_fields=["updated_at"])
+        audit.record(
+            actor=actor,
+            root=proposal,
+            action="topics",
+            changes={"topics": (before, after)},
+            public=True,
+        )
     return proposal
 
 
