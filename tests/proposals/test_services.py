@@ -1,6 +1,7 @@
 """The lifecycle services: each step validated, each refusal says why."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -186,3 +187,119 @@ def test_a_delegation_submits_a_motion_without_cosigners(small_world):
         lead_group=Organization.objects.get(key="npc-delegation-guangdong"),
     )
     assert services.proposal_submit(proposal=motion, on=D(2022, 3, 6)).status == "submitted"
+
+
+# --- one service, every entry point ------------------------------------------------------------
+# Composed steps live in the services; each channel must leave the same record.
+
+DRAFT_KEY = r"^npc-2022-d\d{20}$"
+
+
+def _trail(proposal) -> list[str]:
+    """The proposal's status steps, in order (a step writes one entry per changed field)."""
+    steps = []
+    for e in audit.history(proposal).order_by("id"):
+        if e.action.startswith("status:") and e.field == "status":
+            steps.append(e.action)
+    return steps
+
+
+def test_drafts_get_their_key_from_the_service_on_the_desk_and_in_the_api(accounts, client_for):
+    from rest_framework.test import APIClient
+
+    from tests.factories import ProposalFactory
+
+    by_service = ProposalFactory(key="")
+    desk = client_for(accounts["member"])
+    session = Session.objects.get(key="npc-2022")
+    kind = ProposalKind.objects.get(key="npc-suggestion")
+    r = desk.post(
+        "/desk/member/new/", {"session": session.pk, "kind": kind.pk, "title_zh": "桌面草稿"}
+    )
+    assert r.status_code == 302
+    by_desk = Proposal.objects.get(title_zh="桌面草稿")
+    api = APIClient()
+    api.force_authenticate(accounts["member"])
+    r = api.post(
+        "/api/v1/proposals/",
+        {"session": "npc-2022", "kind": "npc-suggestion", "title_zh": "接口草稿"},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    by_api = Proposal.objects.get(title_zh="接口草稿")
+    for p in (by_service, by_desk, by_api):
+        assert re.match(DRAFT_KEY, p.key), p.key
+        assert p.status == "draft" and _trail(p) == []
+    assert len({by_service.key, by_desk.key, by_api.key}) == 3
+
+
+def test_filing_from_submitted_is_one_review_whatever_the_channel(accounts, client_for):
+    from rest_framework.test import APIClient
+
+    from tests.factories import ProposalFactory
+
+    by_service, by_desk, by_bulk, by_api = (
+        ProposalFactory(key=f"file-{n}", status="submitted") for n in range(4)
+    )
+    services.proposal_review(proposal=by_service, decision="filed", on=D(2022, 3, 20))
+    office = client_for(accounts["office"])
+    r = office.post(
+        f"/desk/office/proposals/{by_desk.key}/",
+        {"action": "review", "review-decision": "filed"},
+    )
+    assert r.status_code == 302
+    office.post("/desk/office/bulk/", {"proposals": [by_bulk.key], "action": "file"})
+    api = APIClient()
+    api.force_authenticate(accounts["office"])
+    r = api.post(f"/api/v1/proposals/{by_api.key}/review/", {"decision": "filed"}, format="json")
+    assert r.status_code == 200, r.content
+    for p in (by_service, by_desk, by_bulk, by_api):
+        p.refresh_from_db()
+        assert (p.status, p.published, p.review.decision) == ("filed", True, "filed")
+        assert _trail(p) == ["status:submitted", "status:under_review", "status:filed"]
+
+
+def test_a_duplicate_suggestion_merges_like_the_desk(accounts, client_for, settings, tmp_path):
+    from lianghui.insights import services as insights_services
+    from tests.factories import ProposalFactory
+
+    settings.LIANGHUI_INSIGHTS_MODELS = tmp_path / "models"
+    into = ProposalFactory(key="merge-into", status="filed")
+    by_desk, by_suggestion = (
+        ProposalFactory(key=f"merge-{n}", status="submitted") for n in range(2)
+    )
+    r = client_for(accounts["office"]).post(
+        f"/desk/office/proposals/{by_desk.key}/",
+        {
+            "action": "review",
+            "review-decision": "merged",
+            "review-merged_into": into.key,
+            "confirm": "1",
+        },
+    )
+    assert r.status_code == 302
+    insights_services.duplicate_suggestion_apply(
+        proposal=by_suggestion, into=into, on=D(2022, 3, 21), suggested=into.key
+    )
+    for p in (by_desk, by_suggestion):
+        p.refresh_from_db()
+        assert (p.status, p.merged_into_id, p.review.decision) == ("merged", into.pk, "merged")
+        assert _trail(p) == ["status:submitted", "status:under_review", "status:merged"]
+
+
+def test_topics_are_set_by_one_service_for_the_office_and_its_suggestions(small_world):
+    from lianghui.insights import services as insights_services
+    from lianghui.proposals.models import Topic
+    from tests.factories import ProposalFactory
+
+    direct, suggested = (ProposalFactory(key=f"topics-{n}", status="filed") for n in range(2))
+    ai = Topic.objects.filter(key="ai")
+    services.proposal_set_topics(proposal=direct, topics=ai)
+    insights_services.topics_suggestion_apply(proposal=suggested, topics=ai, suggested=["ai"])
+    for p in (direct, suggested):
+        assert list(p.topics.values_list("key", flat=True)) == ["ai"]
+        (entry,) = [e for e in audit.history(p) if e.action == "topics"]
+        assert (entry.before, entry.after, entry.public) == ([], ["ai"], True)
+    # Setting the same topics again changes nothing and records nothing.
+    services.proposal_set_topics(proposal=direct, topics=ai)
+    assert [e.action for e in audit.history(direct)].count("topics") == 1
