@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 from lianghui.accounts import permissions as perms
-from lianghui.people.models import Member, Organization
-from lianghui.proposals import services, visibility
-from lianghui.proposals.models import Assignment, Proposal, ProposalKind, Session
+from lianghui.proposals import visibility
+from lianghui.proposals.models import Assignment, Proposal
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -30,29 +30,11 @@ ROLES = [
 def world(accounts):
     """p-1 (published, assigned to MIIT) plus an unpublished draft and an unpublished
     proposal under review, both by deputy-a (the 'member' account)."""
-    kind = ProposalKind.objects.get(key="npc-suggestion")
-    session = Session.objects.get(key="npc-2022")
-    lead = Member.objects.get(key="deputy-a")
-    draft = services.proposal_create(
-        session=session, kind=kind, key="secret-draft", title_zh="未公开草稿", lead_member=lead
-    )
-    review = services.proposal_create(
-        session=session, kind=kind, key="secret-review", title_zh="审查中的建议", lead_member=lead
-    )
-    services.proposal_submit(proposal=review, on=D(2022, 3, 6))
+    draft = ProposalFactory(key="secret-draft", title_zh="未公开草稿")
+    review = ProposalFactory(key="secret-review", title_zh="审查中的建议", status="submitted")
     miit_assignment = Assignment.objects.get(proposal__key="p-1", active=True)
-    handled = services.proposal_create(
-        session=session, kind=kind, key="being-handled", title_zh="办理中", lead_member=lead
-    )
-    services.proposal_submit(proposal=handled, on=D(2022, 3, 6))
-    services.proposal_start_review(proposal=handled)
-    services.proposal_review(proposal=handled, decision="filed", on=D(2022, 3, 20))
-    open_assignment = services.proposal_assign(
-        proposal=handled,
-        agency=Organization.objects.get(key="miit"),
-        role="lead",
-        on=D(2022, 3, 25),
-    )
+    handled = ProposalFactory(key="being-handled", title_zh="办理中", status="assigned")
+    open_assignment = handled.assignments.get()
     return {
         "draft": draft,
         "review": review,

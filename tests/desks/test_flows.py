@@ -4,6 +4,7 @@ import pytest
 
 from lianghui.core import audit
 from lianghui.proposals.models import Assignment, Proposal, Reply
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,28 +94,10 @@ def test_illegal_step_through_the_web_says_why(accounts, client_for):
 
 
 def test_agency_transfer_request_and_office_approval(accounts, client_for, small_world):
-    import datetime as dt
+    from lianghui.people.models import Organization
 
-    from lianghui.people.models import Member, Organization
-    from lianghui.proposals import services
-    from lianghui.proposals.models import ProposalKind, Session
-
-    p = services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-suggestion"),
-        key="t-1",
-        title_zh="转办测试",
-        lead_member=Member.objects.get(key="deputy-a"),
-    )
-    services.proposal_submit(proposal=p, on=dt.date(2022, 3, 6))
-    services.proposal_start_review(proposal=p)
-    services.proposal_review(proposal=p, decision="filed", on=dt.date(2022, 3, 20))
-    a = services.proposal_assign(
-        proposal=p,
-        agency=Organization.objects.get(key="miit"),
-        role="lead",
-        on=dt.date(2022, 3, 25),
-    )
+    p = ProposalFactory(key="t-1", title_zh="转办测试", status="assigned")
+    a = p.assignments.get()
     agency = client_for(accounts["agency"])
     r = agency.post(
         f"/desk/agency/assignments/{a.pk}/", {"action": "transfer", "transfer-reason": ""}
@@ -150,28 +133,11 @@ def test_office_selects_a_key_proposal_with_its_supervisor(accounts, client_for)
 
 
 def test_agency_saves_a_draft_reply_then_sends_it(accounts, client_for):
-    import datetime as dt
 
-    from lianghui.people.models import Member, Organization
-    from lianghui.proposals import services
-    from lianghui.proposals.models import ProposalKind, ReplyDraft, Session
+    from lianghui.proposals.models import ReplyDraft
 
-    p = services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-suggestion"),
-        key="draft-reply",
-        title_zh="草稿答复测试",
-        lead_member=Member.objects.get(key="deputy-a"),
-    )
-    services.proposal_submit(proposal=p, on=dt.date(2022, 3, 6))
-    services.proposal_start_review(proposal=p)
-    services.proposal_review(proposal=p, decision="filed", on=dt.date(2022, 3, 20))
-    a = services.proposal_assign(
-        proposal=p,
-        agency=Organization.objects.get(key="miit"),
-        role="lead",
-        on=dt.date(2022, 3, 25),
-    )
+    p = ProposalFactory(key="draft-reply", title_zh="草稿答复测试", status="assigned")
+    a = p.assignments.get()
     agency = client_for(accounts["agency"])
     url = f"/desk/agency/assignments/{a.pk}/"
     r = agency.post(url, {"action": "draft", "reply-text_zh": "初稿：正在研究"})

@@ -11,26 +11,25 @@ from django.test.utils import CaptureQueriesContext
 
 from lianghui.people.models import Member, Organization
 from lianghui.proposals import services
-from lianghui.proposals.models import Proposal, ProposalKind, Session
+from lianghui.proposals.models import Proposal, Session
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 
 
 def submit(key: str, title: str, on: dt.date, *, kind: str = "npc-suggestion", lead="deputy-a"):
-    p = services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key=kind),
+    motion = kind == "npc-motion"
+    return ProposalFactory(
         key=key,
         title_zh=title,
-        lead_member=Member.objects.get(key=lead),
-        cosigners=_two_cosigners() if kind == "npc-motion" else [],
+        kind=kind,
+        lead_member=lead,
+        cosigners=_two_cosigners() if motion else (),
+        confirm_cosigners=motion,
+        status="submitted",
+        submitted_on=on,
     )
-    if kind == "npc-motion":
-        for s in p.signers.filter(role="cosigner"):
-            services.cosigner_confirm(proposal=p, member=s.member)
-    services.proposal_submit(proposal=p, on=on)
-    return p
 
 
 def _two_cosigners():
@@ -100,7 +99,6 @@ def test_the_agency_and_supervisor_queues_search_too(client_for, accounts, queue
     miit = Organization.objects.get(key="miit")
     for key in ("q-new", "q-01"):
         p = Proposal.objects.get(key=key)
-        services.proposal_start_review(proposal=p)
         services.proposal_review(proposal=p, decision="filed", on=D(2022, 3, 26))
         services.proposal_assign(proposal=p, agency=miit, role="lead", on=D(2022, 3, 27))
         services.proposal_set_key(proposal=p, is_key=True)

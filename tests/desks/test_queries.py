@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lianghui.people.models import Member, Organization
+from lianghui.people.models import Organization
 from lianghui.proposals import services
-from lianghui.proposals.models import ProposalKind, Session
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -30,33 +30,19 @@ PAGES = {
 def grow(n: int, start: int) -> None:
     """n more proposals by deputy-a: some under review, some filed, some assigned to
     MIIT (with MOHRSS joint), key and replied, with a reply to rate."""
-    session, kind = (
-        Session.objects.get(key="npc-2022"),
-        ProposalKind.objects.get(key="npc-suggestion"),
-    )
-    miit, mohrss = Organization.objects.get(key="miit"), Organization.objects.get(key="mohrss")
-    lead = Member.objects.get(key="deputy-a")
+    mohrss = Organization.objects.get(key="mohrss")
     for i in range(start, start + n):
-        p = services.proposal_create(
-            session=session,
-            kind=kind,
-            key=f"g-{i}",
-            title_zh=f"建议 {i}",
-            lead_member=lead,
-            cosigners=[Member.objects.get(key="deputy-b")],
+        status = ("submitted", "filed", "assigned", "assigned")[i % 4]
+        p = ProposalFactory(
+            key=f"g-{i}", title_zh=f"建议 {i}", cosigners=["deputy-b"], status=status
         )
-        services.proposal_submit(proposal=p, on=D(2022, 3, 6))
-        if i % 4 == 0:
+        if status != "assigned":
             continue
-        services.proposal_start_review(proposal=p)
-        services.proposal_review(proposal=p, decision="filed", on=D(2022, 3, 20))
-        if i % 4 == 1:
-            continue
-        a = services.proposal_assign(proposal=p, agency=miit, role="lead", on=D(2022, 3, 25))
         services.proposal_assign(proposal=p, agency=mohrss, role="joint", on=D(2022, 3, 25))
         services.proposal_set_key(proposal=p, is_key=True)
         if i % 4 == 3:
-            services.reply_create(assignment=a, category="A", on=D(2022, 5, 1))
+            lead = p.assignments.get(agency__key="miit")
+            services.reply_create(assignment=lead, category="A", on=D(2022, 5, 1))
 
 
 def counts(client_for, accounts) -> dict[str, int]:

@@ -11,7 +11,7 @@ from lianghui.exchange.schema import MAX_LINE, MAX_TEXT
 from lianghui.people.models import Member
 from lianghui.proposals.models import Proposal
 
-from .test_import import BODY, KIND, MEMBER, SESSION, proposal
+from .test_importer import BODY, KIND, MEMBER, SESSION, proposal
 
 pytestmark = pytest.mark.django_db
 
