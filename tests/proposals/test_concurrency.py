@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from lianghui.people.models import Member, Organization
+from lianghui.people.models import Organization
 from lianghui.proposals import services
-from lianghui.proposals.models import Assignment, Proposal, ProposalKind, Reply, Session
+from lianghui.proposals.models import Assignment, Proposal, Reply
+from tests.factories import ProposalFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 D = dt.date
@@ -19,17 +20,7 @@ D = dt.date
 def filed(small_world):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are a PostgreSQL feature; SQLite serialises writers itself")
-    p = services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-suggestion"),
-        key="race",
-        title_zh="并发",
-        lead_member=Member.objects.get(key="deputy-a"),
-    )
-    services.proposal_submit(proposal=p, on=D(2022, 3, 6))
-    services.proposal_start_review(proposal=p)
-    services.proposal_review(proposal=p, decision="filed", on=D(2022, 3, 20))
-    return p
+    return ProposalFactory(key="race", title_zh="并发", status="filed")
 
 
 def run_together(*calls):

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from lianghui.people.models import Member
 from lianghui.proposals import services
-from lianghui.proposals.models import Proposal, ProposalKind, Review, Session
+from lianghui.proposals.models import Proposal, Review
+from tests.factories import ProposalFactory
 
 from .test_concurrency import run_together
 
@@ -17,25 +17,15 @@ D = dt.date(2022, 3, 20)
 
 
 def _draft(key):
-    return services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-suggestion"),
-        key=key,
-        title_zh="并案测试",
-        lead_member=Member.objects.get(key="deputy-a"),
-    )
+    return ProposalFactory(key=key, title_zh="并案测试")
 
 
 def _under_review(key):
-    p = _draft(key)
-    services.proposal_submit(proposal=p, on=D)
-    services.proposal_start_review(proposal=p)
-    return p
+    return ProposalFactory(key=key, title_zh="并案测试", status="under_review", submitted_on=D)
 
 
 def _filed(key):
-    p = _under_review(key)
-    return services.proposal_review(proposal=p, decision="filed", on=D)
+    return ProposalFactory(key=key, title_zh="并案测试", status="filed", submitted_on=D, filed_on=D)
 
 
 def _merge(p, into):

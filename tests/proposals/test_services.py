@@ -11,6 +11,7 @@ from lianghui.people.models import Member, Organization
 from lianghui.proposals import services
 from lianghui.proposals.models import Proposal, ProposalKind, Session
 from lianghui.proposals.workflow import TransitionError
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -18,13 +19,7 @@ D = dt.date
 
 @pytest.fixture
 def draft(small_world):
-    return services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-suggestion"),
-        key="new-1",
-        title_zh="关于测试的建议",
-        lead_member=Member.objects.get(key="deputy-a"),
-    )
+    return ProposalFactory(key="new-1", title_zh="关于测试的建议")
 
 
 def agency(key):
@@ -108,13 +103,8 @@ def test_refusals_name_the_field(draft):
 
 
 def test_a_motion_needs_its_cosigners(small_world):
-    motion = services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-motion"),
-        key="motion-1",
-        title_zh="议案",
-        lead_member=Member.objects.get(key="deputy-a"),
-        cosigners=[Member.objects.get(key="deputy-b")],
+    motion = ProposalFactory(
+        key="motion-1", kind="npc-motion", title_zh="议案", cosigners=["deputy-b"]
     )
     with pytest.raises(ValidationError, match="needs 2 confirmed co-signers; it has 0"):
         services.proposal_submit(proposal=motion, on=D(2022, 3, 6))
@@ -179,12 +169,11 @@ def test_two_unsatisfied_agencies_reopen_and_answer_again(draft):
 
 
 def test_a_delegation_submits_a_motion_without_cosigners(small_world):
-    motion = services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-motion"),
+    motion = ProposalFactory(
         key="delegation-motion",
+        kind="npc-motion",
         title_zh="代表团议案",
-        lead_group=Organization.objects.get(key="npc-delegation-guangdong"),
+        lead_group="npc-delegation-guangdong",
     )
     assert services.proposal_submit(proposal=motion, on=D(2022, 3, 6)).status == "submitted"
 
@@ -206,8 +195,6 @@ def _trail(proposal) -> list[str]:
 
 def test_drafts_get_their_key_from_the_service_on_the_desk_and_in_the_api(accounts, client_for):
     from rest_framework.test import APIClient
-
-    from tests.factories import ProposalFactory
 
     by_service = ProposalFactory(key="")
     desk = client_for(accounts["member"])
@@ -236,8 +223,6 @@ def test_drafts_get_their_key_from_the_service_on_the_desk_and_in_the_api(accoun
 def test_filing_from_submitted_is_one_review_whatever_the_channel(accounts, client_for):
     from rest_framework.test import APIClient
 
-    from tests.factories import ProposalFactory
-
     by_service, by_desk, by_bulk, by_api = (
         ProposalFactory(key=f"file-{n}", status="submitted") for n in range(4)
     )
@@ -261,7 +246,6 @@ def test_filing_from_submitted_is_one_review_whatever_the_channel(accounts, clie
 
 def test_a_duplicate_suggestion_merges_like_the_desk(accounts, client_for, settings, tmp_path):
     from lianghui.insights import services as insights_services
-    from tests.factories import ProposalFactory
 
     settings.LIANGHUI_INSIGHTS_MODELS = tmp_path / "models"
     into = ProposalFactory(key="merge-into", status="filed")
@@ -290,7 +274,6 @@ def test_a_duplicate_suggestion_merges_like_the_desk(accounts, client_for, setti
 def test_topics_are_set_by_one_service_for_the_office_and_its_suggestions(small_world):
     from lianghui.insights import services as insights_services
     from lianghui.proposals.models import Topic
-    from tests.factories import ProposalFactory
 
     direct, suggested = (ProposalFactory(key=f"topics-{n}", status="filed") for n in range(2))
     ai = Topic.objects.filter(key="ai")

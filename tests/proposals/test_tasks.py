@@ -5,10 +5,9 @@ from django.core import mail
 
 from lianghui.core.models import ScheduledRun
 from lianghui.core.schedule import enqueue_due
-from lianghui.people.models import Member, Organization
 from lianghui.proposals import services, supervision
-from lianghui.proposals.models import ProposalKind, Session
 from lianghui.proposals.tasks import send_due_reminders
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -20,21 +19,16 @@ def handled(accounts):
     for n, (agency, day) in enumerate(
         [("miit", D(2022, 3, 25)), ("miit", D(2022, 5, 1)), ("mohrss", D(2022, 3, 1))]
     ):
-        p = services.proposal_create(
-            session=Session.objects.get(key="npc-2022"),
-            kind=ProposalKind.objects.get(key="npc-suggestion"),
+        p = ProposalFactory(
             key=f"due-{n}",
             title_zh=f"期限 {n}",
-            lead_member=Member.objects.get(key="deputy-a"),
+            status="assigned",
+            submitted_on=D(2022, 2, 1),
+            filed_on=D(2022, 2, 20),
+            agency=agency,
+            assigned_on=day,
         )
-        services.proposal_submit(proposal=p, on=D(2022, 2, 1))
-        services.proposal_start_review(proposal=p)
-        services.proposal_review(proposal=p, decision="filed", on=D(2022, 2, 20))
-        out.append(
-            services.proposal_assign(
-                proposal=p, agency=Organization.objects.get(key=agency), role="lead", on=day
-            )
-        )
+        out.append(p.assignments.get())
     return out
 
 
