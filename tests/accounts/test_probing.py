@@ -11,9 +11,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from lianghui.api.tokens import token_create
-from lianghui.people.models import Organization
-from lianghui.proposals import services
 from lianghui.proposals.models import Proposal
+from tests.factories import ProposalFactory
 
 from ..api import scenarios as sc
 
@@ -48,15 +47,14 @@ def secrets(accounts):
     """Records none of the probers may see: another member's draft, and an
     unpublished proposal of the NPC with an assignment and a reply."""
     draft = sc.draft("probe-draft", lead="deputy-b")
-    replied = sc.draft("probe-replied", lead="deputy-b")
-    services.proposal_submit(proposal=replied, on=sc.DAY)
-    services.proposal_start_review(proposal=replied)
-    services.proposal_review(proposal=replied, decision="filed", on=sc.DAY)
-    services.proposal_assign(
-        proposal=replied, agency=Organization.objects.get(key="miit"), role="lead", on=sc.DAY
+    replied = ProposalFactory(
+        key="probe-replied",
+        lead_member="deputy-b",
+        status="replied",
+        category="B",
+        **dict.fromkeys(("submitted_on", "filed_on", "assigned_on", "replied_on"), sc.DAY),
     )
     assignment = replied.assignments.get()
-    services.reply_create(assignment=assignment, category="B", on=sc.DAY)
     Proposal.objects.filter(pk=replied.pk).update(published=False)
     token, _secret = token_create(user=accounts["admin"], name="admin's")
     return {

@@ -8,9 +8,10 @@ import pytest
 from lianghui.core import audit
 from lianghui.insights import serving
 from lianghui.insights.models import SuggestionDecision
-from lianghui.people.models import Member, Organization
+from lianghui.people.models import Organization
 from lianghui.proposals import services
-from lianghui.proposals.models import Assignment, Body, Proposal, ProposalKind, Session
+from lianghui.proposals.models import Assignment, Body, Proposal
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -31,20 +32,7 @@ def _fresh_serving(settings, tmp_path):
 
 
 def make(key, *, title, text, status="submitted", lead="deputy-a"):
-    p = services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-suggestion"),
-        key=key,
-        title_zh=title,
-        text_zh=text,
-        lead_member=Member.objects.get(key=lead),
-    )
-    services.proposal_submit(proposal=p, on=D(2022, 3, 6))
-    if status in {"under_review", "filed"}:
-        services.proposal_start_review(proposal=p)
-    if status == "filed":
-        services.proposal_review(proposal=p, decision="filed", on=D(2022, 3, 20))
-    return Proposal.objects.get(pk=p.pk)
+    return ProposalFactory(key=key, title_zh=title, text_zh=text, lead_member=lead, status=status)
 
 
 @pytest.fixture

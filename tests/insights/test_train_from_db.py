@@ -11,9 +11,10 @@ from django.core.management import call_command
 from lianghui.insights import serving
 from lianghui.insights.artifacts import load_artifact
 from lianghui.insights.services import agency_suggestion_apply
-from lianghui.people.models import Member, Organization
+from lianghui.people.models import Organization
 from lianghui.proposals import services
-from lianghui.proposals.models import Proposal, ProposalKind, Session, Topic
+from lianghui.proposals.models import Topic
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -49,18 +50,12 @@ def _models(settings, tmp_path):
 
 
 def filed(key, title):
-    p = services.proposal_create(
-        session=Session.objects.get(key="npc-2022"),
-        kind=ProposalKind.objects.get(key="npc-suggestion"),
+    return ProposalFactory(
         key=key,
         title_zh=title,
         text_zh=title.removeprefix("关于").removesuffix("的建议") + "，建议有关部门研究落实。",
-        lead_member=Member.objects.get(key="deputy-a"),
+        status="filed",
     )
-    services.proposal_submit(proposal=p, on=D(2022, 3, 6))
-    services.proposal_start_review(proposal=p)
-    services.proposal_review(proposal=p, decision="filed", on=D(2022, 3, 20))
-    return Proposal.objects.select_related("session__body").get(pk=p.pk)
 
 
 @pytest.fixture

@@ -7,13 +7,16 @@ import re
 import pytest
 from django.utils import translation
 
-from lianghui.people.models import Member, Organization
+from lianghui.people.models import Organization
 from lianghui.proposals import services
-from lianghui.proposals.models import ProposalKind, Session, Topic
+from lianghui.proposals.models import Topic
 from lianghui.proposals.selectors import proposal_detail
 from lianghui.proposals.timeline import describe, proposal_timeline
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
+# The portal world's session, kind and lead, for the factories.
+PORTAL = {"session": "t-npc-2022", "kind": "t-npc-suggestion", "lead_member": "t-lei"}
 
 # Python's and the log's own spellings that must never reach a reader.
 RAW = re.compile(r"\[\s*'|'\s*\]|\bTrue\b|\bFalse\b|\bNone\b|status:|t-miit|t-cac|t-ai\b|_on\b")
@@ -38,18 +41,15 @@ def visible(markup: str) -> str:
 def handled(portal_world):
     """A proposal taken through every step today, with the dates of 2022: the audit
     rows are written now, the records carry the dates the steps happened on."""
-    p = services.proposal_create(
-        session=Session.objects.get(key="t-npc-2022"),
-        kind=ProposalKind.objects.get(key="t-npc-suggestion"),
+    p = ProposalFactory(
+        **PORTAL,
         key="t-live",
         title_zh="关于平台用工的建议",
         title_en="On platform work",
-        lead_member=Member.objects.get(key="t-lei"),
-        cosigners=[Member.objects.get(key="t-ma"), Member.objects.get(key="t-li")],
+        cosigners=["t-ma", "t-li"],
+        status="filed",
+        submitted_on=dt.date(2022, 3, 5),
     )
-    services.proposal_submit(proposal=p, on=dt.date(2022, 3, 5))
-    services.proposal_start_review(proposal=p)
-    services.proposal_review(proposal=p, decision="filed", on=dt.date(2022, 3, 20))
     services.proposal_set_topics(
         proposal=p, topics=Topic.objects.filter(key__in=["t-ai", "t-labour"])
     )
@@ -139,17 +139,16 @@ def test_a_not_filed_proposal_says_why(portal_world):
 
 def test_a_new_proposal_does_not_claim_to_be_imported(client, portal_world):
     """Filed today with nothing else done: its steps so far, dated today."""
-    p = services.proposal_create(
-        session=Session.objects.get(key="t-npc-2022"),
-        kind=ProposalKind.objects.get(key="t-npc-suggestion"),
-        key="t-new",
-        title_en="A new suggestion",
-        lead_member=Member.objects.get(key="t-lei"),
-    )
     today = dt.date.today()
-    services.proposal_submit(proposal=p, on=today)
-    services.proposal_start_review(proposal=p)
-    services.proposal_review(proposal=p, decision="filed", on=today)
+    ProposalFactory(
+        **PORTAL,
+        key="t-new",
+        title_zh="",
+        title_en="A new suggestion",
+        status="filed",
+        submitted_on=today,
+        filed_on=today,
+    )
     text = visible(timeline_html(client, "t-new"))
     assert "imported" not in text
     assert "Submitted by Lei Jun" in text and "Filed by the office and made public" in text
@@ -157,15 +156,14 @@ def test_a_new_proposal_does_not_claim_to_be_imported(client, portal_world):
 
 
 def test_a_merge_links_the_proposal_it_joined(client, portal_world):
-    p = services.proposal_create(
-        session=Session.objects.get(key="t-npc-2022"),
-        kind=ProposalKind.objects.get(key="t-npc-suggestion"),
+    p = ProposalFactory(
+        **(PORTAL | {"lead_member": "t-li"}),
         key="t-dup",
+        title_zh="",
         title_en="Algorithm governance again",
-        lead_member=Member.objects.get(key="t-li"),
+        status="under_review",
+        submitted_on=dt.date(2022, 3, 7),
     )
-    services.proposal_submit(proposal=p, on=dt.date(2022, 3, 7))
-    services.proposal_start_review(proposal=p)
     target = proposal_detail(key="t-rich")
     services.proposal_review(
         proposal=p, decision="merged", merged_into=target, on=dt.date(2022, 3, 22)
@@ -176,18 +174,16 @@ def test_a_merge_links_the_proposal_it_joined(client, portal_world):
 
 
 def test_reopening_and_unpublished_replies(portal_world):
-    p = services.proposal_create(
-        session=Session.objects.get(key="t-npc-2022"),
-        kind=ProposalKind.objects.get(key="t-npc-suggestion"),
+    p = ProposalFactory(
+        **PORTAL,
         key="t-again",
+        title_zh="",
         title_en="Handled twice",
-        lead_member=Member.objects.get(key="t-lei"),
+        status="assigned",
+        submitted_on=dt.date(2022, 3, 5),
+        agency="t-miit",
     )
-    services.proposal_submit(proposal=p, on=dt.date(2022, 3, 5))
-    services.proposal_start_review(proposal=p)
-    services.proposal_review(proposal=p, decision="filed", on=dt.date(2022, 3, 20))
-    miit = Organization.objects.get(key="t-miit")
-    a = services.proposal_assign(proposal=p, agency=miit, role="lead", on=dt.date(2022, 3, 25))
+    a = p.assignments.get()
     services.assignment_request_transfer(assignment=a, on=dt.date(2022, 3, 28), reason="Not ours")
     services.assignment_refuse_transfer(assignment=a)
     r = services.reply_create(assignment=a, category="C", on=dt.date(2022, 6, 1))
