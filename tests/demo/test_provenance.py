@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import F, Q
+from django.test import override_settings
 
 from lianghui.core.models import Citation
 from lianghui.laws.models import Regulation
@@ -33,10 +35,35 @@ def real(model):
     return model.objects.filter(generated=False) if has_mark else model.objects.all()
 
 
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    # One demo for the module's read-only checks, rolled back after the last of them:
+    # building it is most of this file's time. The per-test settings of conftest do
+    # not reach a module's fixture, so they are set here; the worker's jobs (models,
+    # dumps) are queued and rolled back with the rest.
+    scratch = tmp_path_factory.mktemp("provenance")
+    with (
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            LIANGHUI_INSIGHTS_MODELS=scratch / "insights-models",
+            LIANGHUI_DUMPS_DIR=scratch / "dumps",
+        ),
+        django_db_blocker.unblock(),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # Three years: 2020 and 2022 have seed sessions, 2021 only generated ones.
+            call_command("demo", sessions=3, per_session=40, last_year=2022, seed=11, verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db):
-    # Three years: 2020 and 2022 have seed sessions, 2021 only generated ones.
-    call_command("demo", sessions=3, per_session=40, last_year=2022, seed=11, verbosity=0)
+def demo(_demo_once, db):
+    return None
 
 
 def test_every_record_is_cited_or_marked_generated(demo):
