@@ -131,7 +131,6 @@ class ProposalCreateView(WriteView):
         proposal = services.proposal_create(
             session=session,
             kind=data.pop("kind"),
-            key=f"{session.key}-d{timezone.now():%Y%m%d%H%M%S%f}",
             lead_member=member,
             actor=request.user,
             **data,
