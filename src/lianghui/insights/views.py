@@ -23,7 +23,7 @@ from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
 from lianghui.proposals import visibility
 from lianghui.proposals.enums import AssignmentRole
-from lianghui.proposals.models import Proposal, Topic
+from lianghui.proposals.models import Topic
 
 from . import services
 from .enums import Decision, SuggestionKind
@@ -103,8 +103,13 @@ def office_suggestion(request: HttpRequest, key: str, kind: str, action: str) ->
             services.topics_suggestion_apply(topics=topics, suggested=suggested, **common)
             messages.success(request, _("Topics saved."))
         else:
+            # The target is looked up as the officer may see it: a key they cannot
+            # see reads as no proposal at all.
             into = (
-                Proposal.objects.select_related("session").filter(key=post.get("into", "")).first()
+                visibility.proposals_for(request.user)
+                .select_related("session")
+                .filter(key=post.get("into", ""))
+                .first()
             )
             if into is None:
                 raise ValidationError({"into": _("No proposal has this key.")})
