@@ -64,9 +64,7 @@ def test_the_public_does_not_see_an_unpublished_reply_the_office_does(accounts, 
     p = sc.assigned("api-tl")
     from lianghui.proposals import services
 
-    services.reply_create(
-        assignment=p.assignments.get(), category="B", on=sc.DAY, published=False
-    )
+    services.reply_create(assignment=p.assignments.get(), category="B", on=sc.DAY, published=False)
     public = api().get(URL.format("api-tl"))
     office = api("office").get(URL.format("api-tl"))
     assert "replied" not in [s["kind"] for s in public.json()["steps"]]

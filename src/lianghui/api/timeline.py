@@ -34,9 +34,7 @@ from .views import ConditionalMixin
 
 class TimelineStepSerializer(s.Serializer):
     n = s.IntegerField(help_text="Position from 1; the portal page anchors it as #step-n.")
-    kind = s.ChoiceField(
-        choices=list(RANK), help_text="What happened: " + ", ".join(RANK) + "."
-    )
+    kind = s.ChoiceField(choices=list(RANK), help_text="What happened: " + ", ".join(RANK) + ".")
     on = s.DateField(allow_null=True, help_text="The day it happened; null: not recorded.")
     text = s.CharField(help_text="The step in words, in the response's language.")
     agency = s.CharField(

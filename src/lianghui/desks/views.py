@@ -29,6 +29,7 @@ from lianghui.insights.selectors import office_insights
 from lianghui.proposals import services, supervision, visibility
 from lianghui.proposals.enums import AssignmentRole, SignerRole, Status
 from lianghui.proposals.models import Assignment, Signer
+from lianghui.proposals.selectors import cited
 from lianghui.proposals.timeline import proposal_timeline
 from lianghui.proposals.workflow import awaiting_reply
 
@@ -406,6 +407,7 @@ def _review_message(decision: str, merged_into) -> str:
 def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     proposal = get_object_or_404(
         _office_scope(request).prefetch_related(
+            cited(),
             Prefetch("signers", queryset=Signer.objects.select_related("member", "group")),
             Prefetch(
                 "assignments",
@@ -602,7 +604,11 @@ def agency_inbox(request: HttpRequest) -> HttpResponse:
 
 @_role_required(Role.AGENCY)
 def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = get_object_or_404(_agency_assignments(request), pk=assignment_id)
+    assignment = get_object_or_404(
+        # The proposal's citations say which of its texts are this site's translation.
+        _agency_assignments(request).prefetch_related(cited(path="proposal__citations")),
+        pk=assignment_id,
+    )
     perms.require_agency(request.user, assignment)
     draft = getattr(assignment, "reply_draft", None)
     initial = {"published": True}
