@@ -94,8 +94,8 @@ def test_queries_are_pinned_and_do_not_grow_with_the_steps(
     settings.LIANGHUI_API_CACHE_SECONDS = 0
     p = sc.rated("api-tl-q")
     before = _count(client, URL.format(p.key))
-    from lianghui.proposals import services
     from lianghui.people.models import Organization
+    from lianghui.proposals import services
 
     p.refresh_from_db()
     services.proposal_assign(
