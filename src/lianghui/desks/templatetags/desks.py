@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django import template
 from django.utils.translation import get_language
 
-from lianghui.portal.templatetags.portal import EN, PROJECT_TRANSLATION, ZH
+from lianghui.portal.templatetags.portal import EN, ZH, project_translations
 
 register = template.Library()
 
@@ -60,26 +60,27 @@ def two_languages(record, field: str, original_language: str = "") -> Versions:
     if not original:
         recorded = [lang for lang, text in texts.items() if text]
         original = recorded[0] if len(recorded) == 1 else reader
-    ours = set()
-    if hasattr(record, "citations"):
-        ours = {c.field for c in record.citations.all() if c.source.key == PROJECT_TRANSLATION}
+    ours = project_translations(record)
     suffix = {ZH: "zh", EN: "en"}
+    # This site's translation into the original's language is not the original.
+    original_text = "" if f"{field}_{suffix[original]}" in ours else texts[original]
     if not texts[reader]:
         return Versions(
             shown=texts[other],
             shown_lang=other,
-            shown_is_original=other == original,
+            shown_is_ours=f"{field}_{suffix[other]}" in ours,
+            shown_is_original=other == original and bool(original_text),
             missing=reader,
         )
     versions = Versions(
         shown=texts[reader],
         shown_lang=reader,
         shown_is_ours=f"{field}_{suffix[reader]}" in ours,
-        shown_is_original=reader == original,
+        shown_is_original=reader == original and bool(original_text),
     )
-    if reader != original:
-        if texts[original]:
-            versions.original, versions.original_lang = texts[original], original
+    if not versions.shown_is_original:
+        if original_text:
+            versions.original, versions.original_lang = original_text, original
         else:
             versions.unrecorded_original = original
     return versions
