@@ -113,6 +113,7 @@ NARROW_DESKS = [
     ("m", "/desk/member/", "member"),
     ("s", "/desk/supervisor/", "supervisor"),
     ("w", "/desk/", "watcher"),
+    ("w", "/desk/tokens/", "tokens"),
 ]
 
 
