@@ -105,22 +105,30 @@ def test_words_recorded_as_data_are_shown_in_chinese():
 
 
 @pytest.mark.django_db
-def test_seed_summaries_and_biographies_are_in_both_languages(seed_facts):
-    from django.contrib.contenttypes.models import ContentType
-
-    from lianghui.core.models import Citation
+def test_seed_titles_summaries_and_biographies_are_in_both_languages(seed_facts):
+    """The seed articles are in English: every seed record's title, summary and
+    biography has a Chinese version too, and one the articles do not give is
+    cited to the project's translation, field by field."""
+    from lianghui.laws.models import Regulation
     from lianghui.people.models import Member
     from lianghui.proposals.models import Proposal
 
-    for model, field in ((Proposal, "summary"), (Member, "bio")):
-        ct = ContentType.objects.get_for_model(model)
-        translated = set(
-            Citation.objects.filter(content_type=ct, source__key="project-translation").values_list(
-                "object_id", flat=True
-            )
-        )
-        for record in model.objects.filter(generated=False):
+    # (model, field, Chinese must be marked as the project's translation)
+    fields = [
+        (Proposal, "title", True),
+        (Proposal, "summary", True),
+        (Member, "bio", True),
+        (Regulation, "title", False),  # official Chinese titles, or marked
+        (Regulation, "summary", True),
+    ]
+    for model, field, marked in fields:
+        records = model.objects.filter(generated=False).prefetch_related("citations__source")
+        assert records, model
+        for record in records:
             zh, en = getattr(record, f"{field}_zh"), getattr(record, f"{field}_en")
-            if zh or en:
-                assert zh and en, (record.key, field)
-                assert record.pk in translated, f"{record.key}: translation not marked"
+            assert zh and en, f"{model.__name__} {record.key}: {field} not in both languages"
+            ours = {
+                c.field for c in record.citations.all() if c.source.key == "project-translation"
+            }
+            if marked:
+                assert f"{field}_zh" in ours, f"{record.key}: {field}_zh not marked a translation"

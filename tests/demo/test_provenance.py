@@ -142,3 +142,25 @@ def test_rules_no_source_states_are_labelled_assumptions(seed_facts, model):
     assert set(records.values_list("pk", flat=True)) <= set(
         assumed.values_list("object_id", flat=True)
     )
+
+
+def test_a_translated_title_is_labelled_the_sites_translation_never_the_original(
+    seed_facts, client
+):
+    """The articles give a proposal's title in English only: the Chinese title is
+    this site's translation, and the page says the original is not recorded."""
+    url = Proposal.objects.get(key="2022-npc-lei-jun-e-waste").get_absolute_url()
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    start = en.index('id="page-title"')
+    heading = en[start : en.index("</header>", start)]
+    assert "Improve electronic waste recycling" in heading
+    assert (
+        "This site’s translation (Chinese)" in heading and "关于完善电子废弃物回收的建议" in heading
+    )
+    assert "Original (" not in heading
+    assert "The original (Chinese) wording is not recorded" in heading
+    zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    start = zh.index('id="page-title"')
+    heading = zh[start : zh.index("</header>", start)]
+    assert "关于完善电子废弃物回收的建议" in heading and "原文（" not in heading
+    assert "未收录中文原文" in heading

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import bulk_views, schema, views, writes
+from . import bulk_views, schema, timeline, views, writes
 
 app_name = "api"
 
@@ -28,6 +28,11 @@ urlpatterns = [
     path("bulk/", bulk_views.BulkIndexView.as_view(), name="bulk"),
     path("bulk/<slug:dump>/<str:name>", bulk_views.BulkFileView.as_view(), name="bulk-file"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path(
+        f"proposals/{KEY}/timeline/",
+        timeline.ProposalTimelineView.as_view(),
+        name="proposal-timeline",
+    ),
     path(f"proposals/{KEY}/submit/", writes.SubmitView.as_view(), name="proposal-submit"),
     path(f"proposals/{KEY}/withdraw/", writes.WithdrawView.as_view(), name="proposal-withdraw"),
     path(f"proposals/{KEY}/confirm/", writes.ConfirmView.as_view(), name="proposal-confirm"),

@@ -320,6 +320,14 @@ class ProposalViewSet(ReadViewSet):
         # A search's capped pass is worth keeping in the response cache.
         return _json(f'{{"next":{json.dumps(link)},"results":[{body}]}}', cheap=not query)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action == "retrieve" and response.status_code in {200, 304}:
+            # The timeline is in the reader's language, so it is a resource of its own.
+            path = reverse("api:proposal-timeline", args=[self.kwargs[self.lookup_field]])
+            response["Link"] = f'<{request.build_absolute_uri(path)}>; rel="timeline"'
+        return response
+
     WRITES = {"create", "partial_update"}
 
     def get_permissions(self):

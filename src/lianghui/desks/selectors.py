@@ -16,6 +16,7 @@ from lianghui.people.models import Organization
 from lianghui.proposals import supervision, visibility
 from lianghui.proposals.enums import SignerRole, Status
 from lianghui.proposals.models import Assignment, Proposal, Reply, Session, Signer
+from lianghui.proposals.selectors import cited
 from lianghui.proposals.workflow import awaiting_reply
 
 # The office queue's tabs that list proposals, by the statuses they hold.
@@ -127,6 +128,8 @@ def office_proposal(*, user) -> QuerySet[Proposal]:
     """The office's proposal page: signers, assignments and the replies the user
     may read, with the comments the policy shows them."""
     return office_proposals(user=user).prefetch_related(
+        # The citations say which of its texts are this site's translation.
+        cited(),
         Prefetch("signers", queryset=Signer.objects.select_related("member", "group")),
         Prefetch(
             "assignments",

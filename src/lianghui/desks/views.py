@@ -26,6 +26,7 @@ from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
 from lianghui.proposals import services
 from lianghui.proposals.enums import AssignmentRole
+from lianghui.proposals.selectors import cited
 from lianghui.proposals.timeline import proposal_timeline
 
 from . import selectors
@@ -527,7 +528,11 @@ def agency_inbox(request: HttpRequest) -> HttpResponse:
 @_role_required(Role.AGENCY)
 def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
-        selectors.agency_assignments(user=request.user), pk=assignment_id
+        # The proposal's citations say which of its texts are this site's translation.
+        selectors.agency_assignments(user=request.user).prefetch_related(
+            cited(path="proposal__citations")
+        ),
+        pk=assignment_id,
     )
     perms.require_agency(request.user, assignment)
     draft = getattr(assignment, "reply_draft", None)

@@ -71,10 +71,11 @@ def topic_index() -> QuerySet[Topic]:
     )
 
 
-def cited(queryset: QuerySet | None = None) -> Prefetch:
-    """Prefetch a record's citations with their sources, in a stable order."""
+def cited(queryset: QuerySet | None = None, *, path: str = "citations") -> Prefetch:
+    """Prefetch a record's citations with their sources, in a stable order
+    (``path``: through a relation, e.g. ``proposal__citations``)."""
     return Prefetch(
-        "citations",
+        path,
         queryset=(queryset or Citation.objects.all())
         .select_related("source")
         .order_by("source__key", "field", "id"),

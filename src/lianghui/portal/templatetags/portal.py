@@ -64,7 +64,7 @@ class Text:
 
     @property
     def other_is_original(self) -> bool:
-        return bool(self.other) and self.other_lang == self.original_lang
+        return bool(self.other) and self.other_lang == self.original_lang and not self.other_is_ours
 
     def __str__(self) -> str:
         return self.shown
@@ -82,14 +82,13 @@ def bilingual(obj, field: str) -> Text:
     # text); a summary or biography is written from the sources, in neither.
     code = getattr(obj, "original_language", "") or "" if field in ("title", "text") else ""
     original = ZH if code.startswith("zh") else EN if code == "en" else ""
+    translated = project_translations(obj)
+    suffix = {ZH: "zh", EN: "en"}
+    # A text this site translated is not the original, even in the original's language.
     original_text = {ZH: zh, EN: en}.get(original, "")
-    ours = False
-    if other and hasattr(obj, "citations"):
-        suffix = "zh" if other_lang == ZH else "en"
-        ours = any(
-            c.source.key == PROJECT_TRANSLATION and c.field == f"{field}_{suffix}"
-            for c in obj.citations.all()
-        )
+    if original and f"{field}_{suffix[original]}" in translated:
+        original_text = ""
+    ours = bool(other) and f"{field}_{suffix[other_lang]}" in translated
     return Text(
         shown=shown,
         shown_lang=shown_lang,
@@ -102,6 +101,14 @@ def bilingual(obj, field: str) -> Text:
 
 
 PROJECT_TRANSLATION = "project-translation"
+
+
+def project_translations(obj) -> set[str]:
+    """The fields of ``obj`` (e.g. ``title_zh``) that are this site's own
+    translation: those cited to the project-translation source."""
+    if not hasattr(obj, "citations"):
+        return set()
+    return {c.field for c in obj.citations.all() if c.source.key == PROJECT_TRANSLATION}
 
 
 @register.simple_tag
