@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from lianghui.core.roles import role_of
 
@@ -55,10 +55,13 @@ SENDERS: dict[str, str | None] = {
 }
 TRANSACTIONAL_LABELS = [
     (
-        _l("Invitation"),
-        _l("The link to set the password of an account an administrator opened for you."),
+        gettext_lazy("Invitation"),
+        gettext_lazy("The link to set the password of an account an administrator opened for you."),
     ),
-    (_l("Password reset"), _l("Sent only because you asked for it on the sign-in page.")),
+    (
+        gettext_lazy("Password reset"),
+        gettext_lazy("Sent only because you asked for it on the sign-in page."),
+    ),
 ]
 
 

@@ -44,7 +44,7 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from lianghui.core import events
 from lianghui.core.models import AuditEntry
@@ -289,65 +289,81 @@ class Table:
 
 
 TABLES: list[Table] = [
-    Table("account", _l("Account"), _account),
-    Table("groups", _l("Groups"), _groups, ("auth.User_groups.user",)),
-    Table("permissions", _l("Permissions"), _permissions, ("auth.User_user_permissions.user",)),
-    Table("profile", _l("Profile and role"), _profile, ("accounts.Profile.user",)),
-    Table("mail_consents", _l("Mail consents"), _mail_consents, ("accounts.MailConsent.user",)),
+    Table("account", gettext_lazy("Account"), _account),
+    Table("groups", gettext_lazy("Groups"), _groups, ("auth.User_groups.user",)),
     Table(
-        "follows", _l("Follows"), lambda u: _follows(u, searches=False), ("following.Follow.user",)
+        "permissions",
+        gettext_lazy("Permissions"),
+        _permissions,
+        ("auth.User_user_permissions.user",),
+    ),
+    Table("profile", gettext_lazy("Profile and role"), _profile, ("accounts.Profile.user",)),
+    Table(
+        "mail_consents",
+        gettext_lazy("Mail consents"),
+        _mail_consents,
+        ("accounts.MailConsent.user",),
+    ),
+    Table(
+        "follows",
+        gettext_lazy("Follows"),
+        lambda u: _follows(u, searches=False),
+        ("following.Follow.user",),
     ),
     Table(
         "saved_searches",
-        _l("Saved searches"),
+        gettext_lazy("Saved searches"),
         lambda u: _follows(u, searches=True),
         ("following.Follow.user",),
     ),
-    Table("digest", _l("Digest setting"), _digest, ("following.DigestSetting.user",)),
-    Table("api_tokens", _l("API tokens (metadata)"), _tokens, ("api.Token.user",)),
+    Table("digest", gettext_lazy("Digest setting"), _digest, ("following.DigestSetting.user",)),
+    Table("api_tokens", gettext_lazy("API tokens (metadata)"), _tokens, ("api.Token.user",)),
     Table(
         "api_requests",
-        _l("Remembered API requests"),
+        gettext_lazy("Remembered API requests"),
         _api_requests,
         ("api.IdempotentRequest.user",),
     ),
-    Table("sessions", _l("Open sessions"), _sessions, ("sessions.Session",)),
+    Table("sessions", gettext_lazy("Open sessions"), _sessions, ("sessions.Session",)),
     Table(
         "sign_ins",
-        _l("Sign-in history"),
+        gettext_lazy("Sign-in history"),
         _axes("AccessLog", [*_ACCESS, "logout_time"]),
         ("axes.AccessLog",),
     ),
     Table(
         "sign_in_failures",
-        _l("Failed sign-ins"),
+        gettext_lazy("Failed sign-ins"),
         _axes("AccessFailureLog", [*_ACCESS, "locked_out"]),
         ("axes.AccessFailureLog",),
     ),
     Table(
         "sign_in_lockouts",
-        _l("Sign-in lockouts"),
+        gettext_lazy("Sign-in lockouts"),
         _axes("AccessAttempt", [*_ACCESS, "failures_since_start"]),
         ("axes.AccessAttempt", "axes.AccessAttemptExpiration"),
     ),
     Table(
-        "staff_actions", _l("Actions on the record (audit log)"), _audit, ("core.AuditEntry.actor",)
+        "staff_actions",
+        gettext_lazy("Actions on the record (audit log)"),
+        _audit,
+        ("core.AuditEntry.actor",),
     ),
-    Table("admin_log", _l("Changes in the admin"), _admin_log, ("admin.LogEntry.user",)),
+    Table("admin_log", gettext_lazy("Changes in the admin"), _admin_log, ("admin.LogEntry.user",)),
     Table(
         "suggestion_decisions",
-        _l("Decisions on suggestions"),
+        gettext_lazy("Decisions on suggestions"),
         _suggestion_decisions,
         ("insights.SuggestionDecision.user",),
     ),
     Table(
         "reply_drafts",
-        _l("Reply drafts last edited"),
+        gettext_lazy("Reply drafts last edited"),
         _reply_drafts,
         ("proposals.ReplyDraft.updated_by",),
     ),
-    Table("proposals_signed", _l("Proposals signed"), _signed),
-    Table("ratings_given", _l("Ratings given"), _ratings),
+    Table("proposals_signed", gettext_lazy("Proposals signed"), _signed),
+    Table("ratings_given", gettext_lazy("Ratings given"), _ratings),
 ]
 
 # Relations to the user model that hold nothing about the person, with the reason.
