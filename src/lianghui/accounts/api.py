@@ -36,7 +36,7 @@ class MailPreferenceSerializer(serializers.Serializer):
 
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField(read_only=True)
-    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    role = serializers.CharField(read_only=True, help_text=Role.help_text())
     first_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     last_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     email = serializers.EmailField(allow_blank=True, required=False)
