@@ -215,3 +215,20 @@ def test_transactional_mail_needs_no_opt_in(watcher):
     assert not MailConsent.objects.filter(user=watcher).exists()
     Client().post("/accounts/password-reset/", {"email": "w@example.org"})
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["w@example.org"]
+
+
+def test_a_role_change_in_the_admin_records_or_closes_the_role_consent(officer, client):
+    from lianghui.accounts.models import Profile
+
+    root = account_create(username="root", password="x", role="admin")
+    client.force_login(root)
+    profile = Profile.objects.get(user=officer)
+    url = f"/admin/accounts/profile/{profile.pk}/change/"
+    form = {"user": officer.pk, "role": "watcher", "body": "", "member": "", "agency": ""}
+    assert client.post(url, form).status_code == 302
+    closed = MailConsent.objects.get(user=officer, kind="reminders")
+    assert closed.withdrawn_at and closed.withdrawn_how == "role"
+    form |= {"role": "agency", "agency": profile.agency_id}
+    assert client.post(url, form).status_code == 302
+    assert consent.may_mail(officer, "reminders")
+    assert MailConsent.objects.filter(user=officer, kind="reminders").count() == 2

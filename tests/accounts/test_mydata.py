@@ -421,3 +421,15 @@ def test_the_last_administrator_cannot_leave(people):
     assert page.status_code == 400
     assert "last administrator" in page.content.decode()
     assert get_user_model().objects.filter(pk=people["admin"].pk).exists()
+
+
+def test_the_page_costs_the_same_whatever_the_person_holds(
+    people, handled, django_assert_max_num_queries
+):
+    """One query per table of the archive, and a few for the page itself."""
+    member = people["member"]
+    use_everything(member, "member")
+    c = Client()
+    c.force_login(member)
+    with django_assert_max_num_queries(len(mydata.TABLES) + 12):
+        assert c.get("/accounts/my-data/").status_code == 200

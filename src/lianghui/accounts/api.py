@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lianghui.api.inputs import StrictBool, StrictChar, StrictChoice, StrictInput
 from lianghui.core.roles import Role, role_of
 
 from . import consent, mydata
@@ -37,9 +38,9 @@ class MailPreferenceSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField(read_only=True)
     role = serializers.CharField(read_only=True, help_text=Role.help_text())
-    first_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
-    last_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
-    email = serializers.EmailField(allow_blank=True, required=False)
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.CharField()
     mail = MailPreferenceSerializer(many=True, read_only=True)
     retention = serializers.ListField(
         child=serializers.CharField(),
@@ -48,13 +49,22 @@ class MeSerializer(serializers.Serializer):
     )
 
 
-class MailInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=MailKind.choices, help_text=MailKind.help_text())
-    consent = serializers.BooleanField(help_text="true to agree, false to withdraw.")
+# Inputs: strict types and unknown fields refused, as everywhere in the API.
+class MeInput(StrictInput):
+    first_name = StrictChar(max_length=150, allow_blank=True, required=False)
+    last_name = StrictChar(max_length=150, allow_blank=True, required=False)
+    email = StrictChar(
+        max_length=254, allow_blank=True, required=False, help_text="Empty for none."
+    )
 
 
-class EraseInput(serializers.Serializer):
-    password = serializers.CharField(help_text="The account's password, to confirm.")
+class MailInput(StrictInput):
+    kind = StrictChoice(choices=MailKind.choices, help_text=MailKind.help_text())
+    consent = StrictBool(help_text="true to agree, false to withdraw.")
+
+
+class EraseInput(StrictInput):
+    password = StrictChar(help_text="The account's password, to confirm.")
 
 
 def _me(user) -> dict:
@@ -98,12 +108,12 @@ class MeView(APIView):
     @extend_schema(
         summary="Correct my profile",
         description="Only the fields sent change: first_name, last_name, email.",
-        request=MeSerializer,
+        request=MeInput,
         responses={200: MeSerializer},
         tags=["me"],
     )
     def patch(self, request):
-        data = _check(MeSerializer, request.data)
+        data = _check(MeInput, request.data)
         user = request.user
         values = {f: data.get(f, getattr(user, f)) for f in mydata.EDITABLE}
         mydata.profile_update(user=user, **values)

@@ -121,10 +121,15 @@ def consent_withdraw(*, user, kind: str, how: str) -> int:
 
 @transaction.atomic
 def consent_for_role(*, user) -> None:
-    """Record the consents the user's role requires (called when a role is given)."""
-    for kind, roles in MANDATORY.items():
-        if role_of(user) in roles:
-            consent_grant(user=user, kind=kind, how=ConsentHow.ROLE)
+    """Record the consents the user's role requires, and close those a former role
+    required (called whenever a role is given)."""
+    role = role_of(user)
+    required = {kind for kind, roles in MANDATORY.items() if role in roles}
+    MailConsent.objects.filter(user=user, how=ConsentHow.ROLE, withdrawn_at__isnull=True).exclude(
+        kind__in=required
+    ).update(withdrawn_at=timezone.now(), withdrawn_how=ConsentHow.ROLE)
+    for kind in required:
+        consent_grant(user=user, kind=kind, how=ConsentHow.ROLE)
 
 
 @dataclass
