@@ -326,6 +326,10 @@ def test_after_deletion_no_personal_data_remains(people, handled, role, tmp_path
     page = c.post("/accounts/my-data/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True)
     assert page.redirect_chain[-1][0] == "/accounts/deleted/"
     assert not get_user_model().objects.filter(pk=pk).exists()
+    for relation in _user_relations():  # every table that references a user
+        app_model, field = relation.rsplit(".", 1)
+        model = apps.get_model(app_model)
+        assert not model.objects.filter(**{f"{field}_id": pk}).exists(), relation
     assert _text_anywhere(needles) == []
     assert _in_cache(needles) == []
     from django.contrib.sessions.models import Session as DjangoSession
