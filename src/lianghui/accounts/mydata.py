@@ -286,6 +286,9 @@ class Table:
     # Relations to the user model ("app.Model.field") or models found by username
     # ("app.Model") that this table covers.
     covers: tuple[str, ...] = ()
+    # Read in full for the archive and the erasure, not counted on the page: its cost
+    # grows with the whole site (bench/mydata).
+    costly: bool = False
 
 
 TABLES: list[Table] = [
@@ -324,7 +327,7 @@ TABLES: list[Table] = [
         _api_requests,
         ("api.IdempotentRequest.user",),
     ),
-    Table("sessions", gettext_lazy("Open sessions"), _sessions, ("sessions.Session",)),
+    Table("sessions", gettext_lazy("Open sessions"), _sessions, ("sessions.Session",), costly=True),
     Table(
         "sign_ins",
         gettext_lazy("Sign-in history"),
@@ -370,9 +373,10 @@ TABLES: list[Table] = [
 NOT_PERSONAL: dict[str, str] = {}
 
 
-def summary(user) -> list[tuple[str, str, int]]:
-    """(name, label, rows) of every table, for the page."""
-    return [(t.name, str(t.label), len(t.rows(user))) for t in TABLES]
+def summary(user) -> list[tuple[str, str, int | None]]:
+    """(name, label, rows) of every table, for the page; rows is None for a table
+    too costly to read on every page view (it is in the archive)."""
+    return [(t.name, str(t.label), None if t.costly else len(t.rows(user))) for t in TABLES]
 
 
 def archive(user) -> bytes:
