@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "RegulationKindEnum": "lianghui.laws.enums.RegulationKind",
         "EventKindEnum": "lianghui.laws.enums.EventKind",
         "ProposalStatusEnum": "lianghui.proposals.enums.Status",
+        "MailKindEnum": "lianghui.accounts.enums.MailKind",
+        "ConsentHowEnum": "lianghui.accounts.enums.ConsentHow",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("following/", include("lianghui.following.urls")),
     path("feeds/", include("lianghui.following.feed_urls")),
     path("", include("lianghui.search.pages_urls")),
+    path("api/v1/me/", include("lianghui.accounts.api_urls")),
     path("api/v1/", include("lianghui.api.urls")),
     path("", include("lianghui.portal.urls")),
 ]

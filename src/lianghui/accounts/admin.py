@@ -6,9 +6,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import consent, services
 from .forms import InviteForm
-from .models import Profile
+from .models import MailConsent, Profile
 
 
 @admin.register(Profile)
@@ -18,6 +18,11 @@ class ProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ["member", "agency"]
     change_list_template = "admin/accounts/profile/change_list.html"
     actions = ["resend_invitation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A role that requires some mail records that consent with the role.
+        consent.consent_for_role(user=obj.user)
 
     def get_urls(self):
         invite = self.admin_site.admin_view(self.invite_view)
@@ -79,3 +84,18 @@ class ProfileAdmin(admin.ModelAdmin):
             )
         for line in refused:
             self.message_user(request, line, messages.ERROR)
+
+
+@admin.register(MailConsent)
+class MailConsentAdmin(admin.ModelAdmin):
+    """Read only: consents are given and withdrawn by the person, never for them."""
+
+    list_display = ["user", "kind", "granted_at", "how", "withdrawn_at", "withdrawn_how"]
+    list_filter = ["kind", "how"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -41,3 +41,36 @@ class InviteForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the email"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
     )
+
+
+class ProfileForm(forms.Form):
+    """The person's own name and email (accounts.mydata.profile_update)."""
+
+    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("Where emails you agreed to, and password resets, go."),
+    )
+
+
+class EraseForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To confirm that it is you who deletes the account."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account is deleted for good."), required=True
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .enums import Role
+from .enums import ConsentHow, MailKind, Role
 
 
 class Profile(models.Model):
@@ -43,3 +43,39 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class MailConsent(models.Model):
+    """One consent to one kind of email: given (what, when, how) and perhaps
+    withdrawn. A new consent after a withdrawal is a new row, so the history stays.
+    Without a row that is given and not withdrawn, no such email goes out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_consents"
+    )
+    kind = models.CharField(max_length=20, choices=MailKind.choices, help_text=MailKind.help_text())
+    granted_at = models.DateTimeField()
+    how = models.CharField(
+        max_length=12, choices=ConsentHow.choices, help_text=ConsentHow.help_text()
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_how = models.CharField(
+        max_length=12, choices=ConsentHow.choices, blank=True, default=""
+    )
+
+    class Meta:
+        ordering = ["user", "kind", "granted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_open_consent_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.granted_at:%Y-%m-%d}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

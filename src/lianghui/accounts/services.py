@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from .consent import consent_for_role
 from .enums import Role
 from .models import Profile
 
@@ -68,6 +69,7 @@ def account_create(
         user.set_password(password)
     user.save()
     Profile.objects.create(user=user, role=role, body=body, member=member, agency=agency)
+    consent_for_role(user=user)
     return user
 
 

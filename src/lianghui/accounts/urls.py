@@ -14,6 +14,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("my-data/", views.mydata, name="mydata"),
+    path("my-data/archive.zip", views.mydata_archive, name="mydata_archive"),
+    path("my-data/delete/", views.mydata_erase, name="mydata_erase"),
+    path("deleted/", views.erased, name="erased"),
+    path("mail/", views.mail, name="mail"),
     # Django's own password-reset flow; the same confirm page sets an invited
     # user's first password (accounts.services.set_password_link).
     path(

@@ -13,6 +13,9 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from lianghui.accounts import consent
+from lianghui.accounts.enums import MailKind
+
 from . import selectors, services
 from .enums import Digest
 from .models import DigestSetting
@@ -47,7 +50,12 @@ def send_digests(today: str | None = None) -> int:
         .exclude(user__email="")
         .select_related("user")
     )
+    settings_ = list(settings_)
+    # Only to those who said yes (accounts.consent): a frequency alone is not consent.
+    allowed = consent.consenting([s.user for s in settings_], MailKind.DIGESTS)
     for setting in settings_:
+        if setting.user_id not in allowed:
+            continue
         since = _due(setting, day)
         if since is None:
             continue

@@ -8,10 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from lianghui.accounts.consent import may_mail
+from lianghui.accounts.enums import MailKind
 
 from . import selectors, services
 from .enums import Digest, Target
@@ -29,14 +33,22 @@ def home(request: HttpRequest) -> HttpResponse:
     follows = list(selectors.follows_of(user=request.user))
     things = [(f, selectors.followed(target=f.target, key=f.key)) for f in follows]
     setting = selectors.digest_of(user=request.user)
+    consented = may_mail(request.user, MailKind.DIGESTS)
+    nxt = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = ""
     return render(
         request,
         "following/home.html",
         {
             "section": "following",
             "things": things,
-            "frequency": setting.frequency if setting else Digest.WEEKLY,
+            # Without consent no digest goes, whatever frequency is stored.
+            "frequency": setting.frequency if setting and consented else Digest.NONE,
             "frequencies": Digest.choices,
+            "ask": things and services.digest_undecided(user=request.user),
+            "no_email": not request.user.email,
+            "back": nxt,
         },
     )
 
@@ -55,6 +67,13 @@ def follow(request: HttpRequest, target: str) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("You follow it now."))
+            if services.digest_undecided(user=request.user):
+                # Following is not a request for email: ask, once.
+                nxt = request.POST.get("next", "")
+                url = reverse("following:home")
+                if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+                    url += "?" + urlencode({"next": nxt})
+                return redirect(url)
         return _back(request)
     thing = selectors.followed(target=target, key=key[:500]) if key else None
     if thing is None:
@@ -88,7 +107,7 @@ def digest(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your email setting is saved."))
-    return redirect("following:home")
+    return _back(request)
 
 
 @csrf_exempt  # RFC 8058: mail clients POST here without a session or CSRF token

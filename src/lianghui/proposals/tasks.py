@@ -12,6 +12,9 @@ from django.core.mail import send_mail
 from django.tasks import task
 from django.utils import timezone
 
+from lianghui.accounts import consent
+from lianghui.accounts.enums import MailKind
+
 from . import supervision
 
 
@@ -28,12 +31,18 @@ def send_due_reminders(today: str | None = None) -> int:
     if not by_agency:
         return 0
     officers = defaultdict(list)
-    for user in (
+    candidates = list(
         get_user_model()
         .objects.filter(is_active=True, profile__agency_id__in=by_agency, profile__role="agency")
         .exclude(email="")
-    ):
-        officers[user.profile.agency_id].append(user.email)
+        .select_related("profile")
+    )
+    # Mandatory for agency officers, yet still only where the consent is on record
+    # (accounts.consent records it with the role).
+    allowed = consent.consenting(candidates, MailKind.STAFF_REMINDERS)
+    for user in candidates:
+        if user.pk in allowed:
+            officers[user.profile.agency_id].append(user.email)
     sent = 0
     for agency_id, lists in by_agency.items():
         if not officers.get(agency_id):
