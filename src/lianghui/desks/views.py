@@ -26,7 +26,7 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
-from lianghui.proposals import services, supervision, visibility
+from lianghui.proposals import deadlines, services, supervision, visibility
 from lianghui.proposals.enums import AssignmentRole, SignerRole, Status
 from lianghui.proposals.models import Assignment, Signer
 from lianghui.proposals.timeline import proposal_timeline
@@ -405,7 +405,9 @@ def _review_message(decision: str, merged_into) -> str:
 @_role_required(Role.OFFICE)
 def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     proposal = get_object_or_404(
-        _office_scope(request).prefetch_related(
+        _office_scope(request)
+        .select_related("kind__body")
+        .prefetch_related(
             Prefetch("signers", queryset=Signer.objects.select_related("member", "group")),
             Prefetch(
                 "assignments",
@@ -422,7 +424,8 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
 
     committees = Organization.objects.filter(kind="committee").order_by("key")
     review = ReviewForm(prefix="review")
-    assign = AssignForm(prefix="assign")
+    rule = deadlines.rule_text(proposal.kind)
+    assign = AssignForm(prefix="assign", rule=rule)
     transfer = TransferApproveForm(prefix="transfer")
     confirm_merge, done = None, ""
     if request.method == "POST":
@@ -452,7 +455,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     ok = _attempt(review, decide)
                     done = _review_message(data["decision"], target) if ok else ""
         elif action == "assign":
-            assign = AssignForm(request.POST, prefix="assign")
+            assign = AssignForm(request.POST, prefix="assign", rule=rule)
             if assign.is_valid():
                 data = assign.cleaned_data
                 ok = _attempt(
