@@ -17,9 +17,9 @@ from lianghui.laws.enums import EventKind, RegulationKind, Stage
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
 from lianghui.proposals import deadlines, visibility
 from lianghui.proposals.enums import (
-    DeadlineUnit,
     AssignmentRole,
     BodyKind,
+    DeadlineUnit,
     NotFiledReason,
     Rating,
     ReplyCategory,

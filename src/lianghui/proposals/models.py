@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -92,7 +93,9 @@ class Body(Bilingual, TimeStamped):
         help_text=DeadlineUnit.help_text(_("What the reply deadline counts.")),
     )
     deadline_count = models.PositiveSmallIntegerField(
-        default=3, help_text=_("How many days or months an agency has to reply.")
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many days or months an agency has to reply."),
     )
     deadline_by = models.CharField(
         max_length=5,
@@ -153,7 +156,9 @@ class ProposalKind(Bilingual, models.Model):
         blank=True,
         help_text=_("Overrides the body's reply deadline when set (with a count)."),
     )
-    deadline_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    deadline_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     deadline_by = models.CharField(max_length=5, blank=True, validators=[validate_month_day])
     min_cosigners = models.PositiveSmallIntegerField(
         default=0, help_text=_("Co-signers a submission of this kind needs.")
@@ -168,9 +173,7 @@ class ProposalKind(Bilingual, models.Model):
             models.CheckConstraint(
                 condition=(Q(deadline_unit="") & Q(deadline_count__isnull=True))
                 | (
-                    ~Q(deadline_unit="")
-                    & Q(deadline_count__isnull=False)
-                    & Q(deadline_count__gt=0)
+                    ~Q(deadline_unit="") & Q(deadline_count__isnull=False) & Q(deadline_count__gt=0)
                 ),
                 name="kind_deadline_unit_with_count",
             ),
