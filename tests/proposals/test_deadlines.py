@@ -144,7 +144,8 @@ def test_assignments_keep_the_rule_that_set_their_due_date(small_world, client):
     lead.refresh_from_db()
     with translation.override("en"):
         assert lead.due_rule == "5 working days from March 3, 2026"
-    page = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    with translation.override("en"):  # the request switches the thread to Chinese
+        page = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "自2026年3月3日起5个工作日" in page.content.decode()
     # A date the office chooses has no rule to show.
     joint = services.proposal_assign(
@@ -178,3 +179,40 @@ def test_the_database_refuses_a_rule_of_zero(small_world):
         kinds.update(deadline_unit="months", deadline_count=0)
     with pytest.raises(IntegrityError), transaction.atomic():
         kinds.update(deadline_unit="months", deadline_count=None)
+
+
+@pytest.mark.django_db
+def test_reminders_and_overdue_follow_a_working_day_rule(accounts):
+    from django.core import mail
+
+    from lianghui.proposals import supervision
+    from lianghui.proposals.tasks import send_due_reminders
+
+    body = Body.objects.get(key="npc")
+    body.deadline_unit, body.deadline_count = "working_days", 5
+    body.calendar = HolidayCalendar.objects.create(key="test-cal", name_en="Test")
+    body.save()
+    body.calendar.days.create(date=D(2022, 3, 28), kind="holiday")
+    proposal = services.proposal_create(
+        session=Session.objects.get(key="npc-2022"),
+        kind=ProposalKind.objects.get(key="npc-suggestion"),
+        key="due-wd",
+        title_zh="期限",
+        lead_member=Member.objects.get(key="deputy-a"),
+    )
+    services.proposal_submit(proposal=proposal, on=D(2022, 3, 6))
+    services.proposal_start_review(proposal=proposal)
+    services.proposal_review(proposal=proposal, decision="filed", on=D(2022, 3, 20))
+    lead = services.proposal_assign(
+        proposal=proposal,
+        agency=Organization.objects.get(key="miit"),
+        role="lead",
+        on=D(2022, 3, 25),
+    )
+    # Friday 25 March; Monday the 28th is a holiday: Tue, Wed, Thu, Fri, Mon 4 April.
+    assert lead.due_on == D(2022, 4, 4)
+    overdue = {a.pk for a in supervision.overdue(today=D(2022, 4, 4))}
+    assert lead.pk not in overdue
+    assert lead.pk in {a.pk for a in supervision.overdue(today=D(2022, 4, 5))}
+    send_due_reminders.enqueue("2022-04-05")
+    assert "due-wd  due 2022-04-04 (5 working days from March 25, 2022)" in mail.outbox[0].body
