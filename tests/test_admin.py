@@ -26,3 +26,33 @@ def test_admin_edits_are_audited(accounts, client_for):
     assert p.title_en == "Corrected title"
     entry = [e for e in audit.history(p) if e.action == "admin-edit"][0]
     assert (entry.field, entry.after, entry.actor_label) == ("title_en", "Corrected title", "root")
+
+
+def test_staff_edit_a_holiday_calendar_and_its_days_inline(accounts, client_for):
+    from lianghui.proposals.models import HolidayCalendar
+
+    admin = client_for(accounts["admin"])
+    assert admin.get("/admin/proposals/holidaycalendar/add/").status_code == 200
+    days = "days-{}-{}".format
+    data = {
+        "key": "test-calendar",
+        "name_en": "Test calendar",
+        "days-TOTAL_FORMS": "2",
+        "days-INITIAL_FORMS": "0",
+        days(0, "date"): "2026-02-14",
+        days(0, "kind"): "working_day",
+        days(1, "date"): "2026-02-16",
+        days(1, "kind"): "holiday",
+        days(1, "name_en"): "Spring Festival",
+        "core-citation-content_type-object_id-TOTAL_FORMS": "0",
+        "core-citation-content_type-object_id-INITIAL_FORMS": "0",
+    }
+    response = admin.post("/admin/proposals/holidaycalendar/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    calendar = HolidayCalendar.objects.get(key="test-calendar")
+    assert list(calendar.days.values_list("kind", flat=True)) == ["working_day", "holiday"]
+    # The same day twice is refused with a message, not a server error.
+    data |= {"key": "other", days(1, "date"): "2026-02-14"}
+    response = admin.post("/admin/proposals/holidaycalendar/add/", data)
+    assert response.status_code == 200
+    assert not HolidayCalendar.objects.filter(key="other").exists()

@@ -133,7 +133,7 @@ def test_figures_the_seeds_state_are_shown_as_theirs(demo, client):
 
 @pytest.mark.parametrize("model", [Body, ProposalKind])
 def test_rules_no_source_states_are_labelled_assumptions(seed_facts, model):
-    field = {"Body": "reply_due_months", "ProposalKind": "min_cosigners"}[model.__name__]
+    field = {"Body": "deadline_count", "ProposalKind": "min_cosigners"}[model.__name__]
     ct = ContentType.objects.get_for_model(model)
     assumed = Citation.objects.filter(content_type=ct, field=field, source__key="demo-assumptions")
     records = model.objects.filter(

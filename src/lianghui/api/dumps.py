@@ -42,7 +42,16 @@ from lianghui.proposals.models import Session
 SCHEMA_VERSION = "1"
 REFERENCE = "reference"
 REGULATIONS = "regulations"
-REFERENCE_TYPES = ["source", "body", "proposal_kind", "session", "topic", "organization", "member"]
+REFERENCE_TYPES = [
+    "source",
+    "holiday_calendar",
+    "body",
+    "proposal_kind",
+    "session",
+    "topic",
+    "organization",
+    "member",
+]
 # Never public: only the parties to an assignment see its transfer request.
 PRIVATE_COLUMNS = {"proposal_assignments": set(visibility.PRIVATE_ASSIGNMENT_FIELDS)}
 MANIFEST = "manifest.json"

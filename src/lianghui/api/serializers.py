@@ -15,10 +15,11 @@ from rest_framework import serializers as s
 from lianghui.core.roles import Role
 from lianghui.laws.enums import EventKind, RegulationKind, Stage
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
-from lianghui.proposals import visibility
+from lianghui.proposals import deadlines, visibility
 from lianghui.proposals.enums import (
     AssignmentRole,
     BodyKind,
+    DeadlineUnit,
     NotFiledReason,
     Rating,
     ReplyCategory,
@@ -84,10 +85,22 @@ class ProposalKindSerializer(s.Serializer):
     code = s.CharField(help_text="The kind's code within its body, e.g. motion, suggestion.")
     name_zh = s.CharField(help_text="Name in Chinese.")
     name_en = s.CharField(help_text="Name in English.")
-    reply_due_months = s.IntegerField(
-        allow_null=True, help_text="Months to reply; null: the body's deadline applies."
-    )
     min_cosigners = s.IntegerField(help_text="Confirmed co-signers a submission needs.")
+    deadline_unit = _choice(
+        DeadlineUnit,
+        DeadlineUnit.help_text("The kind's own reply deadline; empty: the body's applies."),
+        allow_blank=True,
+    )
+    deadline_count = s.IntegerField(allow_null=True, help_text="Days or months; with the unit.")
+    deadline_by = s.CharField(
+        help_text="With the kind's rule: due by this day of the year (MM-DD) at the latest."
+    )
+    deadline = s.SerializerMethodField(
+        help_text="The deadline that applies to the kind, in words (its own or the body's)."
+    )
+
+    def get_deadline(self, kind) -> str:
+        return deadlines.rule_text(kind)
 
 
 class BodySerializer(s.Serializer):
@@ -98,8 +111,22 @@ class BodySerializer(s.Serializer):
     short_name_en = s.CharField(help_text="Short English name, e.g. NPC.")
     kind = _choice(BodyKind)
     jurisdiction = s.CharField(help_text="Where the body sits, e.g. PRC.")
-    reply_due_months = s.IntegerField(help_text="Months an agency has to reply.")
+    deadline_unit = _choice(DeadlineUnit, DeadlineUnit.help_text("The reply deadline counts:"))
+    deadline_count = s.IntegerField(help_text="Days or months an agency has to reply.")
+    deadline_by = s.CharField(
+        help_text="A day of the year (MM-DD) by which replies are due at the latest, or empty."
+    )
+    calendar = s.CharField(
+        source="calendar.key",
+        allow_null=True,
+        default=None,
+        help_text="Key of the holiday calendar working days are counted on; null: weekends only.",
+    )
+    deadline = s.SerializerMethodField(help_text="The reply deadline in words.")
     kinds = ProposalKindSerializer(many=True, help_text="Kinds of proposal the body accepts.")
+
+    def get_deadline(self, body) -> str:
+        return deadlines.rule_text(body)
 
 
 class SessionSerializer(_Sourced):
@@ -259,6 +286,9 @@ class AssignmentSerializer(_PartKeys):
     role = _choice(AssignmentRole)
     assigned_on = s.DateField(help_text="Day of assignment.")
     due_on = s.DateField(help_text="Reply due by.")
+    due_rule = s.CharField(
+        help_text="How the due date was set, in words: the rule and the day it counts from."
+    )
     active = s.BooleanField(help_text="False once transferred to another agency.")
     transferred_from = s.SerializerMethodField(
         help_text="Key of the assignment this one was transferred from."
@@ -486,6 +516,9 @@ class InboxSerializer(_PartKeys):
     role = _choice(AssignmentRole)
     assigned_on = s.DateField(help_text="Day of assignment.")
     due_on = s.DateField(help_text="Reply due by.")
+    due_rule = s.CharField(
+        help_text="How the due date was set, in words: the rule and the day it counts from."
+    )
     transfer_requested_on = s.DateField(
         allow_null=True, help_text="The agency asked the office to reassign it."
     )

@@ -100,9 +100,17 @@ class AssignForm(forms.Form):
     due_on = forms.DateField(
         required=False,
         label=_("Due on"),
-        help_text=_("Empty: the body's rule (three months)."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args, rule: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rule of the proposal's kind, so the office knows what an empty date means.
+        self.fields["due_on"].help_text = (
+            _("Empty: the rule for this kind of proposal (%(rule)s).") % {"rule": rule}
+            if rule
+            else _("Empty: the rule for this kind of proposal.")
+        )
 
 
 class BulkForm(forms.Form):

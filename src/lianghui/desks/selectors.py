@@ -127,18 +127,23 @@ def overdue(*, today, body=None) -> QuerySet[Assignment]:
 def office_proposal(*, user) -> QuerySet[Proposal]:
     """The office's proposal page: signers, assignments and the replies the user
     may read, with the comments the policy shows them."""
-    return office_proposals(user=user).prefetch_related(
-        # The citations say which of its texts are this site's translation.
-        cited(),
-        Prefetch("signers", queryset=Signer.objects.select_related("member", "group")),
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.select_related(
-                "agency", "transferred_from__agency"
-            ).prefetch_related(
-                Prefetch("replies", queryset=visibility.replies_with_comments(user))
+    # The kind and its body give the assign form its deadline rule.
+    return (
+        office_proposals(user=user)
+        .select_related("kind__body")
+        .prefetch_related(
+            # The citations say which of its texts are this site's translation.
+            cited(),
+            Prefetch("signers", queryset=Signer.objects.select_related("member", "group")),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "agency", "transferred_from__agency"
+                ).prefetch_related(
+                    Prefetch("replies", queryset=visibility.replies_with_comments(user))
+                ),
             ),
-        ),
+        )
     )
 
 

@@ -24,7 +24,7 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
-from lianghui.proposals import services
+from lianghui.proposals import deadlines, services
 from lianghui.proposals.enums import AssignmentRole
 from lianghui.proposals.selectors import cited
 from lianghui.proposals.timeline import proposal_timeline
@@ -365,7 +365,8 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     proposal = get_object_or_404(selectors.office_proposal(user=request.user), key=key)
     committees = selectors.supervising_committees()
     review = ReviewForm(prefix="review")
-    assign = AssignForm(prefix="assign")
+    rule = deadlines.rule_text(proposal.kind)
+    assign = AssignForm(prefix="assign", rule=rule)
     transfer = TransferApproveForm(prefix="transfer")
     confirm_merge, done = None, ""
     if request.method == "POST":
@@ -395,7 +396,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     ok = _attempt(review, decide)
                     done = _review_message(data["decision"], target) if ok else ""
         elif action == "assign":
-            assign = AssignForm(request.POST, prefix="assign")
+            assign = AssignForm(request.POST, prefix="assign", rule=rule)
             if assign.is_valid():
                 data = assign.cleaned_data
                 ok = _attempt(

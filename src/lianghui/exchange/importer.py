@@ -29,7 +29,16 @@ from .schema import CITATION, MAX_LINE, SPECS, Invalid, SourceProblem, Spec, che
 BATCH_SIZE = 1000
 MAX_ERRORS = 20
 # Types whose every key -> id fits in memory; proposals are looked up per batch.
-CACHED_TYPES = ("source", "body", "proposal_kind", "session", "topic", "organization", "member")
+CACHED_TYPES = (
+    "source",
+    "holiday_calendar",
+    "body",
+    "proposal_kind",
+    "session",
+    "topic",
+    "organization",
+    "member",
+)
 
 
 @dataclass(frozen=True)

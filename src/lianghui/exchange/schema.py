@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from lianghui.core.models import Language, Source
@@ -29,6 +30,8 @@ from lianghui.people.models import (
 from lianghui.proposals.enums import (
     AssignmentRole,
     BodyKind,
+    CalendarDayKind,
+    DeadlineUnit,
     NotFiledReason,
     Rating,
     ReplyCategory,
@@ -39,7 +42,9 @@ from lianghui.proposals.enums import (
 from lianghui.proposals.models import (
     Assignment,
     Body,
+    CalendarDay,
     Feedback,
+    HolidayCalendar,
     Proposal,
     ProposalKind,
     Reply,
@@ -47,6 +52,7 @@ from lianghui.proposals.models import (
     Session,
     Signer,
     Topic,
+    validate_month_day,
 )
 from lianghui.proposals.workflow import record_problems
 
@@ -257,6 +263,27 @@ SOURCE = Spec(
     ],
 )
 
+HOLIDAY_CALENDAR = Spec(
+    "holiday_calendar",
+    HolidayCalendar,
+    [key(60), s("name_zh", 200), s("name_en", 200)],
+    children=[
+        Spec(
+            "days",
+            CalendarDay,
+            [
+                d("date", required=True),
+                e("kind", CalendarDayKind, required=True),
+                s("name_zh", 100),
+                s("name_en", 100),
+            ],
+            parent_fk="calendar_id",
+            order_by=("date",),
+        ),
+    ],
+    cited=True,
+)
+
 BODY = Spec(
     "body",
     Body,
@@ -268,7 +295,10 @@ BODY = Spec(
         s("short_name_en", 40),
         e("kind", BodyKind, default=BodyKind.CONGRESS),
         s("jurisdiction", 100),
-        i("reply_due_months", default=3),
+        e("deadline_unit", DeadlineUnit, default=DeadlineUnit.MONTHS),
+        i("deadline_count", default=3),
+        s("deadline_by", 5),
+        r("calendar", "holiday_calendar"),
     ],
     cited=True,
 )
@@ -282,8 +312,10 @@ PROPOSAL_KIND = Spec(
         F("code", "key", required=True, max_length=40),
         s("name_zh", 100),
         s("name_en", 100),
-        i("reply_due_months"),
         i("min_cosigners", default=0),
+        e("deadline_unit", DeadlineUnit),
+        i("deadline_count"),
+        s("deadline_by", 5),
     ],
     cited=True,
 )
@@ -445,6 +477,10 @@ PROPOSAL = Spec(
                 e("role", AssignmentRole, required=True),
                 d("assigned_on", required=True),
                 d("due_on", required=True),
+                e("due_unit", DeadlineUnit),
+                i("due_count"),
+                d("due_from"),
+                d("due_by"),
                 F("transferred_from", "key", max_length=120),
                 b("active", default=True),
                 d("transfer_requested_on"),
@@ -534,6 +570,7 @@ SPECS: dict[str, Spec] = {
     spec.name: spec
     for spec in [
         SOURCE,
+        HOLIDAY_CALENDAR,
         BODY,
         PROPOSAL_KIND,
         SESSION,
@@ -580,8 +617,60 @@ def check_record(spec: Spec, rec: dict) -> list[Invalid]:
                     problems.append(
                         Invalid("end_year is before start_year", f"{part}[{n}].end_year")
                     )
+    if name in {"body", "proposal_kind"}:
+        problems.extend(_check_deadline(rec, own=name == "body"))
+    if name == "holiday_calendar":
+        seen: dict[dt.date, int] = {}
+        for n, day in enumerate(rec["days"]):
+            if day["date"] in seen:
+                problems.append(
+                    Invalid(
+                        f"{day['date']} is already listed at days[{seen[day['date']]}]",
+                        f"days[{n}].date",
+                    )
+                )
+            seen.setdefault(day["date"], n)
     if name == "proposal":
         problems.extend(_check_proposal(rec))
+    return problems
+
+
+def _check_deadline(rec: dict, *, own: bool) -> list[Invalid]:
+    """A body always has a rule; a kind has its own (unit and count) or none."""
+    problems = []
+    unit, count, by = rec["deadline_unit"], rec["deadline_count"], rec["deadline_by"]
+    if not own and bool(unit) != (count is not None):
+        missing = "deadline_count" if unit else "deadline_unit"
+        problems.append(Invalid("give both deadline_unit and deadline_count, or neither", missing))
+    if count is not None and count < 1:
+        problems.append(
+            Invalid("must be at least 1 (a reply cannot be due the same day)", "deadline_count")
+        )
+    if by:
+        try:
+            validate_month_day(by)
+        except ValidationError:
+            problems.append(
+                Invalid(f"{by!r} is not a day of the year MM-DD, such as 11-30", "deadline_by")
+            )
+        if not own and not unit:
+            problems.append(Invalid("a fixed day needs the kind's own rule", "deadline_by"))
+    return problems
+
+
+def _check_due_rule(a: dict, n: int) -> list[Invalid]:
+    """An assignment states the rule that set its due date completely, or not at all."""
+    given = [bool(a["due_unit"]), a["due_count"] is not None, a["due_from"] is not None]
+    where = f"assignments[{n}]"
+    if not any(given) and a["due_by"] is None:
+        return []
+    if not all(given):
+        return [Invalid("due_unit, due_count and due_from go together", f"{where}.due_unit")]
+    problems = []
+    if a["due_count"] < 1:
+        problems.append(Invalid("must be at least 1", f"{where}.due_count"))
+    if a["due_from"] > a["due_on"]:
+        problems.append(Invalid("is after due_on", f"{where}.due_from"))
     return problems
 
 
@@ -624,6 +713,7 @@ def _check_proposal(rec: dict) -> list[Invalid]:
     for n, a in enumerate(rec.get("assignments", ())):
         if a["due_on"] < a["assigned_on"]:
             problems.append(Invalid("is before assigned_on", f"assignments[{n}].due_on"))
+        problems.extend(_check_due_rule(a, n))
         if a["active"]:
             active_leads += a["role"] == AssignmentRole.LEAD
             if a["agency"] in agencies:

@@ -5,7 +5,9 @@ from lianghui.core.admin import AuditedAdmin, CitationInline
 from .models import (
     Assignment,
     Body,
+    CalendarDay,
     Feedback,
+    HolidayCalendar,
     Proposal,
     ProposalKind,
     Reply,
@@ -16,15 +18,47 @@ from .models import (
 )
 
 
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 3
+    fields = ["date", "kind", "name_zh", "name_en"]
+
+
+@admin.register(HolidayCalendar)
+class HolidayCalendarAdmin(AuditedAdmin):
+    list_display = ["key", "name_zh", "name_en"]
+    search_fields = ["key", "name_zh", "name_en"]
+    inlines = [CalendarDayInline, CitationInline]
+
+
 @admin.register(Body)
 class BodyAdmin(AuditedAdmin):
-    list_display = ["key", "name_zh", "name_en", "kind", "reply_due_months"]
+    list_display = [
+        "key",
+        "name_zh",
+        "name_en",
+        "kind",
+        "deadline_unit",
+        "deadline_count",
+        "deadline_by",
+        "calendar",
+    ]
+    list_select_related = ["calendar"]
     search_fields = ["key", "name_zh", "name_en"]
 
 
 @admin.register(ProposalKind)
 class ProposalKindAdmin(AuditedAdmin):
-    list_display = ["key", "body", "code", "name_zh", "name_en", "min_cosigners"]
+    list_display = [
+        "key",
+        "body",
+        "code",
+        "name_zh",
+        "name_en",
+        "min_cosigners",
+        "deadline_unit",
+        "deadline_count",
+    ]
 
 
 @admin.register(Session)

@@ -98,3 +98,35 @@ class Rating(Vocabulary):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class DeadlineUnit(Vocabulary):
+    CALENDAR_DAYS = "calendar_days", _("Calendar days")
+    WORKING_DAYS = "working_days", _("Working days")
+    MONTHS = "months", _("Months")
+
+
+with_help(
+    DeadlineUnit,
+    {
+        "calendar_days": _("Every day counts, weekends and holidays included."),
+        "working_days": _(
+            "Monday to Friday, less the body's holidays, plus its make-up working days."
+        ),
+        "months": _("Calendar months; from 31 January, one month ends on the last of February."),
+    },
+)
+
+
+class CalendarDayKind(Vocabulary):
+    HOLIDAY = "holiday", _("Holiday")
+    WORKING_DAY = "working_day", _("Make-up working day")
+
+
+with_help(
+    CalendarDayKind,
+    {
+        "holiday": _("No work, even on a weekday (an official or bank holiday)."),
+        "working_day": _("A weekend day worked in exchange for a holiday (调休上班)."),
+    },
+)

@@ -1,6 +1,10 @@
 """Bodies, sessions, proposals and their handling: review, assignment, reply, feedback."""
 
+import datetime as dt
+
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -11,6 +15,8 @@ from lianghui.core.models import Bilingual, Citation, Language, TimeStamped
 from .enums import (
     AssignmentRole,
     BodyKind,
+    CalendarDayKind,
+    DeadlineUnit,
     NotFiledReason,
     Rating,
     ReplyCategory,
@@ -18,6 +24,56 @@ from .enums import (
     SignerRole,
     Status,
 )
+
+
+def validate_month_day(value: str) -> None:
+    """A day of the year written MM-DD (29 February allowed: in other years, the 28th)."""
+    try:
+        if len(value) != 5 or value[2] != "-":
+            raise ValueError(value)
+        dt.date(2024, int(value[:2]), int(value[3:]))
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s is not a day of the year written MM-DD, such as 11-30."),
+            params={"value": value},
+        ) from None
+
+
+class HolidayCalendar(Bilingual, models.Model):
+    """Which days are not worked besides weekends, and which weekend days are: the
+    calendar that working-day deadlines count with (a body names its own)."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name_zh = models.CharField(max_length=200, blank=True)
+    name_en = models.CharField(max_length=200, blank=True)
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.localized("name") or self.key
+
+
+class CalendarDay(Bilingual, models.Model):
+    """A holiday, or a make-up working day (a weekend day worked in exchange)."""
+
+    calendar = models.ForeignKey(HolidayCalendar, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    kind = models.CharField(
+        max_length=20, choices=CalendarDayKind.choices, help_text=CalendarDayKind.help_text()
+    )
+    name_zh = models.CharField(max_length=100, blank=True)
+    name_en = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["calendar", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="one_entry_per_calendar_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
 
 
 class Body(Bilingual, TimeStamped):
@@ -28,8 +84,36 @@ class Body(Bilingual, TimeStamped):
     short_name_en = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=20, choices=BodyKind.choices, default=BodyKind.CONGRESS)
     jurisdiction = models.CharField(max_length=100, blank=True)
-    reply_due_months = models.PositiveSmallIntegerField(
-        default=3, help_text=_("Months an agency has to reply after assignment.")
+    # The reply deadline, counted from the day of assignment: deadline_count units,
+    # and no later than the next deadline_by (MM-DD) when one is set.
+    deadline_unit = models.CharField(
+        max_length=20,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.MONTHS,
+        help_text=DeadlineUnit.help_text(_("What the reply deadline counts.")),
+    )
+    deadline_count = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many days or months an agency has to reply."),
+    )
+    deadline_by = models.CharField(
+        max_length=5,
+        blank=True,
+        validators=[validate_month_day],
+        help_text=_(
+            "Optional day of the year (MM-DD) by which replies are due at the latest:"
+            " the earlier of this day and the count applies."
+        ),
+    )
+    # PROTECT: a calendar in use decides deadlines; remove it from the body first.
+    calendar = models.ForeignKey(
+        HolidayCalendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        help_text=_("Holidays and make-up working days; without one, only weekends are off."),
     )
     suggestions_enabled = models.BooleanField(
         default=True,
@@ -40,6 +124,11 @@ class Body(Bilingual, TimeStamped):
     class Meta:
         ordering = ["key"]
         verbose_name_plural = "bodies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_count__gt=0), name="body_deadline_count_positive"
+            )
+        ]
 
     def __str__(self) -> str:
         # The short name in the reader's language: 全国人大 in Chinese, NPC in English.
@@ -59,9 +148,18 @@ class ProposalKind(Bilingual, models.Model):
     code = models.SlugField(max_length=40)
     name_zh = models.CharField(max_length=100, blank=True)
     name_en = models.CharField(max_length=100, blank=True)
-    reply_due_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Overrides the body's reply deadline when set.")
+    # A kind with its own rule replaces the body's whole (unit, count and fixed day);
+    # the body's calendar applies either way.
+    deadline_unit = models.CharField(
+        max_length=20,
+        choices=DeadlineUnit.choices,
+        blank=True,
+        help_text=_("Overrides the body's reply deadline when set (with a count)."),
     )
+    deadline_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    deadline_by = models.CharField(max_length=5, blank=True, validators=[validate_month_day])
     min_cosigners = models.PositiveSmallIntegerField(
         default=0, help_text=_("Co-signers a submission of this kind needs.")
     )
@@ -69,7 +167,17 @@ class ProposalKind(Bilingual, models.Model):
 
     class Meta:
         ordering = ["key"]
-        constraints = [models.UniqueConstraint(fields=["body", "code"], name="kind_code_per_body")]
+        # isnull=False spelled out: a CHECK on NULL > 0 is unknown, which passes.
+        constraints = [
+            models.UniqueConstraint(fields=["body", "code"], name="kind_code_per_body"),
+            models.CheckConstraint(
+                condition=(Q(deadline_unit="") & Q(deadline_count__isnull=True))
+                | (
+                    ~Q(deadline_unit="") & Q(deadline_count__isnull=False) & Q(deadline_count__gt=0)
+                ),
+                name="kind_deadline_unit_with_count",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.localized("name")
@@ -78,9 +186,13 @@ class ProposalKind(Bilingual, models.Model):
     def name(self) -> str:
         return self.localized("name")
 
-    @property
-    def due_months(self) -> int:
-        return self.reply_due_months or self.body.reply_due_months
+    def clean(self) -> None:
+        if bool(self.deadline_unit) != (self.deadline_count is not None):
+            raise ValidationError(
+                {"deadline_count": _("Give both the unit and the count, or neither.")}
+            )
+        if self.deadline_by and not self.deadline_unit:
+            raise ValidationError({"deadline_by": _("A fixed day needs the kind's own rule.")})
 
 
 class Session(Bilingual, TimeStamped):
@@ -299,6 +411,16 @@ class Assignment(models.Model):
     )
     assigned_on = models.DateField()
     due_on = models.DateField()
+    # The rule that produced due_on, kept so the date can be explained as it was
+    # set, whatever the body's rule later becomes; empty when a person chose the date.
+    due_unit = models.CharField(max_length=20, choices=DeadlineUnit.choices, blank=True)
+    due_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_from = models.DateField(
+        null=True, blank=True, help_text=_("The day the rule counts from (assignment, reopening).")
+    )
+    due_by = models.DateField(
+        null=True, blank=True, help_text=_("The rule's fixed latest day, when it has one.")
+    )
     # SET_NULL: the earlier assignment only goes when a whole proposal's handling is
     # replaced (a corrected re-import); the new assignment must survive that.
     transferred_from = models.ForeignKey(
@@ -319,6 +441,16 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("assigned_on")), name="due_after_assigned"
             ),
+            models.CheckConstraint(
+                condition=(Q(due_unit="") & Q(due_count__isnull=True) & Q(due_from__isnull=True))
+                | (
+                    ~Q(due_unit="")
+                    & Q(due_count__isnull=False)
+                    & Q(due_count__gt=0)
+                    & Q(due_from__isnull=False)
+                ),
+                name="due_rule_complete",
+            ),
             models.UniqueConstraint(
                 fields=["proposal"],
                 condition=Q(role="lead", active=True),
@@ -333,6 +465,13 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} -> {self.agency_id} ({self.role})"
+
+    @property
+    def due_rule(self) -> str:
+        """How due_on was set, in words ("5 working days from 3 March 2026")."""
+        from .deadlines import explain  # deadlines reads these models
+
+        return explain(self)
 
 
 class Reply(Bilingual, models.Model):

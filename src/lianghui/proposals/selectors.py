@@ -47,7 +47,7 @@ def visible_proposals(*, viewer=None) -> QuerySet[Proposal]:
 
 
 def body_list() -> QuerySet[Body]:
-    return Body.objects.order_by("key")
+    return Body.objects.select_related("calendar").order_by("key")
 
 
 def proposal_kind_list() -> QuerySet[ProposalKind]:

@@ -12,7 +12,6 @@ imports cannot differ on it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from lianghui.core import audit
 from lianghui.people.models import Member, Membership, Organization
 
+from . import deadlines
 from .enums import AssignmentRole, Rating, ReviewDecision, SignerRole, Status
 from .models import (
     Assignment,
@@ -54,12 +54,6 @@ DECISION_STATUS = {
     ReviewDecision.CONVERTED: Status.CONVERTED,
 }
 EDITABLE = ("title_zh", "title_en", "summary_zh", "summary_en", "text_zh", "text_en")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -440,12 +434,15 @@ def proposal_assign(
         raise ValidationError({"role": _("The proposal already has a lead unit.")})
     if role != AssignmentRole.LEAD and not any(a.role == AssignmentRole.LEAD for a in active):
         raise ValidationError({"role": _("Assign the lead unit first.")})
-    if due_on is None:
-        due_on = add_months(on, proposal.kind.due_months)
-    if due_on < on:
+    if due_on is None:  # the body's rule (or the kind's)
+        due = deadlines.due(proposal.kind, on).assignment_fields()
+    elif due_on < on:
         raise ValidationError({"due_on": _("The due date is before the assignment.")})
+    else:  # chosen by the office: no rule to show
+        due = {"due_on": due_on}
+    due_on = due["due_on"]
     assignment = Assignment.objects.create(
-        proposal=proposal, agency=agency, role=role, assigned_on=on, due_on=due_on
+        proposal=proposal, agency=agency, role=role, assigned_on=on, **due
     )
     audit.record(
         actor=actor,
@@ -507,8 +504,8 @@ def assignment_transfer(
         agency=to_agency,
         role=assignment.role,
         assigned_on=on,
-        due_on=add_months(on, proposal.kind.due_months),
         transferred_from=assignment,
+        **deadlines.due(proposal.kind, on).assignment_fields(),
     )
     audit.record(
         actor=actor,
@@ -649,9 +646,10 @@ def proposal_reopen(*, proposal: Proposal, on: dt.date, actor=None) -> Proposal:
     if not unsatisfied.exists():
         raise ValidationError(_("Only a proposal with unsatisfied feedback can be reopened."))
     check_transition(proposal.status, Status.ASSIGNED)
-    due = add_months(on, proposal.kind.due_months)
+    fields = deadlines.due(proposal.kind, on).assignment_fields()
+    due = fields["due_on"]
     reopened = Assignment.objects.filter(replies__feedback__in=unsatisfied).distinct()
-    reopened.update(due_on=due)
+    reopened.update(**fields)
     _move(proposal, Status.ASSIGNED, actor)
     audit.record(
         actor=actor, root=proposal, action="reopen", changes={"due_on": (None, due)}, public=True

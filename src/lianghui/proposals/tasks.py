@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lianghui.accounts import consent
 from lianghui.accounts.enums import MailKind
@@ -48,11 +48,9 @@ def send_due_reminders(today: str | None = None) -> int:
         if not officers.get(agency_id):
             continue
         lines = [f"Overdue ({len(lists['overdue'])}):"]
-        lines += [
-            f"  {a.proposal.key}  due {a.due_on}  {a.proposal.title}" for a in lists["overdue"]
-        ]
+        lines += [_line(a) for a in lists["overdue"]]
         lines += ["", f"Due within {supervision.DUE_SOON_DAYS} days ({len(lists['soon'])}):"]
-        lines += [f"  {a.proposal.key}  due {a.due_on}  {a.proposal.title}" for a in lists["soon"]]
+        lines += [_line(a) for a in lists["soon"]]
         agency = (lists["overdue"] or lists["soon"])[0].agency
         send_mail(
             subject=f"[lianghui] {agency.name}: {len(lists['overdue'])} overdue, "
@@ -63,3 +61,11 @@ def send_due_reminders(today: str | None = None) -> int:
         )
         sent += 1
     return sent
+
+
+def _line(a) -> str:
+    # The rule beside the date, so an officer sees why it is due then; in English
+    # like the rest of the message, whatever language the worker last served.
+    with translation.override("en"):
+        rule = f" ({a.due_rule})" if a.due_rule else ""
+    return f"  {a.proposal.key}  due {a.due_on}{rule}  {a.proposal.title}"
