@@ -10,9 +10,9 @@ from lianghui.exchange.exporter import export_jsonl
 from lianghui.exchange.importer import ImportFailed, import_files
 from lianghui.proposals import deadlines
 from lianghui.proposals.models import Assignment, Body, HolidayCalendar, ProposalKind
-from tests.exchange.test_import import BODY as PLAIN_BODY
-from tests.exchange.test_import import KIND as PLAIN_KIND
-from tests.exchange.test_import import MEMBER, SESSION, proposal
+from tests.exchange.test_importer import BODY as PLAIN_BODY
+from tests.exchange.test_importer import KIND as PLAIN_KIND
+from tests.exchange.test_importer import MEMBER, SESSION, proposal
 
 pytestmark = pytest.mark.django_db
 
