@@ -24,7 +24,7 @@ from .models import DataVersion, RecordVersion
 
 ROW = 1
 # A second counter, moved only by changes to records other than proposals and
-# their parts (bumped by the portal's subscriber): pages keyed by a proposal's
+# their parts (bumped by proposals/stamps.py): pages keyed by a proposal's
 # own stamp and this survive the changes to other proposals.
 REFERENCE = 2
 RECORD_CHUNK = 500  # records per upsert: well under either database's parameter limit

@@ -212,14 +212,6 @@ def detail(key: str) -> str | None:
     return row[0] if row else None
 
 
-def stamp(key: str) -> str | None:
-    """A token that changes whenever the public proposal with this key (or what
-    `affected` traces to it) changes; None while its document is not rendered."""
-    row = _by_key("d.proposal_id, d.rendered_at", key)
-    # Digits only: the time's text differs by database, and keys take no spaces.
-    return f"{row[0]}-{''.join(c for c in str(row[1]) if c.isdigit())}" if row else None
-
-
 def listed(
     filters: ProposalFilters, *, after: str | None, limit: int, query: str = ""
 ) -> list[tuple[str, str]] | None:
