@@ -16,11 +16,13 @@ PY = sys.executable
 
 def benchmark_env(url: str, **extra: str) -> dict:
     """Environment for a child process on `url`. DEBUG is off: with it on, Django
-    keeps the last 9,000 statements, which distorts time and memory."""
+    keeps the last 9,000 statements, which distorts time and memory. Plain HTTP on
+    loopback: with DEBUG off the settings otherwise redirect every request to HTTPS."""
     return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_DEBUG": "0",
+        "LIANGHUI_HTTPS": "0",
         "DJANGO_SECRET_KEY": "benchmark-only",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         **extra,

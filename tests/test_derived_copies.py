@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from lianghui.api import dumps, public
+from lianghui.api.bulk import dumps
+from lianghui.api.read import public
 from lianghui.core import events
 from lianghui.core.models import Change
 from lianghui.proposals.models import Proposal, Reply

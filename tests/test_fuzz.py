@@ -22,7 +22,7 @@ from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from lianghui.api import views as api_views
+from lianghui.api.read import views as api_views
 from lianghui.proposals.models import Assignment, Proposal, Reply
 
 pytestmark = pytest.mark.django_db

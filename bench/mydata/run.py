@@ -37,7 +37,7 @@ from django.utils import timezone
 import datetime as dt
 from lianghui.accounts import mydata
 from lianghui.accounts.services import account_create
-from lianghui.api.tokens import token_create
+from lianghui.api.tokens.services import token_create
 from lianghui.following.models import Follow
 
 sessions, runs = int(sys.argv[1]), int(sys.argv[2])

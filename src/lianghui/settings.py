@@ -298,15 +298,15 @@ LOGGING = {
 # --- API (lianghui.api): REST framework, OpenAPI, CORS, rate limits, bulk dumps -------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "lianghui.api.authentication.BearerTokenAuthentication",
+        "lianghui.api.tokens.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["lianghui.api.parsers.CleanJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["lianghui.api.write.parsers.CleanJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "lianghui.api.throttling.AnonymousThrottle",
-        "lianghui.api.throttling.TokenThrottle",
+        "lianghui.api.tokens.throttling.AnonymousThrottle",
+        "lianghui.api.tokens.throttling.TokenThrottle",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "lianghui.api.errors.handler",

@@ -5,7 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("lianghui.accounts.urls")),
-    path("desk/tokens/", include("lianghui.api.account_urls")),
+    path("desk/tokens/", include("lianghui.api.tokens.account_urls")),
     path("desk/", include("lianghui.desks.urls")),
     path("search/", include("lianghui.search.urls")),
     path("following/", include("lianghui.following.urls")),

@@ -21,7 +21,7 @@ from django.test import Client
 from lianghui.accounts import mydata
 from lianghui.accounts.services import account_create
 from lianghui.api.models import IdempotentRequest, Token
-from lianghui.api.tokens import token_create
+from lianghui.api.tokens.services import token_create
 from lianghui.core.models import AuditEntry, Change
 from lianghui.following import services as following
 from lianghui.following.models import Follow

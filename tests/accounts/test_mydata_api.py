@@ -10,7 +10,7 @@ from django.test import Client
 
 from lianghui.accounts.models import MailConsent
 from lianghui.accounts.services import account_create
-from lianghui.api.tokens import token_create
+from lianghui.api.tokens.services import token_create
 from lianghui.people.models import Organization
 
 pytestmark = pytest.mark.django_db

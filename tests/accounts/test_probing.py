@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from lianghui.api.tokens import token_create
+from lianghui.api.tokens.services import token_create
 from lianghui.proposals.models import Proposal
 from tests.factories import ProposalFactory
 

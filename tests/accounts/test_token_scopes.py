@@ -8,7 +8,7 @@ from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
 
 from lianghui.api.models import Token, TokenScope
-from lianghui.api.tokens import token_create
+from lianghui.api.tokens.services import token_create
 from lianghui.core.models import AuditEntry
 from lianghui.proposals.models import Assignment, Feedback, Proposal, Reply, Signer
 

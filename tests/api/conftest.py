@@ -24,7 +24,7 @@ def _api_settings(settings, tmp_path):
 @pytest.fixture
 def tokens(accounts):
     """{role: secret}: one API token per account of the `accounts` fixture."""
-    from lianghui.api.tokens import token_create
+    from lianghui.api.tokens.services import token_create
 
     return {
         role: token_create(user=user, name=f"{role} test")[1]

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from lianghui.api import dumps
+from lianghui.api.bulk import dumps
 from lianghui.proposals.models import Proposal, Reply
 
 pytestmark = pytest.mark.django_db

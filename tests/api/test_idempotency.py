@@ -8,8 +8,8 @@ from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from lianghui.api import idempotency
 from lianghui.api.models import IdempotentRequest
+from lianghui.api.tokens import idempotency
 from lianghui.core.models import AuditEntry
 from lianghui.proposals.models import Proposal
 

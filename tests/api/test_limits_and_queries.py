@@ -109,7 +109,7 @@ def test_query_counts_are_pinned_and_constant(
 def test_the_limit_is_a_counter_per_window(small_world, client, settings, monkeypatch):
     """A fixed window: a new minute brings a fresh allowance, and Retry-After says
     how long until then."""
-    from lianghui.api import throttling
+    from lianghui.api.tokens import throttling
 
     settings.LIANGHUI_API_RATES = {"anonymous": "2/min", "token": "100/min", "write": "100/min"}
     now = [600.0 + 50]  # 50 s into a minute

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
-from lianghui.api import public
 from lianghui.api.models import PublicProposal
+from lianghui.api.read import public
 from lianghui.core import events
 from lianghui.core.models import Citation, Source
 from lianghui.laws.models import Regulation

@@ -129,12 +129,16 @@ def test_etag_and_304(small_world, client):
     again = client.get("/api/v1/proposals/p-1/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     from lianghui.core import versioning
+    from lianghui.proposals import stamps
     from lianghui.proposals.models import Proposal
 
     Proposal.objects.filter(key="p-1").update(title_en="Changed")
-    # What a committed write does after it commits (core.events); the test's
-    # transaction never commits.
+    # What committed writes do after they commit (core.events); the test's
+    # transaction never commits. A change elsewhere (the data version) keeps this
+    # proposal's ETag; a change to it (or to p-2, merged into it) does not.
     versioning.bump()
+    assert client.get("/api/v1/proposals/p-1/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    stamps.on_proposals_changed(stamps.PROPOSAL, {Proposal.objects.get(key="p-1").pk})
     changed = client.get("/api/v1/proposals/p-1/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert changed.json()["title_en"] == "Changed"
@@ -160,9 +164,9 @@ def test_proposals_built_directly_match_their_declared_fields(small_world, accou
     from rest_framework import serializers as drf
     from rest_framework.test import APIRequestFactory
 
-    from lianghui.api import selectors
-    from lianghui.api.keys import Positions
-    from lianghui.api.serializers import ProposalSerializer
+    from lianghui.api.read import selectors
+    from lianghui.api.read.keys import Positions
+    from lianghui.api.read.serializers import ProposalSerializer
 
     from . import scenarios as sc
 

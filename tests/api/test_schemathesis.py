@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from lianghui.api.tokens import token_create
+from lianghui.api.tokens.services import token_create
 
 ROLES = ["anonymous", "member", "office", "agency", "admin"]
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given
 
-from lianghui.api import dumps
+from lianghui.api.bulk import dumps
 from lianghui.people.models import Organization
 from lianghui.proposals import figures
 from lianghui.proposals.models import Session

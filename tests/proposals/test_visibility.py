@@ -410,7 +410,7 @@ def dumps(role, user) -> Seen:
 
 def stored_documents(role, user) -> Seen:
     """The anonymous API's documents rendered ahead of time, as served."""
-    from lianghui.api import public
+    from lianghui.api.read import public
 
     public.render_all()
     seen, client = Seen(), Client()

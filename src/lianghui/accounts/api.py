@@ -16,7 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lianghui.api.inputs import StrictBool, StrictChar, StrictChoice, StrictInput
+from lianghui.api.write.inputs import StrictBool, StrictChar, StrictChoice, StrictInput
 from lianghui.core.roles import Role, role_of
 
 from . import consent, mydata

@@ -87,7 +87,7 @@ class PublicProposal(models.Model):
     serving them from these stored documents costs one query and no rendering.
     A row exists only for a proposal the public may see and is deleted as soon
     as a change to the proposal (or a reply, regulation or source it shows) is
-    committed; the worker renders it again (`lianghui.api.public`). Reads fall
+    committed; the worker renders it again (`lianghui.api.read.public`). Reads fall
     back to rendering when a row is missing, so a row is never required.
     """
 

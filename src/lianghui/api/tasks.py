@@ -18,7 +18,9 @@ from django.core.cache import cache
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
-from . import dumps, idempotency, public
+from lianghui.api.bulk import dumps
+from lianghui.api.read import public
+from lianghui.api.tokens import idempotency
 
 PENDING = "lianghui:api:dump-pending:{}"
 URGENT = "lianghui:api:dump-urgent:{}"

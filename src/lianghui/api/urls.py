@@ -1,7 +1,10 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import bulk_views, schema, timeline, views, writes
+from lianghui.api import schema
+from lianghui.api.bulk import views as bulk_views
+from lianghui.api.read import timeline, views
+from lianghui.api.write import views as writes
 
 app_name = "api"
 

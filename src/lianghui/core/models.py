@@ -165,6 +165,24 @@ class DataVersion(models.Model):
         return str(self.value)
 
 
+class RecordVersion(models.Model):
+    """A counter per record, moved after every committed change that shows on the
+    record's own public views (its page, its API detail): those are cached under
+    it, so a change to one proposal leaves every other proposal's copies cached."""
+
+    label = models.CharField(max_length=100, help_text=_('Model label, "app.Model".'))
+    record_id = models.BigIntegerField()
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["label", "record_id"], name="record_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}:{self.record_id} {self.value}"
+
+
 class Change(models.Model):
     """The outbox of the change stream: records a write touched, stored in the
     writer's own transaction, so the derived copies (search index, stored API

@@ -4,7 +4,7 @@ The key is `versioning.cache_key`: path, query string, active language and the
 data version, which every committed change moves, so a write anywhere shows on
 the next request in every process and nothing needs invalidating by hand. A hit
 costs one query (the version). A proposal page is keyed instead by its own stamp
-(`proposal_stamp`: two queries), so it stays cached while other records change.
+(`proposal_stamp`: one query), so it stays cached while other records change.
 
 What is never stored: pages for signed-in users (their header, follow buttons and
 visible records differ), anything but GET/HEAD, a status other than 200, and a
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from lianghui.core import versioning
+from lianghui.proposals import stamps
 
 PREFIX = "portal-page"
 
@@ -38,30 +39,11 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-# Changes to these are traced to the proposals they touch (their public documents
-# are rendered again, with a new stamp); any other change moves the reference version.
-PROPOSAL_RECORDS = frozenset(
-    {"proposals.Proposal", "proposals.Assignment", "proposals.Reply", "proposals.Feedback"}
-)
-
-
-def on_records_changed(labels: set[str]) -> None:
-    """core.events subscriber: after a commit that changed anything else than
-    proposals and their parts (names, regulations, sources, affiliations...)."""
-    if labels - PROPOSAL_RECORDS:
-        versioning.bump(row=versioning.REFERENCE)
-
-
 def proposal_stamp(request: HttpRequest, key: str) -> str | None:
-    """What a proposal page shows changes only when this does: the proposal's public
-    document (rendered again after any change to it, its parts or what merges into
-    it) and the reference version. None while the document is being rendered."""
-    from lianghui.api.public import stamp
-
-    document = stamp(key)
-    if document is None:
-        return None
-    return f"{document}.{versioning.current(versioning.REFERENCE)}"
+    """What a proposal page shows changes only when this does (proposals/stamps.py:
+    the proposal's own version, moved by any change to it, its parts or what merges
+    into it, and the reference version). None for no such proposal."""
+    return stamps.stamp(key)
 
 
 def public_page(view=None, *, stamp: Callable[..., str | None] | None = None):

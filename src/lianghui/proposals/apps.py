@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ProposalsConfig(AppConfig):
     name = "lianghui.proposals"
     label = "proposals"
+
+    def ready(self) -> None:
+        from . import stamps
+
+        stamps.connect()

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from lianghui.api import public
+from lianghui.api.read import public
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lianghui.api import dumps
+from lianghui.api.bulk import dumps
 from lianghui.proposals.models import Session
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from lianghui.api.models import Token, TokenScope
-from lianghui.api.tokens import token_create, token_list, token_revoke
+from lianghui.api.tokens.services import token_create, token_list, token_revoke
 
 
 class Command(BaseCommand):

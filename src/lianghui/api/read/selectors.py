@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
+from lianghui.api.read.search import proposal_text_search
 from lianghui.core.models import Citation
 from lianghui.laws import selectors as laws
 from lianghui.laws.models import Regulation, RegulationEvent
@@ -26,8 +27,6 @@ from lianghui.proposals.models import (
     Topic,
 )
 from lianghui.proposals.workflow import awaiting_reply
-
-from .search import proposal_text_search
 
 PUBLIC_ROLES = visibility.PUBLIC_ROLES
 

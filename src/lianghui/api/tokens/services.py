@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Token, TokenScope
+from lianghui.api.models import Token, TokenScope
 
 PREFIX = "lh_"
 # last_used is written at most this often per token, not on every request.

@@ -1,8 +1,8 @@
-"""Mount with path("desk/tokens/", include("lianghui.api.account_urls")) before desk/."""
+"""Mount with path("desk/tokens/", include("lianghui.api.tokens.account_urls")) before desk/."""
 
 from django.urls import path
 
-from . import account
+from lianghui.api.tokens import account
 
 app_name = "api-account"
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from .tokens import token_allows, token_for_secret
+from lianghui.api.tokens.services import token_allows, token_for_secret
 
 SCHEMES = {b"bearer", b"token"}
 
@@ -39,7 +39,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "lianghui.api.authentication.BearerTokenAuthentication"
+    target_class = "lianghui.api.tokens.authentication.BearerTokenAuthentication"
     name = "token"
 
     def get_security_definition(self, auto_schema):

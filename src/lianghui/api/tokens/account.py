@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .models import TokenScope
-from .tokens import token_create, token_list, token_revoke
+from lianghui.api.models import TokenScope
+from lianghui.api.tokens.services import token_create, token_list, token_revoke
 
 
 class TokenForm(forms.Form):

@@ -18,11 +18,12 @@ from rest_framework.views import APIView
 
 from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
+from lianghui.api.read import selectors, serializers
+from lianghui.api.read.keys import NoSuchKey, Positions, nth_assignment, nth_reply_id
+from lianghui.api.tokens import idempotency
+from lianghui.api.tokens.throttling import WriteThrottle
+from lianghui.api.write import inputs
 from lianghui.proposals import services
-
-from . import idempotency, inputs, selectors, serializers
-from .keys import NoSuchKey, Positions, nth_assignment, nth_reply_id
-from .throttling import WriteThrottle
 
 IDEMPOTENCY = idempotency.IDEMPOTENCY_PARAMETER
 

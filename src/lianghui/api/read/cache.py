@@ -2,14 +2,16 @@
 
 Anonymous callers all see the same thing (published records), so one rendered
 answer serves them all until the data changes. Keys come from
-``lianghui.core.versioning.cache_key``: they hold the data version, which every
-committed change moves, so any write (a service, the admin, an import) retires
-every cached answer in every process at once; the timeout only bounds memory.
-The version is read before the records, so an answer is never stored under a
-version newer than its data.
+``lianghui.core.versioning.cache_key``: a proposal's detail is keyed by the
+proposal's own stamp (proposals/stamps.py), which only changes to that proposal
+(or what it names) move, so writes elsewhere leave it cached; every other answer
+holds the data version, which every committed change moves, so any write (a
+service, the admin, an import) retires it in every process at once. The timeout
+only bounds memory. The stamp or version is read before the records, so an
+answer is never stored under a stamp newer than its data.
 
-The ETag of an anonymous answer is the version and the request's digest: a
-revalidation costs one query and no rendering. Callers with a token or a session
+The ETag of an anonymous answer is the stamp (or version) and the request's
+digest: a revalidation costs one query and no rendering. Callers with a token or a session
 see more than the public, per user, so their answers are neither cached here nor
 given these ETags (conditional.py hashes their bodies).
 """
@@ -35,9 +37,11 @@ def applies(request) -> bool:
     )
 
 
-def key_for(request) -> str:
+def key_for(request, version: str | None = None) -> str:
     # Links in the body are absolute: the host and scheme are part of the answer.
-    return versioning.cache_key(PREFIX, request, request.scheme, request.get_host())
+    return versioning.cache_key(
+        PREFIX, request, request.scheme, request.get_host(), version=version
+    )
 
 
 def etag_of(key: str) -> str:
@@ -46,12 +50,19 @@ def etag_of(key: str) -> str:
     return f'"{version}-{digest}"'
 
 
-def lookup(request) -> HttpResponse | None:
+def lookup(request, stamp=None) -> HttpResponse | None:
     """The stored answer (or a 304) for an anonymous read, else None; a miss marks
-    the request so that ``store`` keeps the answer it gets."""
+    the request so that ``store`` keeps the answer it gets. ``stamp()``, when
+    given, is the record's stamp to key the answer by instead of the data version
+    (None: not cached this time)."""
     if not applies(request) or hasattr(request, "_api_cache"):
         return None  # not cacheable, or already looked up (and missed) for this request
-    key = key_for(request)
+    version = None
+    if stamp is not None:
+        version = stamp()
+        if version is None:
+            return None
+    key = key_for(request, version)
     etag = etag_of(key)
     request._api_cache = (key, etag)
     wanted = request.headers.get("If-None-Match")

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
-from .errors import error
-from .models import IdempotentRequest
+from lianghui.api.errors import error
+from lianghui.api.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 255

@@ -6,7 +6,7 @@ for every proposal the public may see, the document the detail returns and the
 one a list row returns, both made by the API's own serializer, so the stored
 text is exactly what the rendering path would answer (a test compares them).
 
-Kept current by "records changed" events (`tasks.py`): once a writer commits,
+Kept current by "records changed" events (`api/tasks.py`): once a writer commits,
 the documents its change touches are deleted at once (`forget`), then rendered
 again by the worker (`refresh`). A read that finds no document renders as
 before, so a stale document is never served and a missing one only costs time.
@@ -20,19 +20,17 @@ restore), or all of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from rest_framework.renderers import JSONRenderer
 
+from lianghui.api.models import PublicProposal
+from lianghui.api.read.keys import Positions
+from lianghui.api.read.serializers import ProposalSerializer
 from lianghui.proposals import visibility
 from lianghui.proposals.models import Assignment, Feedback, Proposal, Reply, Session
 from lianghui.proposals.selectors import ProposalFilters, filter_proposals
-
-from .keys import Positions
-from .models import PublicProposal
-from .serializers import ProposalSerializer
 
 CHUNK = 500
 DOCUMENTS_LOCK = 0x5EA2C402
@@ -61,7 +59,7 @@ def _documents(ids: list[int]) -> Iterator[PublicProposal]:
     them: the policy (proposals/visibility.py) decides what for the anonymous
     viewer, through the API's selectors and serializer (published replies; the
     rating, and the comment only where the proposer published it)."""
-    from .selectors import proposal_list, with_proposal_includes
+    from lianghui.api.read.selectors import proposal_list, with_proposal_includes
 
     include = set(ALL_SECTIONS)
     rows = list(
@@ -113,7 +111,7 @@ def render_all(
     *, missing_only: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> int:
     """Render every public proposal's documents (or only those without one)."""
-    from .selectors import proposal_list
+    from lianghui.api.read.selectors import proposal_list
 
     ids = proposal_list(viewer=None).order_by("pk")
     if missing_only:
@@ -214,14 +212,6 @@ def detail(key: str) -> str | None:
     return row[0] if row else None
 
 
-def stamp(key: str) -> str | None:
-    """A token that changes whenever the public proposal with this key (or what
-    `affected` traces to it) changes; None while its document is not rendered."""
-    row = _by_key("d.proposal_id, d.rendered_at", key)
-    # Digits only: the time's text differs by database, and keys take no spaces.
-    return f"{row[0]}-{''.join(c for c in str(row[1]) if c.isdigit())}" if row else None
-
-
 def listed(
     filters: ProposalFilters, *, after: str | None, limit: int, query: str = ""
 ) -> list[tuple[str, str]] | None:
@@ -234,17 +224,12 @@ def listed(
         if session_id is None:
             return []
     if query:
-        from .search import proposal_text_search
+        from lianghui.api.read.search import proposal_text_search
 
         found = proposal_text_search(_query(filters, session_id, after, None), query=query)
         rows = list(found[:limit])
         return None if any(doc is None for _key, doc in rows) else rows
-    values = {name: getattr(filters, name) for name in SLOTTED if getattr(filters, name)}
-    values["session"], values["after"] = session_id, after
-    sql, params = _compiled(filters, session_id, after, limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values[p.name] if isinstance(p, _Slot) else p for p in params])
-        rows = cursor.fetchall()
+    rows = list(_query(filters, session_id, after, limit))
     if any(doc is None for _key, doc in rows):
         return None
     return rows
@@ -256,53 +241,6 @@ def _query(filters: ProposalFilters, session_id, after, limit: int | None):
         qs = qs.filter(key__gt=after)
     qs = qs.order_by("key").values_list("key", "public_document__listed")
     return qs if limit is None else qs[:limit]
-
-
-class _Slot:
-    """Where a value goes in a compiled list query."""
-
-    def __init__(self, name: str, marker):
-        self.name, self.marker = name, marker
-
-
-SLOTTED = ("body", "kind", "status", "topic", "member", "agency")
-_compiled_queries: dict[tuple, tuple[str, list]] = {}
-
-
-def _compiled(filters: ProposalFilters, session_id, after, limit: int) -> tuple[str, list]:
-    """The list's SQL for this shape of request (which filters, a cursor or not,
-    the page size), compiled by the ORM once per process: compiling it was most
-    of a stored page's time. Values go where markers were compiled in; a shape
-    whose markers do not come out one for one is compiled each time instead."""
-    shape = (
-        connection.vendor,
-        tuple(name for name in SLOTTED if getattr(filters, name)),
-        filters.generated,
-        session_id is not None,
-        after is not None,
-        limit,
-    )
-    found = _compiled_queries.get(shape)
-    if found is not None:
-        return found
-    slots = [_Slot(name, f"\x1f{name}\x1f") for name in shape[1]]
-    if session_id is not None:
-        slots.append(_Slot("session", -7_000_000_001))
-    if after is not None:
-        slots.append(_Slot("after", "\x1fafter\x1f"))
-    marked = {s.name: s.marker for s in slots}
-    probe = replace(filters, **{n: v for n, v in marked.items() if n in SLOTTED})
-    query = _query(probe, marked.get("session"), marked.get("after"), limit)
-    sql, params = query.query.sql_with_params()
-    by_marker = {s.marker: s for s in slots}
-    mapped = [by_marker.get(p, p) if isinstance(p, str | int) else p for p in params]
-    if sorted(p.name for p in mapped if isinstance(p, _Slot)) != sorted(marked):
-        # Not one for one: compile this request with its own values.
-        return _query(filters, session_id, after, limit).query.sql_with_params()
-    if len(_compiled_queries) > 1000:  # page sizes are many; keep the table small
-        _compiled_queries.clear()
-    _compiled_queries[shape] = (sql, mapped)
-    return sql, mapped
 
 
 def _session_id(key: str) -> int | None:
@@ -320,9 +258,8 @@ def drift(*, render: bool = True):
     public may not see ("extra"), a public proposal without one ("missing": reads
     render it, slower), and, with ``render``, a document that is not what the
     serializer makes of the record now ("stale")."""
+    from lianghui.api.read.selectors import proposal_list
     from lianghui.core.verify import Drift
-
-    from .selectors import proposal_list
 
     public = dict(proposal_list(viewer=None).values_list("pk", "key"))
     stored = set(PublicProposal.objects.values_list("proposal_id", flat=True))

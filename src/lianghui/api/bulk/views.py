@@ -13,8 +13,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import dumps
-from .views import ConditionalMixin
+from lianghui.api.bulk import dumps
+from lianghui.api.read.views import ConditionalMixin
 
 CONTENT_TYPES = {
     "jsonl": "application/x-ndjson; charset=utf-8",

@@ -11,14 +11,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from lianghui.api.read.search import MAX_QUERY_LENGTH
 from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.laws.models import Regulation
 from lianghui.people.enums import AgencyLevel, OrganizationKind, Sector
 from lianghui.people.models import Member, Organization
 from lianghui.proposals.enums import Rating, ReplyCategory, Status
 from lianghui.proposals.models import Feedback, Proposal, Reply, Session, Topic
-
-from .search import MAX_QUERY_LENGTH
 
 
 def _key(field: str, help_text: str) -> df.CharFilter:

@@ -18,18 +18,19 @@ from rest_framework.views import APIView
 
 from lianghui.accounts.enums import Role
 from lianghui.accounts.permissions import role_of
+from lianghui.api.read import cache, public, selectors, serializers
+from lianghui.api.read import filters as f
+from lianghui.api.read.conditional import conditional
+from lianghui.api.read.keys import NoSuchKey, Positions, nth_reply_id
+from lianghui.api.read.pagination import KeysetPagination, decode_cursor, limit_of, next_link
+from lianghui.api.read.search import MAX_QUERY_LENGTH
+from lianghui.api.tokens.idempotency import IDEMPOTENCY_PARAMETER as IDEMPOTENCY
+from lianghui.api.tokens.throttling import WriteThrottle
+from lianghui.api.write import inputs
 from lianghui.laws.selectors import RegulationFilters
 from lianghui.people.selectors import MemberFilters, OrganizationFilters
+from lianghui.proposals import stamps
 from lianghui.proposals.selectors import ProposalFilters
-
-from . import cache, inputs, public, selectors, serializers
-from . import filters as f
-from .conditional import conditional
-from .idempotency import IDEMPOTENCY_PARAMETER as IDEMPOTENCY
-from .keys import NoSuchKey, Positions, nth_reply_id
-from .pagination import KeysetPagination, decode_cursor, limit_of, next_link
-from .search import MAX_QUERY_LENGTH
-from .throttling import WriteThrottle
 
 KEY_REGEX = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 PART_KEY_REGEX = r"[A-Za-z0-9][A-Za-z0-9_-]*\.a[0-9]+\.r[0-9]+"
@@ -276,11 +277,13 @@ class ProposalViewSet(ReadViewSet):
         return stored if stored is not None else super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
+        key = self.kwargs[self.lookup_field]
+        # Keyed by the proposal's own stamp: writes to other proposals keep it.
+        cached = cache.lookup(request, stamp=lambda: stamps.stamp(key))
+        if cached is not None:
+            return cached
         if self._public_default():
-            cached = cache.lookup(request)
-            if cached is not None:
-                return cached
-            document = public.detail(self.kwargs[self.lookup_field])
+            document = public.detail(key)
             if document is not None:
                 return _json(public.absolute(document, _base(request)))
         return super().retrieve(request, *args, **kwargs)
@@ -345,7 +348,7 @@ class ProposalViewSet(ReadViewSet):
         parameters=[IDEMPOTENCY],
     )
     def create(self, request, *args, **kwargs):
-        from .writes import ProposalCreateView
+        from lianghui.api.write.views import ProposalCreateView
 
         return ProposalCreateView().post(request)
 
@@ -358,7 +361,7 @@ class ProposalViewSet(ReadViewSet):
         parameters=[IDEMPOTENCY],
     )
     def partial_update(self, request, *args, key=None, **kwargs):
-        from .writes import DraftEditView
+        from lianghui.api.write.views import DraftEditView
 
         return DraftEditView().patch(request, key=key)
 

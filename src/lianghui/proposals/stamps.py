@@ -1,0 +1,66 @@
+"""Stamps of a proposal's public views (its page, its API detail), which the
+response cache keys them by: they move when what those views show changes, and
+only then, so a write to one proposal leaves every other proposal cached.
+
+A stamp is the proposal's record version (core.versioning) and the reference
+version. The change stream reports a change to a proposal's signers, review,
+topics, assignments, replies, feedback and citations as a change to the
+proposal (core.events.TRACKED); this follows merges too (a proposal's views
+show what was merged into it and what it was merged into). Any change to other
+records (names of members, agencies, sessions, sources, regulations...) moves
+the reference version, which every stamp holds: such changes are rare, and
+tracing each to the proposals naming it would cost more than rendering again.
+"""
+
+from __future__ import annotations
+
+from lianghui.core import versioning
+
+from .models import Proposal
+
+PROPOSAL = "proposals.Proposal"
+# Changes to these reach the stamps through their proposal (events.TRACKED).
+PROPOSAL_RECORDS = frozenset(
+    {PROPOSAL, "proposals.Assignment", "proposals.Reply", "proposals.Feedback"}
+)
+CHUNK = 5000
+
+
+def traced(ids: set[int]) -> set[int]:
+    """These proposals, those merged into them and those they were merged into."""
+    found = set(ids)
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        found.update(Proposal.objects.filter(merged_into__in=chunk).values_list("pk", flat=True))
+        found.update(
+            Proposal.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(
+                "merged_into", flat=True
+            )
+        )
+    return found
+
+
+def on_proposals_changed(label: str, ids: set[int]) -> None:
+    """core.events subscriber, right after the commit and again on delivery."""
+    versioning.bump_records(PROPOSAL, traced(ids))
+
+
+def on_records_changed(labels: set[str]) -> None:
+    """core.events label subscriber: a commit that changed anything else than
+    proposals and their parts moves the reference version."""
+    if labels - PROPOSAL_RECORDS:
+        versioning.bump(row=versioning.REFERENCE)
+
+
+def stamp(key: str) -> str | None:
+    """The stamp of the proposal with this key (one query); None if there is none."""
+    return versioning.record_stamp(Proposal, key)
+
+
+def connect() -> None:
+    from lianghui.core import events
+
+    events.subscribe(PROPOSAL, on_proposals_changed)
+    events.subscribe(PROPOSAL, on_proposals_changed, at_commit=True)
+    events.subscribe_labels(on_records_changed)
