@@ -3,6 +3,7 @@ compared, a member's record; each chart with its table, its figures those of
 `proposals.figures`; follow buttons and feed links."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -266,10 +267,14 @@ def test_a_watcher_follows_and_unfollows_from_the_page(client, portal_world, url
     page = text(c.get(url))
     assert f'action="/following/follow/{target}/"' in page and "csrfmiddlewaretoken" in page
     response = c.post(f"/following/follow/{target}/", {"key": key, "next": url})
-    assert response.status_code == 302 and response["Location"] == url
+    # A first follow is not a request for email: the watcher is asked, and can go back.
+    assert response.status_code == 302
+    assert response["Location"] == "/following/?" + urlencode({"next": url})
     assert Follow.objects.filter(user=watcher, target=target, key=key).exists()
+    asked = text(c.get(response["Location"]))
+    assert "You follow it now." in asked and f'href="{url}"' in asked
     page = text(c.get(url))
-    assert "You follow it now." in page and "You follow this." in page
+    assert "You follow this." in page
     assert f'action="/following/unfollow/{target}/"' in page
     response = c.post(f"/following/unfollow/{target}/", {"key": key, "next": url})
     assert response.status_code == 302 and response["Location"] == url
