@@ -27,8 +27,10 @@ from django.db import connection, transaction
 from rest_framework.renderers import JSONRenderer
 
 from lianghui.proposals import visibility
+from lianghui.proposals.filters import PROPOSAL_FILTERS
 from lianghui.proposals.models import Assignment, Feedback, Proposal, Reply, Session
-from lianghui.proposals.selectors import ProposalFilters, filter_proposals
+from lianghui.proposals.selectors import ProposalFilters, filter_proposals, matching_proposals
+from lianghui.search.filters import FLAG
 
 from .keys import Positions
 from .models import PublicProposal
@@ -234,9 +236,7 @@ def listed(
         if session_id is None:
             return []
     if query:
-        from .search import proposal_text_search
-
-        found = proposal_text_search(_query(filters, session_id, after, None), query=query)
+        found = _query(filters, session_id, after, None).filter(matching_proposals(query))
         rows = list(found[:limit])
         return None if any(doc is None for _key, doc in rows) else rows
     values = {name: getattr(filters, name) for name in SLOTTED if getattr(filters, name)}
@@ -265,7 +265,8 @@ class _Slot:
         self.name, self.marker = name, marker
 
 
-SLOTTED = ("body", "kind", "status", "topic", "member", "agency")
+# Every declared filter but the session (a constant id) and flags (in the shape).
+SLOTTED = tuple(d.name for d in PROPOSAL_FILTERS if d.kind != FLAG and d.name != "session")
 _compiled_queries: dict[tuple, tuple[str, list]] = {}
 
 

@@ -38,9 +38,10 @@ class SearchFilters:
         }
 
 
-KEY = "key"  # a record's key, reached from links (kept hidden in a form)
-CHOICE = "choice"  # one of a list of values
-FLAG = "flag"  # yes or no (portal 1/0, API true/false)
+REFERENCE = "reference"  # a reference record's key, offered as options (sessions, topics)
+KEY = "key"  # any record's key, reached from links (kept hidden in a form)
+CHOICE = "choice"  # one of a fixed vocabulary (an enum)
+FLAG = "flag"  # yes or no (pages 1/0, the API true/false)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class FilterField:
     kind: str  # KEY, CHOICE or FLAG
     path: str  # ORM lookup on the listed model
     help_text: str = ""  # the API's documentation of the parameter
-    choices: Callable[[], Iterable[tuple[str, object]]] | None = None  # CHOICE options
+    # REFERENCE, CHOICE and FLAG: the options, (value, label); a FLAG's are "0", "1".
+    choices: Callable[[], Iterable[tuple[str, object]]] | None = None
     lookup: Callable[..., object] | None = None  # KEY: lookup(key=...) -> record or None
     search: str = ""  # the SearchFilters field it maps to ("" = not searchable)
     max_length: int = 160
