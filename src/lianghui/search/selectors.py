@@ -114,9 +114,9 @@ class _Found:
 
 
 def _find(q, f, sort, page, *, cap, with_facets) -> _Found:
-    found = engine.current()
+    fulltext = engine.current()
     ranked = sort == Sort.RELEVANCE
-    rows = found.candidates(q, f, ranked=ranked, limit=cap + 1 if cap else 10**9)
+    rows = fulltext.candidates(q, f, ranked=ranked, limit=cap + 1 if cap else 10**9)
     capped = bool(cap) and len(rows) > cap
     if capped:
         rows = rows[:cap]
@@ -127,7 +127,7 @@ def _find(q, f, sort, page, *, cap, with_facets) -> _Found:
     start, stop = current.start_index() - 1, current.end_index()
     if capped and not ranked:
         # The newest CAP index rows are not the newest records: ask the database.
-        ids = found.by_date(q, f, newest=sort != Sort.OLDEST, limit=stop - start, offset=start)
+        ids = fulltext.by_date(q, f, newest=sort != Sort.OLDEST, limit=stop - start, offset=start)
     else:
         ids = order(rows, sort)[start:stop] if stop > start else []
     org_keys = {
@@ -256,12 +256,12 @@ def records_matching(*, query: str, model, doc_type: str = DocType.PROPOSAL) -> 
     if q.is_empty:
         return Q(pk__in=docs.values("object_id"))
     f = SearchFilters(type=doc_type)
-    found = engine.current()
-    ids = found.matching_ids(q, f, limit=CAP + 1)
+    fulltext = engine.current()
+    ids = fulltext.matching_ids(q, f, limit=CAP + 1)
     if len(ids) <= CAP:
         return Q(pk__in=docs.filter(id__in=ids).values("object_id"))
     outer = f"{model._meta.db_table}.{model._meta.pk.column}"
-    check, params = found.row_check(
+    check, params = fulltext.row_check(
         q, f, document=f"d.doc_type = %s AND d.object_id = {outer}", params=[doc_type]
     )
     return Q(RawSQL(check, params, output_field=BooleanField()))
