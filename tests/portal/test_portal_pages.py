@@ -137,6 +137,9 @@ def test_proposal_list_newest_first_with_lead_and_topics(client, portal_world):
     ],
 )
 def test_proposal_filters(client, portal_world, query, expected):
+    from lianghui.search.services import rebuild
+
+    rebuild()  # the words (q=) are looked up in the search index
     response = client.get(f"/proposals/?{query}")
     assert keys(response) == expected
     assert "Ignored the unknown value" not in html(response)

@@ -6,9 +6,9 @@ the matches are fewer than asked for."""
 import pytest
 from django.db import connection
 
-from lianghui.search import selectors
+from lianghui.search.engine import postgres
+from lianghui.search.filters import SearchFilters
 from lianghui.search.query import parse
-from lianghui.search.selectors import SearchFilters
 
 pytestmark = pytest.mark.postgres
 
@@ -26,20 +26,22 @@ def newest(query, limit, monkeypatch, *, matches):
     with connection.cursor() as cur:
         cur.execute("SELECT max(id) - min(id) + 1 FROM search_searchdocument")
         ids = float(cur.fetchone()[0])
-    monkeypatch.setattr(selectors, "_documents_count", lambda cur: ids)
-    monkeypatch.setattr(selectors, "_matches", lambda cur, q, f, documents: matches * ids / 21)
-    monkeypatch.setattr(selectors, "SPANS_UP_TO", 10.0)
+    monkeypatch.setattr(postgres, "documents_count", lambda cur: ids)
+    monkeypatch.setattr(
+        postgres, "expected_matches", lambda cur, q, f, documents: matches * ids / 21
+    )
+    monkeypatch.setattr(postgres, "SPANS_UP_TO", 10.0)
     q = parse(query)
     with connection.cursor() as cur:
-        rows = selectors._pg_candidates(cur, q, SearchFilters(), ranked=True, limit=limit)
+        rows = postgres.candidates_with(cur, q, SearchFilters(), ranked=True, limit=limit)
     return [r[0] for r in rows]
 
 
 def every_match(query):
     q = parse(query)
-    expr, words = selectors._ts_expr(q, SearchFilters())
+    expr, words = postgres.ts_expr(q, SearchFilters())
     with connection.cursor() as cur:
-        rows = selectors._pg_newest(
+        rows = postgres.newest(
             cur, expr, words, [], [], order="d.id + 0", ranked=False, limit=10**6
         )
     return sorted((r[0] for r in rows), reverse=True)

@@ -275,21 +275,21 @@ def test_cached_results_give_way_to_a_write(search_world, indexing, jsonl, clien
 def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
     """The walk down the newest documents for common matches, the index's bitmap
     for fewer; the parts of one word are as common as the rarest of them."""
-    from lianghui.search import selectors
+    from lianghui.search.engine import postgres
     from lianghui.search.query import parse
 
     rows = {"自动": 50_000, "驾驶": 60_000, "自动驾驶": 49_000, "开源": 42_000, "软件": 44_000}
-    monkeypatch.setattr(selectors, "_token_rows", lambda cur, token: rows.get(token, 500))
+    monkeypatch.setattr(postgres, "token_rows", lambda cur, token: rows.get(token, 500))
 
     def order(text):
-        matches = selectors._matches(None, parse(text), selectors.SearchFilters(), 273_000)
-        return selectors._pg_order(
-            matches, 273_000, long_phrase=selectors._has_long_phrase(parse(text))
+        matches = postgres.expected_matches(None, parse(text), SearchFilters(), 273_000)
+        return postgres.plan_order(
+            matches, 273_000, long_phrase=postgres.has_long_phrase(parse(text))
         )
 
     word = parse("自动驾驶")
     assert len(word.must) == 1  # one word, however it is segmented
-    assert selectors._matches(None, word, selectors.SearchFilters(), 273_000) >= 49_000
+    assert postgres.expected_matches(None, word, SearchFilters(), 273_000) >= 49_000
     assert order("自动驾驶") == "d.id"  # common: walk the newest
     assert order("开源 软件") == "d.id + 0"  # two words, about 6,800 together: bitmap
     rows["芯片"] = 25_000
@@ -298,7 +298,7 @@ def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
     assert order("芯片") == "d.id"  # past the crossing: the walk
     assert order("区块链") == "d.id + 0"
     assert order('"a b c"') == "d.id + 0"  # a long phrase: checked on positions
-    assert selectors._pg_order(200_000, 273_000, long_phrase=True) == "d.id + 0"
+    assert postgres.plan_order(200_000, 273_000, long_phrase=True) == "d.id + 0"
 
 
 def test_longer_phrases_keep_their_order(search_world):

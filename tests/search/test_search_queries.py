@@ -1,6 +1,7 @@
 """The search page runs a fixed number of queries, however many records match."""
 
 import pytest
+from django.db import connection
 
 from lianghui.exchange.importer import import_files
 
@@ -10,10 +11,13 @@ pytestmark = pytest.mark.django_db
 # (the search runs in one so a database error becomes a message), the data
 # version (the cache key), then on a cache miss: the matches with their filter
 # tokens (total, facets and order in one pass), the page's documents and the
-# organizations named in facets
+# organizations named in facets. Ranked by relevance, SQLite looks the words up
+# in the titles of the matches too (engine/sqlite.py).
+TITLE_PASS = 1 if connection.vendor == "sqlite" else 0
+RANKED = "/search/?q=人工智能"
 PAGES = [
     ("/search/", 10),
-    ("/search/?q=人工智能", 10),
+    (RANKED, 10 + TITLE_PASS),
     ("/search/?q=人工智能&type=proposal&topic=ai&year=2022&generated=0&sort=newest", 10),
     ("/search/?q=-人工智能 OR", 10),
     # ... plus the member's name for the filter chip
@@ -32,7 +36,7 @@ def _counted(client, url, expected, django_assert_num_queries):
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.status_code == 200
-    hit = expected - (CACHED if "zzzz" not in url else 1)
+    hit = expected - (CACHED if "zzzz" not in url else 1) - (TITLE_PASS if url == RANKED else 0)
     with django_assert_num_queries(hit):
         again = client.get(url)
     assert again.content == response.content

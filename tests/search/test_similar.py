@@ -79,7 +79,7 @@ def test_english_words_are_not_parts_of_each_other(world):
 
 
 def test_words_in_over_a_fifth_of_a_large_index_are_left_out(world, monkeypatch):
-    from lianghui.search.selectors import forget_planner_figures
+    from lianghui.search.engine.common import forget_planner_figures
 
     monkeypatch.setattr(similar, "COUNTED", 2)  # as if the index were large
     forget_planner_figures()

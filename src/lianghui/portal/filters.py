@@ -7,13 +7,16 @@ hand-edited link still shows a sensible page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from lianghui.search.filters import FLAG, KEY, FilterField
+
 MAX_QUERY_LENGTH = 200
+MAX_KEY_LENGTH = 160
 
 # ?generated=1 / ?generated=0
 GENERATED_VALUES = {"1": True, "0": False}
@@ -105,3 +108,33 @@ def generated_filter() -> Filter:
 
 def as_bool(value: str) -> bool | None:
     return GENERATED_VALUES.get(value)
+
+
+def key_filter(params: QueryDict, name: str, label: str, lookup: Callable) -> Filter:
+    """A filter by a record key reached from a link (kept hidden in the form)."""
+    raw = params.get(name, "").strip()
+    found = lookup(key=raw) if raw and len(raw) <= MAX_KEY_LENGTH else None
+    return Filter(name, label, [Option(raw, str(found))] if found else [], hidden=True)
+
+
+def form_filters(
+    declared: Iterable[FilterField],
+    params: QueryDict,
+    *,
+    choices: dict[str, Iterable[tuple[str, str]]] | None = None,
+) -> list[Filter]:
+    """A list page's filter form from its declared filters (``choices`` may give a
+    filter's options with page-specific labels instead of its declared ones)."""
+    out = []
+    for f in declared:
+        if f.kind == KEY:
+            out.append(key_filter(params, f.name, str(f.label), f.lookup))
+            continue
+        pairs = (choices or {}).get(f.name)
+        out.append(Filter(f.name, str(f.label), options(f.choices() if pairs is None else pairs)))
+    return out
+
+
+def declared_values(fs: FilterSet, declared: Iterable[FilterField]) -> dict[str, object]:
+    """The accepted values by name, flags as booleans (None when not given)."""
+    return {f.name: as_bool(fs.get(f.name)) if f.kind == FLAG else fs.get(f.name) for f in declared}

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -24,12 +24,22 @@ from lianghui.proposals import figures as proposal_figures
 from lianghui.proposals import selectors as proposals
 from lianghui.proposals import visibility
 from lianghui.proposals.enums import Status
+from lianghui.proposals.filters import PROPOSAL_FILTERS
 from lianghui.proposals.timeline import proposal_timeline
 from lianghui.search.similar import similar_proposals
 
 from . import figures
 from .caching import proposal_stamp, public_page
-from .filters import Filter, Option, as_bool, generated_filter, options, read
+from .filters import (
+    Filter,
+    as_bool,
+    declared_values,
+    form_filters,
+    generated_filter,
+    key_filter,
+    options,
+    read,
+)
 from .templatetags.portal import jurisdiction_name, short
 
 PER_PAGE = 50
@@ -53,13 +63,6 @@ def _preview(queryset, n: int = PREVIEW) -> tuple[list, bool]:
     """The first ``n`` rows and whether there are more (one query, no count)."""
     rows = list(queryset[: n + 1])
     return rows[:n], len(rows) > n
-
-
-def _key_filter(params: QueryDict, name: str, label: str, lookup: Callable) -> Filter:
-    """A filter by a record key reached from a link (kept hidden in the form)."""
-    raw = params.get(name, "").strip()
-    found = lookup(key=raw) if raw and len(raw) <= MAX_KEY_LENGTH else None
-    return Filter(name, label, [Option(raw, str(found))] if found else [], hidden=True)
 
 
 # ---------------------------------------------------------------------------
@@ -113,39 +116,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_page
 def proposal_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
-    fs = read(
-        params,
-        [
-            Filter(
-                "session",
-                _("Session"),
-                options((s.key, s.name) for s in proposals.session_choices()),
-            ),
-            Filter("body", _("Body"), options((b.key, b.name) for b in proposals.body_list())),
-            Filter(
-                "kind",
-                _("Kind"),
-                options(
-                    (k.key, f"{short(k.body)} · {k.name}") for k in proposals.proposal_kind_list()
-                ),
-            ),
-            Filter("status", _("Status"), options(Status.choices)),
-            Filter("topic", _("Topic"), options((t.key, t.name) for t in proposals.topic_list())),
-            generated_filter(),
-            _key_filter(params, "member", _("Signed by"), people.member_lookup),
-            _key_filter(params, "agency", _("Assigned to"), people.organization_lookup),
-        ],
-    )
-    filters = proposals.ProposalFilters(
-        session=fs.get("session"),
-        body=fs.get("body"),
-        kind=fs.get("kind"),
-        status=fs.get("status"),
-        topic=fs.get("topic"),
-        generated=as_bool(fs.get("generated")),
-        member=fs.get("member"),
-        agency=fs.get("agency"),
-    )
+    # Kinds as the portal names them: the body's short name first.
+    kinds = [(k.key, f"{short(k.body)} · {k.name}") for k in proposals.proposal_kind_list()]
+    fs = read(params, form_filters(PROPOSAL_FILTERS, params, choices={"kind": kinds}))
+    filters = proposals.ProposalFilters(**declared_values(fs, PROPOSAL_FILTERS))
     page = _page(request, proposals.proposal_search(query=fs.query, filters=filters))
     return render(
         request,
@@ -184,7 +158,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         [
             Filter("body", _("Body"), options((b.key, b.name) for b in proposals.body_list())),
             generated_filter(),
-            _key_filter(params, "organization", _("Organization"), people.organization_lookup),
+            key_filter(params, "organization", _("Organization"), people.organization_lookup),
         ],
     )
     filters = people.MemberFilters(
@@ -401,7 +375,7 @@ def regulation_list(request: HttpRequest) -> HttpResponse:
             ),
             Filter("stage", _("Stage reached"), options(Stage.choices)),
             generated_filter(),
-            _key_filter(params, "issuer", _("Issued by"), people.organization_lookup),
+            key_filter(params, "issuer", _("Issued by"), people.organization_lookup),
         ],
     )
     filters = laws.RegulationFilters(

@@ -9,3 +9,8 @@ class ProposalsConfig(AppConfig):
         from . import stamps
 
         stamps.connect()
+
+        # What this app puts in the search index (see search/registry.py).
+        from .search_documents import register_documents
+
+        register_documents()

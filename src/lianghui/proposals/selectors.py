@@ -163,21 +163,34 @@ def _lead_signers() -> Prefetch:
     )
 
 
+MAX_QUERY_LENGTH = 200  # characters of a list's search words kept (pages and API)
+
+
+def matching_proposals(query: str) -> Q:
+    """Proposals matching ``query`` in the search syntax (docs/search.md), through
+    the search index the search page uses: the same words find the same
+    proposals on the list pages, in the API's ``q=`` and on the command line.
+    The index holds public proposals only."""
+    from lianghui.search.selectors import records_matching
+
+    return records_matching(query=query[:MAX_QUERY_LENGTH], model=Proposal)
+
+
 def proposal_search(
     *,
     query: str = "",
     filters: ProposalFilters | None = None,
     viewer=None,
 ) -> QuerySet[Proposal]:
-    """Proposals matching a title query and filters, newest first, ready for a list.
+    """Proposals matching a search query and filters, newest first, ready for a
+    list: the one proposal search of the portal's list, the API and the CLI.
 
-    ``query`` is matched against both titles (contains, case-insensitive) for
-    now; a segmented full-text index can replace this without changing callers.
+    ``query`` is matched through the search index (``matching_proposals``).
     Each row has ``lead_signers`` (a list) and its topics prefetched.
     """
     qs = visible_proposals(viewer=viewer)
     if query:
-        qs = qs.filter(Q(title_zh__icontains=query) | Q(title_en__icontains=query))
+        qs = qs.filter(matching_proposals(query))
     return (
         filter_proposals(qs, filters or ProposalFilters())
         .select_related("session__body", "kind")

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from lianghui.proposals.enums import ReplyCategory
 
-from . import selectors
-from .enums import DocType
-from .selectors import STATUS_LABELS, SearchFilters
+from . import registry, selectors
+from .filters import SearchFilters
 
 KEY = re.compile(r"^[-a-zA-Z0-9_]{1,160}$")
 BOOL = {"1": True, "0": False}
@@ -52,7 +51,7 @@ def read(params: QueryDict, labels: selectors.Labels):
     """(SearchFilters, form fields, hidden key filters, ignored-value messages)."""
     years = sorted({s.year for s in labels.sessions.values()}, reverse=True)
     fields = [
-        Field("type", _("Type of record"), [Choice(v, str(lbl)) for v, lbl in DocType.choices]),
+        Field("type", _("Type of record"), [Choice(t.key, str(t.label)) for t in registry.types()]),
         Field("body", _("Body"), [Choice(k, b.name) for k, b in labels.bodies.items()]),
         Field("session", _("Session"), [Choice(k, s.name) for k, s in labels.sessions.items()]),
         Field("year", _("Year"), [Choice(str(y), str(y)) for y in years]),
@@ -62,7 +61,9 @@ def read(params: QueryDict, labels: selectors.Labels):
             [Choice(k, f"{kind.body} · {kind.name}") for k, kind in labels.kinds.items()],
         ),
         Field(
-            "status", _("Status or stage"), [Choice(k, str(v)) for k, v in STATUS_LABELS.items()]
+            "status",
+            _("Status or stage"),
+            [Choice(k, str(v)) for k, v in registry.status_choices().items()],
         ),
         Field("topic", _("Topic"), [Choice(k, t.name) for k, t in labels.topics.items()]),
         Field(

@@ -35,21 +35,16 @@ from dataclasses import dataclass
 from django.db import connection
 from django.urls import reverse
 
+from . import engine
+from .engine.common import DOC, planner_figures_for
+from .engine.postgres import PG_MATCH, ts_expr, word_shares
+from .engine.sqlite import fts5_expr
 from .enums import DocType
+from .filters import SearchFilters
 from .models import SearchDocument
 from .query import ParsedQuery
-from .selectors import (
-    DOC,
-    PG_MATCH,
-    SearchFilters,
-    _fts5_expr,
-    _pick,
-    _planner_figures_for,
-    _ts_expr,
-    indexed_documents,
-    public_documents,
-    word_shares,
-)
+from .results import pick
+from .selectors import public_documents
 from .text import QUERY_STOPWORDS, has_cjk, index_tokens, stem
 
 TERMS = 12  # words looked up: enough to tell subjects apart, few enough to stay fast
@@ -118,7 +113,7 @@ def distinctive_terms(title_tokens: str, text_tokens: str, *, n: int = TERMS) ->
         return {}
     looked_up = [t for t, _n in sorted(tf.items(), key=lambda kv: (-kv[1], kv[0]))][:LOOKED_UP]
     shares = document_shares(looked_up)
-    documents = max(indexed_documents(), 1.0)
+    documents = max(engine.current().indexed_documents(), 1.0)
     weights = {
         t: tf[t] * math.log(1 / shares[t])
         for t in looked_up
@@ -134,12 +129,12 @@ def document_shares(tokens: list[str]) -> dict[str, float]:
     if not tokens:
         return {}
     if connection.vendor == "postgresql":
-        documents = indexed_documents()
+        documents = engine.current().indexed_documents()
         shares = word_shares(tokens)
         return {t: share if share * documents >= 2 else 0.0 for t, share in shares.items()}
     counted = "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)"
 
-    total = max(indexed_documents(), 1.0)
+    total = max(engine.current().indexed_documents(), 1.0)
 
     def count(words: list[str], limit: int) -> list[int]:
         with connection.cursor() as cur:
@@ -163,7 +158,7 @@ def document_shares(tokens: list[str]) -> dict[str, float]:
 
     # Kept per process like the planner's figures: a word's count changes slowly,
     # and counting was half the time of a proposal page's similar proposals.
-    counts = _planner_figures_for(list(key), read)
+    counts = planner_figures_for(list(key), read)
     return {key[n]: min(c / total, 1.0) if c >= 2 else 0.0 for n, c in counts.items()}
 
 
@@ -186,7 +181,7 @@ def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
     words = [ParsedQuery(must=((((t,),),),)) for t in terms]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            shares, documents = word_shares(list(terms)), indexed_documents()
+            shares, documents = word_shares(list(terms)), engine.current().indexed_documents()
             cur.execute(f"SELECT max(id) FROM {DOC}")
             highest = cur.fetchone()[0] or 0
             parts, params = [], []
@@ -204,14 +199,14 @@ def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
                     f"(SELECT {i}, d.id FROM {DOC} d WHERE {PG_MATCH} AND d.id >= %s"
                     " ORDER BY d.id + 0 DESC LIMIT %s)"
                 )
-                params += [_ts_expr(q, proposals)[0], floor, PER_WORD]
+                params += [ts_expr(q, proposals)[0], floor, PER_WORD]
         else:
             part = (
                 "SELECT {i}, rowid FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
                 " ORDER BY rowid DESC LIMIT %s)"
             )
             parts = [part.format(i=i) for i in range(len(words))]
-            params = [x for q in words for x in (_fts5_expr(q, proposals), PER_WORD)]
+            params = [x for q in words for x in (fts5_expr(q, proposals), PER_WORD)]
         cur.execute(" UNION ALL ".join(parts), params)
         return cur.fetchall()
 
@@ -245,8 +240,8 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
         doc = docs.get(doc_id)
         if doc is None or doc.object_id == proposal.id or len(out) == limit:
             continue
-        title, lang = _pick(doc.title_zh, doc.title_en)
-        context, _lang = _pick(doc.context_zh, doc.context_en)
+        title, lang = pick(doc.title_zh, doc.title_en)
+        context, _lang = pick(doc.context_zh, doc.context_en)
         words = tuple(sorted(shared[doc_id], key=order.index))
         url = reverse("portal:proposal", args=[doc.key])
         out.append(SimilarProposal(doc.key, url, title, lang, context, _whole_words(words)))

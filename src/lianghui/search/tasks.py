@@ -38,7 +38,7 @@ def connect() -> None:
 
     verify.register("search", services.drift, services.repair)
 
-    for label in services.INDEXED_LABELS:
+    for label in services.indexed_labels():
         events.subscribe(label, on_records_changed)
-    for label in services.REMOVABLE_LABELS:
+    for label in services.removable_labels():
         events.subscribe(label, drop_hidden, at_commit=True)

@@ -11,13 +11,15 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from lianghui.api.read.search import MAX_QUERY_LENGTH
 from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.laws.models import Regulation
 from lianghui.people.enums import AgencyLevel, OrganizationKind, Sector
 from lianghui.people.models import Member, Organization
-from lianghui.proposals.enums import Rating, ReplyCategory, Status
+from lianghui.proposals.enums import Rating, ReplyCategory
+from lianghui.proposals.filters import PROPOSAL_FILTERS
 from lianghui.proposals.models import Feedback, Proposal, Reply, Session, Topic
+from lianghui.proposals.selectors import MAX_QUERY_LENGTH
+from lianghui.search.filters import CHOICE, FLAG
 
 
 def _key(field: str, help_text: str) -> df.CharFilter:
@@ -67,20 +69,34 @@ class SelectorFilterBackend(DjangoFilterBackend):
         return view.select(cleaned)
 
 
-class ProposalFilterSet(df.FilterSet):
-    q = _q("Full text: every word must occur in a title, summary or text.")
-    session = _key("session__key", "Session key.")
-    body = _key("session__body__key", "Body key.")
-    kind = _key("kind__key", "Proposal kind key.")
-    status = df.ChoiceFilter(choices=Status.choices, help_text=Status.help_text())
-    topic = _key("topics__key", "Topic key.")
-    generated = _generated()
-    member = _key("signers__member__key", "Member key: proposals the member signed.")
-    agency = _key("assignments__agency__key", "Agency key: proposals assigned to it.")
+def filterset_for(model, declared, *, name: str, q: df.CharFilter | None = None):
+    """A FilterSet derived from a list's declared filters (search/filters.py):
+    references and keys as keys, vocabularies as choices, flags as true/false."""
+    attrs: dict[str, object] = {"q": q} if q is not None else {}
+    for decl in declared:
+        if decl.kind == CHOICE:
+            attrs[decl.name] = df.ChoiceFilter(
+                field_name=decl.path, choices=list(decl.choices()), help_text=decl.help_text
+            )
+        elif decl.kind == FLAG:
+            attrs[decl.name] = FlagFilter(
+                field_name=decl.path,
+                choices=[("true", "true"), ("false", "false")],
+                coerce=lambda value: value == "true",
+                help_text=decl.help_text,
+            )
+        else:
+            attrs[decl.name] = _key(decl.path, decl.help_text)
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": []})
+    return type(name, (df.FilterSet,), attrs)
 
-    class Meta:
-        model = Proposal
-        fields: list[str] = []
+
+ProposalFilterSet = filterset_for(
+    Proposal,
+    PROPOSAL_FILTERS,
+    name="ProposalFilterSet",
+    q=_q("Full text: every word must occur in a title, summary or text."),
+)
 
 
 class SessionFilterSet(df.FilterSet):

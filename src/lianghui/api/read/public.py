@@ -30,7 +30,7 @@ from lianghui.api.read.keys import Positions
 from lianghui.api.read.serializers import ProposalSerializer
 from lianghui.proposals import visibility
 from lianghui.proposals.models import Assignment, Feedback, Proposal, Reply, Session
-from lianghui.proposals.selectors import ProposalFilters, filter_proposals
+from lianghui.proposals.selectors import ProposalFilters, filter_proposals, matching_proposals
 
 CHUNK = 500
 DOCUMENTS_LOCK = 0x5EA2C402
@@ -224,9 +224,7 @@ def listed(
         if session_id is None:
             return []
     if query:
-        from lianghui.api.read.search import proposal_text_search
-
-        found = proposal_text_search(_query(filters, session_id, after, None), query=query)
+        found = _query(filters, session_id, after, None).filter(matching_proposals(query))
         rows = list(found[:limit])
         return None if any(doc is None for _key, doc in rows) else rows
     rows = list(_query(filters, session_id, after, limit))

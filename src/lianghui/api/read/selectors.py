@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
-from lianghui.api.read.search import proposal_text_search
 from lianghui.core.models import Citation
 from lianghui.laws import selectors as laws
 from lianghui.laws.models import Regulation, RegulationEvent
@@ -49,14 +48,12 @@ def visible_proposal_qs(*, viewer) -> QuerySet[Proposal]:
 def proposal_list(
     *, viewer, query: str = "", filters: proposals.ProposalFilters | None = None
 ) -> QuerySet[Proposal]:
-    qs = proposals.proposal_search(filters=filters, viewer=viewer)
+    qs = proposals.proposal_search(query=query, filters=filters, viewer=viewer)
     if filters is not None and filters.session:
         # The session's id as a constant: PostgreSQL then walks (session, key) in
         # cursor order instead of the whole key index filtering by a joined key.
         session_id = Session.objects.filter(key=filters.session).values_list("id", flat=True)
         qs = qs.filter(session_id=session_id.first())
-    if query:
-        qs = proposal_text_search(qs, query=query)
     return qs.select_related("merged_into", "key_supervisor")
 
 

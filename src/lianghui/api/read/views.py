@@ -23,14 +23,15 @@ from lianghui.api.read import filters as f
 from lianghui.api.read.conditional import conditional
 from lianghui.api.read.keys import NoSuchKey, Positions, nth_reply_id
 from lianghui.api.read.pagination import KeysetPagination, decode_cursor, limit_of, next_link
-from lianghui.api.read.search import MAX_QUERY_LENGTH
 from lianghui.api.tokens.idempotency import IDEMPOTENCY_PARAMETER as IDEMPOTENCY
 from lianghui.api.tokens.throttling import WriteThrottle
 from lianghui.api.write import inputs
 from lianghui.laws.selectors import RegulationFilters
 from lianghui.people.selectors import MemberFilters, OrganizationFilters
 from lianghui.proposals import stamps
-from lianghui.proposals.selectors import ProposalFilters
+from lianghui.proposals.filters import PROPOSAL_FILTERS
+from lianghui.proposals.selectors import MAX_QUERY_LENGTH, ProposalFilters
+from lianghui.search.filters import FLAG, KEY, REFERENCE
 
 KEY_REGEX = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 PART_KEY_REGEX = r"[A-Za-z0-9][A-Za-z0-9_-]*\.a[0-9]+\.r[0-9]+"
@@ -259,14 +260,7 @@ class ProposalViewSet(ReadViewSet):
 
     def select(self, p):
         filters = ProposalFilters(
-            session=p.get("session", ""),
-            body=p.get("body", ""),
-            kind=p.get("kind", ""),
-            status=p.get("status", ""),
-            topic=p.get("topic", ""),
-            generated=p.get("generated"),
-            member=p.get("member", ""),
-            agency=p.get("agency", ""),
+            **{d.name: p.get(d.name, None if d.kind == FLAG else "") for d in PROPOSAL_FILTERS}
         )
         user = self.request.user
         qs = selectors.proposal_list(viewer=user, query=p.get("q", ""), filters=filters)
@@ -516,8 +510,8 @@ class ApiRootView(ConditionalMixin, APIView):
         return Response({k: request.build_absolute_uri(v) for k, v in links.items()})
 
 
-KEY_FILTERS = ("session", "body", "kind", "topic", "member", "agency")
-STORED_LIST_PARAMS = {*KEY_FILTERS, "status", "generated", "q", "cursor", "limit"}
+KEY_FILTERS = tuple(d.name for d in PROPOSAL_FILTERS if d.kind in (KEY, REFERENCE))
+STORED_LIST_PARAMS = {*(d.name for d in PROPOSAL_FILTERS), "q", "cursor", "limit"}
 
 
 def _simple_proposal_filters(params) -> ProposalFilters | None:
@@ -525,20 +519,18 @@ def _simple_proposal_filters(params) -> ProposalFilters | None:
     declared lengths and choices); None otherwise (it then explains what is wrong)."""
     declared = f.ProposalFilterSet.base_filters
     values = {}
-    for name in KEY_FILTERS:
-        if name in params:
-            value = params[name]
-            if not value or len(value) > declared[name].extra["max_length"]:
+    for d in PROPOSAL_FILTERS:
+        if d.name not in params:
+            continue
+        value = params[d.name]
+        if d.kind in (KEY, REFERENCE):
+            if not value or len(value) > declared[d.name].extra["max_length"]:
                 return None
-            values[name] = value
-    if "status" in params:
-        if params["status"] not in dict(declared["status"].extra["choices"]):
-            return None
-        values["status"] = params["status"]
-    if "generated" in params:
-        if params["generated"] not in dict(declared["generated"].extra["choices"]):
-            return None
-        values["generated"] = params["generated"] == "true"
+            values[d.name] = value
+        else:
+            if value not in dict(declared[d.name].extra["choices"]):
+                return None
+            values[d.name] = value == "true" if d.kind == FLAG else value
     return ProposalFilters(**values)
 
 

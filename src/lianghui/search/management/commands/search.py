@@ -1,12 +1,17 @@
 """`lianghui search reindex` rebuilds the index; `lianghui search query WORDS`
-runs the same search as the page, from the command line."""
+runs the same search as the page, from the command line; `lianghui search
+proposals WORDS --topic ...` lists proposals as the proposal list does (pages
+and API: the one proposal search, its filters derived from their declaration)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from lianghui.proposals.filters import PROPOSAL_FILTERS
+from lianghui.proposals.selectors import ProposalFilters, proposal_search
 from lianghui.search import selectors, services
+from lianghui.search.filters import FLAG
 
 
 class Command(BaseCommand):
@@ -21,12 +26,20 @@ class Command(BaseCommand):
         query.add_argument("--type", default="")
         query.add_argument("--sort", default="")
         query.add_argument("--page", default="1")
+        listed = sub.add_parser("proposals", help="List proposals, as the proposal list does.")
+        listed.add_argument("words", nargs="*")
+        listed.add_argument("--limit", type=int, default=20)
+        for d in PROPOSAL_FILTERS:
+            choices = ["0", "1"] if d.kind == FLAG else None
+            listed.add_argument(f"--{d.name}", default="", choices=choices, help=str(d.label))
 
     def handle(self, *args, action, **options):
         if action == "reindex":
             return self.reindex(progress=not options["no_progress"])
         if action == "query":
             return self.query(options)
+        if action == "proposals":
+            return self.proposals(options)
         raise CommandError(f"unknown action {action}")
 
     def reindex(self, *, progress: bool) -> None:
@@ -62,3 +75,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{hit.doc.doc_type:12} {hit.url}  {hit.doc.title_zh or hit.doc.title_en}"
             )
+
+    def proposals(self, options) -> None:
+        values = {
+            d.name: (
+                {"1": True, "0": False}.get(options[d.name]) if d.kind == FLAG else options[d.name]
+            )
+            for d in PROPOSAL_FILTERS
+        }
+        found = proposal_search(query=" ".join(options["words"]), filters=ProposalFilters(**values))
+        for p in found[: max(options["limit"], 0)]:
+            self.stdout.write(f"{p.key}  {p.submitted_on or ''}  {p.title_zh or p.title_en}")
