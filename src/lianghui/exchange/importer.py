@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from lianghui.core import events
 from lianghui.core.models import Citation
+from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Membership, Organization
+from lianghui.proposals.models import Body
 from lianghui.proposals.workflow import merge_target_problem, signer_problem
 
 from . import bulk, exporter
@@ -29,6 +31,7 @@ from .schema import CITATION, MAX_LINE, SPECS, Invalid, SourceProblem, Spec, che
 BATCH_SIZE = 1000
 MAX_ERRORS = 20
 # Types whose every key -> id fits in memory; proposals are looked up per batch.
+SERVING_KINDS = {OrganizationKind.AGENCY, OrganizationKind.COMMITTEE}
 CACHED_TYPES = ("source", "body", "proposal_kind", "session", "topic", "organization", "member")
 
 
@@ -210,6 +213,7 @@ class Importer:
         self.seen: dict[tuple[str, str], tuple[str, int]] = {}
         self.deferred: list[tuple[Line, str, str]] = []  # (line, field, target key)
         self.content_types: dict[str, int] = {}
+        self.languages: dict[int, str] | None = None  # body id -> working language
 
     # --- reading -----------------------------------------------------------------
 
@@ -331,10 +335,20 @@ class Importer:
         for n, citation in enumerate(rec.get("sources", ())):
             out.append((f"{path}sources[{n}].source", "source", citation["source"], False))
 
+    def _default_bodies(self, rec: dict) -> None:
+        """An agency or committee naming no bodies serves its own body (a committee's),
+        or else every body in the database or earlier in the import: files written
+        before bodies had their own agencies keep every agency in every pick list."""
+        if rec["bodies"] or rec["kind"] not in SERVING_KINDS:
+            return
+        rec["bodies"] = (rec["body"],) if rec["body"] else tuple(sorted(self.registry.map("body")))
+
     def resolve(self, lines: list[Line]) -> bool:
         wanted: dict[str, set[str]] = {}
         per_line = []
         for line in lines:
+            if line.spec.name == "organization":
+                self._default_bodies(line.rec)
             refs: list = []
             self._refs(line.spec, line.rec, "", refs)
             per_line.append(refs)
@@ -367,6 +381,10 @@ class Importer:
     def _check_proposal_context(self, line: Line) -> bool:
         extra = self.registry.extra
         session_body = extra["session"][line.ids["session"]]
+        if not line.rec["original_language"]:  # written in its body's working language
+            if self.languages is None:
+                self.languages = dict(Body.objects.values_list("pk", "language"))
+            line.rec["original_language"] = self.languages[session_body]
         if extra["proposal_kind"][line.ids["kind"]] != session_body:
             self.error(
                 line.file,
@@ -498,6 +516,8 @@ class Importer:
             self.report.add("created", spec.name, len(new))
         if spec.name in ("member", "organization"):
             self.registry.forget_signers()
+        if spec.name == "body":
+            self.languages = None
         rows = [(pk, ln) for pk, ln in changed] + list(zip(created, new, strict=True))
         events.changed(model._meta.label, [pk for pk, _ln in rows])
         if not rows:

@@ -86,8 +86,13 @@ def suggestion_decide(
 @transaction.atomic
 def proposal_set_topics(*, proposal: Proposal, topics: Iterable[Topic], actor=None) -> Proposal:
     """Set a proposal's topics (the office's classification); audited and public."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("session__body")
+        .get(pk=proposal.pk)
+    )
     topics = list(topics)
+    proposal_services.check_of_body(body=proposal.session.body, topics=topics)
     before = sorted(proposal.topics.values_list("key", flat=True))
     after = sorted({t.key for t in topics})
     if before != after:

@@ -31,6 +31,19 @@ class Body(Bilingual, TimeStamped):
     reply_due_months = models.PositiveSmallIntegerField(
         default=3, help_text=_("Months an agency has to reply after assignment.")
     )
+    language = models.CharField(
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ZH_HANS,
+        help_text=_("The body's working language: its records are written in it unless told."),
+    )
+    # Slugs of the topic schemes the body files its proposals under (Topic.scheme); a
+    # scheme listed by several bodies is shared by them. Its pick lists offer only these.
+    topic_schemes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Keys of the topic schemes this body uses (a list, e.g. tech)."),
+    )
     suggestions_enabled = models.BooleanField(
         default=True,
         help_text=_("Show machine suggestions (topics, agencies, duplicates) to the office."),
