@@ -26,7 +26,7 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
-from lianghui.proposals import services, supervision, visibility
+from lianghui.proposals import selectors, services, supervision, visibility
 from lianghui.proposals.enums import AssignmentRole, SignerRole, Status
 from lianghui.proposals.models import Assignment, Signer
 from lianghui.proposals.timeline import proposal_timeline
@@ -307,13 +307,15 @@ def office_queue(request: HttpRequest) -> HttpResponse:
             active=True, transfer_requested_on__isnull=False, proposal__in=scope
         ).select_related("proposal", "agency")
         context["assignments"] = _page(request, queue.apply(rows, prefix="proposal__"))
-        context["transfer_form"] = TransferApproveForm()
+        context["transfer_form"] = TransferApproveForm(body=body)
     else:
         rows = queue.apply(tabs[tab])
         context["proposals"] = _page(request, rows)
         if tab in {"review", "assign"}:
             context["bulk"] = BulkForm(
-                queryset=rows, initial={"action": "file" if tab == "review" else "assign"}
+                queryset=rows,
+                body=body,
+                initial={"action": "file" if tab == "review" else "assign"},
             )
     context["overdue_count"] = (
         context["assignments"].paginator.count
@@ -327,7 +329,8 @@ def office_queue(request: HttpRequest) -> HttpResponse:
 @_role_required(Role.OFFICE)
 def office_bulk(request: HttpRequest) -> HttpResponse:
     scope = _office_scope(request)
-    form = BulkForm(request.POST, queryset=scope)
+    body = None if perms.role_of(request.user) == Role.ADMIN else request.user.profile.body
+    form = BulkForm(request.POST, queryset=scope, body=body)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(request.META.get("HTTP_REFERER") or "desks:office")
@@ -418,12 +421,11 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
         ),
         key=key,
     )
-    from lianghui.people.models import Organization
-
-    committees = Organization.objects.filter(kind="committee").order_by("key")
+    body = proposal.session.body
+    committees = selectors.supervisors_for(body)
     review = ReviewForm(prefix="review")
-    assign = AssignForm(prefix="assign")
-    transfer = TransferApproveForm(prefix="transfer")
+    assign = AssignForm(prefix="assign", body=body)
+    transfer = TransferApproveForm(prefix="transfer", body=body)
     confirm_merge, done = None, ""
     if request.method == "POST":
         action, today, user = request.POST.get("action"), timezone.localdate(), request.user
@@ -452,7 +454,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     ok = _attempt(review, decide)
                     done = _review_message(data["decision"], target) if ok else ""
         elif action == "assign":
-            assign = AssignForm(request.POST, prefix="assign")
+            assign = AssignForm(request.POST, prefix="assign", body=body)
             if assign.is_valid():
                 data = assign.cleaned_data
                 ok = _attempt(
@@ -471,7 +473,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     " unit below if needed, or go back to the queue."
                 ) % {"agency": data["agency"].name, "role": AssignmentRole(data["role"]).label}
         elif action in {"transfer", "refuse-transfer"}:
-            transfer = TransferApproveForm(request.POST, prefix="transfer")
+            transfer = TransferApproveForm(request.POST, prefix="transfer", body=body)
             assignment = get_object_or_404(proposal.assignments, pk=request.POST.get("assignment"))
             if action == "refuse-transfer":
                 ok = _attempt(

@@ -12,7 +12,6 @@ thousands of parameters into one statement costs more there than the insert.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Callable
 from typing import Any
 

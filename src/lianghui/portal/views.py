@@ -113,24 +113,24 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_page
 def proposal_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
+    bodies = list(proposals.body_list())
+    # With a body chosen, the other lists offer only its sessions, kinds and topics.
+    body = next((b for b in bodies if b.key == params.get("body", "").strip()), None)
+    sessions, kinds = proposals.session_choices(), proposals.proposal_kind_list()
+    if body is not None:
+        sessions, kinds = sessions.filter(body=body), kinds.filter(body=body)
     fs = read(
         params,
         [
+            Filter("session", _("Session"), options((s.key, s.name) for s in sessions)),
+            Filter("body", _("Body"), options((b.key, b.name) for b in bodies)),
             Filter(
-                "session",
-                _("Session"),
-                options((s.key, s.name) for s in proposals.session_choices()),
-            ),
-            Filter("body", _("Body"), options((b.key, b.name) for b in proposals.body_list())),
-            Filter(
-                "kind",
-                _("Kind"),
-                options(
-                    (k.key, f"{short(k.body)} · {k.name}") for k in proposals.proposal_kind_list()
-                ),
+                "kind", _("Kind"), options((k.key, f"{short(k.body)} · {k.name}") for k in kinds)
             ),
             Filter("status", _("Status"), options(Status.choices)),
-            Filter("topic", _("Topic"), options((t.key, t.name) for t in proposals.topic_list())),
+            Filter(
+                "topic", _("Topic"), options((t.key, t.name) for t in proposals.topics_for(body))
+            ),
             generated_filter(),
             _key_filter(params, "member", _("Signed by"), people.member_lookup),
             _key_filter(params, "agency", _("Assigned to"), people.organization_lookup),
