@@ -341,6 +341,7 @@ SPECTACULAR_SETTINGS = {
         "RegulationKindEnum": "lianghui.laws.enums.RegulationKind",
         "EventKindEnum": "lianghui.laws.enums.EventKind",
         "ProposalStatusEnum": "lianghui.proposals.enums.Status",
+        "LanguageEnum": "lianghui.core.models.Language",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

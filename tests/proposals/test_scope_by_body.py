@@ -88,9 +88,7 @@ def test_the_bulk_form_of_an_office_offers_only_its_bodys_agencies(
     assert keys(r.context["bulk"].fields["agency"].queryset) == ENGLISH_AGENCIES | {"un-liaison"}
 
 
-def test_the_chinese_office_never_sees_the_english_bodys_agencies(
-    two_bodies, accounts, client_for
-):
+def test_the_chinese_office_never_sees_the_english_bodys_agencies(two_bodies, accounts, client_for):
     npc, _uk = two_bodies
     p = Proposal.objects.get(key="p-1")
     r = client_for(accounts["office"]).get(f"/desk/office/proposals/{p.key}/")
@@ -168,7 +166,9 @@ def test_the_api_refuses_another_bodys_topic_and_agency_naming_the_field(uk_api)
     )
     assert r.status_code == 400 and "topics" in r.content.decode()
     r = uk_api("office").post(
-        "/api/v1/proposals/ukwq-fuel/assignments/", {"agency": "miit", "role": "lead"}, format="json"
+        "/api/v1/proposals/ukwq-fuel/assignments/",
+        {"agency": "miit", "role": "lead"},
+        format="json",
     )
     assert r.status_code == 400 and "agency" in r.content.decode()
     assert not Proposal.objects.get(key="ukwq-fuel").assignments.exists()

@@ -18,7 +18,7 @@ from .models import (
 
 @admin.register(Body)
 class BodyAdmin(AuditedAdmin):
-    list_display = ["key", "name_zh", "name_en", "kind", "reply_due_months"]
+    list_display = ["key", "name_zh", "name_en", "kind", "language", "reply_due_months"]
     search_fields = ["key", "name_zh", "name_en"]
 
 
