@@ -241,3 +241,31 @@ def test_the_importer_scopes_records_by_body(two_bodies):
     assert npc.topic_schemes == ["tech"] and npc.language == "zh-hans"
     assert Proposal.objects.get(key="ukwq-fuel").original_language == "en"
     assert Proposal.objects.get(key="p-1").original_language == "zh-hans"
+
+
+def test_search_facets_of_a_body_show_only_its_topics_and_agencies(
+    db, django_capture_on_commit_callbacks
+):
+    from lianghui.search.selectors import SearchFilters, search
+    from lianghui.search.tasks import connect
+
+    connect()  # the index follows the records through the change events
+    with django_capture_on_commit_callbacks(execute=True):
+        import_files([str(ENGLISH_BODY.parent / "small_world.jsonl"), str(ENGLISH_BODY)])
+        p = Proposal.objects.get(key="ukwq-fuel")
+        services.proposal_assign(
+            proposal=p,
+            agency=Organization.objects.get(key="hm-treasury"),
+            role="lead",
+            on=dt.date(2024, 7, 23),
+        )
+
+    def facet_values(**filters):
+        results = search(filters=SearchFilters(**filters))
+        return {f.name: {v.value for v in f.values} for f in results.facets}
+
+    everywhere = facet_values()
+    assert {"ai", "uk-taxation"} <= everywhere["topic"]  # the public's search spans bodies
+    uk = facet_values(body="ukwq")
+    assert uk["topic"] == {"uk-taxation"}
+    assert uk["agency"] == {"hm-treasury"}
