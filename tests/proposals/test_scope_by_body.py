@@ -269,3 +269,42 @@ def test_search_facets_of_a_body_show_only_its_topics_and_agencies(
     uk = facet_values(body="ukwq")
     assert uk["topic"] == {"uk-taxation"}
     assert uk["agency"] == {"hm-treasury"}
+
+
+def test_an_import_refuses_another_bodys_agency_committee_or_topic(two_bodies, jsonl):
+    from lianghui.exchange.importer import ImportFailed
+
+    record = {
+        "type": "proposal",
+        "key": "ukwq-mixed",
+        "session": "ukwq-2024",
+        "kind": "ukwq-question",
+        "title_en": "Mixed up",
+        "status": "assigned",
+        "published": True,
+        "is_key": True,
+        "key_supervisor": "npc-committee",
+        "topics": ["ai", "uk-taxation"],
+        "signers": [{"member": "uk-mp"}],
+        "review": {"decision": "filed", "decided_on": "2024-07-22"},
+        "assignments": [
+            {"agency": "miit", "role": "lead", "assigned_on": "2024-07-23", "due_on": "2024-10-23"}
+        ],
+    }
+    with pytest.raises(ImportFailed) as e:
+        import_files([jsonl(record)])
+    assert {err.field for err in e.value.errors} == {
+        "assignments[0].agency",
+        "key_supervisor",
+        "topics",
+    }
+    assert not Proposal.objects.filter(key="ukwq-mixed").exists()
+    # the same with the body's own vocabulary goes in
+    fixed = {
+        **record,
+        "key_supervisor": "ukwq-committee",
+        "topics": ["uk-taxation"],
+        "assignments": [{**record["assignments"][0], "agency": "hm-treasury"}],
+    }
+    import_files([jsonl(fixed)])
+    assert Proposal.objects.get(key="ukwq-mixed").original_language == "en"

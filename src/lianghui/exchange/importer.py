@@ -22,7 +22,7 @@ from lianghui.core import events
 from lianghui.core.models import Citation
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Membership, Organization
-from lianghui.proposals.models import Body
+from lianghui.proposals.models import Body, Topic
 from lianghui.proposals.workflow import merge_target_problem, signer_problem
 
 from . import bulk, exporter
@@ -106,9 +106,33 @@ class Registry:
         # import wrote members or organizations).
         self._seats: dict[int, set[int]] | None = None  # member id -> body ids
         self._group_body: dict[int, int] | None = None  # organization id -> its body id
+        # Which bodies each agency or committee serves, and the topic schemes in use.
+        self._served: set[tuple[int, int]] | None = None  # (organization id, body id)
+        self._schemes: dict[int, set[str]] | None = None  # body id -> its topic schemes
+        self._topic_scheme: dict[int, str] | None = None  # topic id -> its scheme
 
     def forget_signers(self) -> None:
         self._seats = self._group_body = None
+
+    def forget_scopes(self) -> None:
+        self._served = self._schemes = self._topic_scheme = None
+
+    def serves(self, organization_id: int, body_id: int) -> bool:
+        """The organization is one of the body's agencies or committees."""
+        if self._served is None:
+            self._served = set(
+                Organization.bodies.through.objects.values_list("organization_id", "body_id")
+            )
+        return (organization_id, body_id) in self._served
+
+    def topic_in_use(self, topic_id: int, body_id: int) -> bool:
+        if self._schemes is None or self._topic_scheme is None:
+            self._schemes = {
+                pk: set(schemes or ())
+                for pk, schemes in Body.objects.values_list("pk", "topic_schemes")
+            }
+            self._topic_scheme = dict(Topic.objects.values_list("pk", "scheme"))
+        return self._topic_scheme.get(topic_id) in self._schemes.get(body_id, ())
 
     def seats(self, member_id: int) -> set[int]:
         if self._seats is None:
@@ -394,6 +418,29 @@ class Importer:
             )
             return False
         ok = True
+        # Only the body's own (or shared) agencies, committees and topics.
+        registry = self.registry
+        scoped = [
+            (f"assignments[{n}].agency", a["agency"], "an agency")
+            for n, a in enumerate(line.rec["assignments"])
+        ]
+        if line.rec["key_supervisor"]:
+            scoped.append(("key_supervisor", line.rec["key_supervisor"], "a committee"))
+        for path, key, what in scoped:
+            if not registry.serves(line.ids[path], session_body):
+                ok = False
+                self.error(
+                    line.file, line.number, path, f"{key!r} is not {what} of the session's body"
+                )
+        for key, topic_id in zip(line.rec["topics"], line.ids.get("topics", ()), strict=True):
+            if not registry.topic_in_use(topic_id, session_body):
+                ok = False
+                self.error(
+                    line.file,
+                    line.number,
+                    "topics",
+                    f"{key!r} is in none of the topic schemes of the session's body",
+                )
         for n, signer in enumerate(line.rec["signers"]):
             if signer["member"]:
                 member_id = line.ids[f"signers[{n}].member"]
@@ -518,6 +565,8 @@ class Importer:
             self.registry.forget_signers()
         if spec.name == "body":
             self.languages = None
+        if spec.name in ("body", "topic", "organization"):
+            self.registry.forget_scopes()
         rows = [(pk, ln) for pk, ln in changed] + list(zip(created, new, strict=True))
         events.changed(model._meta.label, [pk for pk, _ln in rows])
         if not rows:

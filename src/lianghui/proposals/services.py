@@ -188,14 +188,13 @@ def check_of_body(
     agency: Organization | None = None,
     supervisor: Organization | None = None,
     topics: Iterable[Topic] = (),
-    field: str = "agency",
 ) -> None:
     """Refuse an agency, supervising committee or topic another body uses: a body's
     records name only its own vocabulary (the one its pick lists offer)."""
     if agency is not None and not selectors.serves(agency, body):
         raise ValidationError(
             {
-                field: _("%(name)s does not handle proposals of %(body)s.")
+                "agency": _("%(name)s does not handle proposals of %(body)s.")
                 % {"name": agency, "body": body}
             }
         )
