@@ -343,6 +343,7 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "lianghui.proposals.enums.Status",
         "MailKindEnum": "lianghui.accounts.enums.MailKind",
         "ConsentHowEnum": "lianghui.accounts.enums.ConsentHow",
+        "LanguageEnum": "lianghui.core.models.Language",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

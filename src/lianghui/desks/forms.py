@@ -4,6 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lianghui.people.models import Member, Organization
+from lianghui.proposals import selectors
 from lianghui.proposals.enums import (
     AssignmentRole,
     NotFiledReason,
@@ -11,7 +12,7 @@ from lianghui.proposals.enums import (
     ReplyCategory,
     ReviewDecision,
 )
-from lianghui.proposals.models import Proposal, ProposalKind, Session, Topic
+from lianghui.proposals.models import Body, Proposal, ProposalKind, Session, Topic
 
 
 def _chinese() -> bool:
@@ -29,7 +30,7 @@ class DraftForm(forms.Form):
     text_zh = forms.CharField(label=_("Text (Chinese)"), widget=forms.Textarea, required=False)
     text_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea, required=False)
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(), required=False, label=_("Topics")
+        queryset=Topic.objects.none(), required=False, label=_("Topics")
     )
     cosigners = forms.ModelMultipleChoiceField(
         queryset=Member.objects.none(),
@@ -49,6 +50,8 @@ class DraftForm(forms.Form):
         bodies = member.memberships.values("body_id")
         self.fields["session"].queryset = Session.objects.filter(body_id__in=bodies)
         self.fields["kind"].queryset = ProposalKind.objects.filter(body_id__in=bodies)
+        # The topics of the member's bodies; a topic of the other body is refused on save.
+        self.fields["topics"].queryset = selectors.topics_for(Body.objects.filter(pk__in=bodies))
         by_name = ("name_zh", "name_en") if _chinese() else ("name_en", "name_zh")
         self.fields["cosigners"].queryset = (
             Member.objects.filter(memberships__body_id__in=bodies)
@@ -92,10 +95,20 @@ class ReviewForm(forms.Form):
             raise forms.ValidationError(_("No proposal has this key.")) from None
 
 
-class AssignForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        queryset=Organization.objects.filter(kind="agency"), label=_("Agency")
-    )
+class BodyAgencies:
+    """A form whose agency fields offer the agencies of one body (None: every body's,
+    for the administrator's bulk actions across bodies; the services still refuse an
+    agency of another body than the proposal's)."""
+
+    agency_fields: tuple[str, ...] = ("agency",)
+
+    def scope_agencies(self, body) -> None:
+        for name in self.agency_fields:
+            self.fields[name].queryset = selectors.agencies_for(body)
+
+
+class AssignForm(BodyAgencies, forms.Form):
+    agency = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Agency"))
     role = forms.ChoiceField(choices=AssignmentRole.choices, label=_("Role"))
     due_on = forms.DateField(
         required=False,
@@ -103,8 +116,9 @@ class AssignForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, rule: str = "", **kwargs):
+    def __init__(self, *args, body, rule: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope_agencies(body)
         # The rule of the proposal's kind, so the office knows what an empty date means.
         self.fields["due_on"].help_text = (
             _("Empty: the rule for this kind of proposal (%(rule)s).") % {"rule": rule}
@@ -113,17 +127,18 @@ class AssignForm(forms.Form):
         )
 
 
-class BulkForm(forms.Form):
+class BulkForm(BodyAgencies, forms.Form):
     proposals = forms.ModelMultipleChoiceField(
         queryset=Proposal.objects.none(), label=_("Proposals")
     )
     action = forms.ChoiceField(choices=[("file", _("File")), ("assign", _("Assign"))])
     agency = forms.ModelChoiceField(
-        queryset=Organization.objects.filter(kind="agency"), required=False, label=_("Agency")
+        queryset=Organization.objects.none(), required=False, label=_("Agency")
     )
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, body, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope_agencies(body)
         self.fields["proposals"].queryset = queryset
         self.fields["proposals"].to_field_name = "key"
 
@@ -134,10 +149,15 @@ class BulkForm(forms.Form):
         return data
 
 
-class TransferApproveForm(forms.Form):
-    to_agency = forms.ModelChoiceField(
-        queryset=Organization.objects.filter(kind="agency"), label=_("Transfer to")
-    )
+class TransferApproveForm(BodyAgencies, forms.Form):
+    """The office's "choose another unit": the agencies of the proposal's body."""
+
+    agency_fields = ("to_agency",)
+    to_agency = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Transfer to"))
+
+    def __init__(self, *args, body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_agencies(body)
 
 
 class ReplyForm(forms.Form):

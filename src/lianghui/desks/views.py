@@ -25,6 +25,7 @@ from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
 from lianghui.proposals import deadlines, services
+from lianghui.proposals import selectors as proposal_selectors
 from lianghui.proposals.enums import AssignmentRole
 from lianghui.proposals.selectors import cited
 from lianghui.proposals.timeline import proposal_timeline
@@ -265,13 +266,15 @@ def office_queue(request: HttpRequest) -> HttpResponse:
     elif tab == "transfers":
         rows = selectors.transfer_requests(scope=scope)
         context["assignments"] = _page(request, queue.apply(rows, prefix="proposal__"))
-        context["transfer_form"] = TransferApproveForm()
+        context["transfer_form"] = TransferApproveForm(body=body)
     else:
         rows = queue.apply(tabs[tab])
         context["proposals"] = _page(request, rows)
         if tab in {"review", "assign"}:
             context["bulk"] = BulkForm(
-                queryset=rows, initial={"action": "file" if tab == "review" else "assign"}
+                queryset=rows,
+                body=body,
+                initial={"action": "file" if tab == "review" else "assign"},
             )
     context["overdue_count"] = (
         context["assignments"].paginator.count
@@ -285,7 +288,8 @@ def office_queue(request: HttpRequest) -> HttpResponse:
 @_role_required(Role.OFFICE)
 def office_bulk(request: HttpRequest) -> HttpResponse:
     scope = selectors.office_proposals(user=request.user)
-    form = BulkForm(request.POST, queryset=scope)
+    body = None if perms.role_of(request.user) == Role.ADMIN else request.user.profile.body
+    form = BulkForm(request.POST, queryset=scope, body=body)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(request.META.get("HTTP_REFERER") or "desks:office")
@@ -363,11 +367,12 @@ def _review_message(decision: str, merged_into) -> str:
 @_role_required(Role.OFFICE)
 def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     proposal = get_object_or_404(selectors.office_proposal(user=request.user), key=key)
-    committees = selectors.supervising_committees()
+    body = proposal.session.body
+    committees = proposal_selectors.supervisors_for(body)
     review = ReviewForm(prefix="review")
     rule = deadlines.rule_text(proposal.kind)
-    assign = AssignForm(prefix="assign", rule=rule)
-    transfer = TransferApproveForm(prefix="transfer")
+    assign = AssignForm(prefix="assign", body=body, rule=rule)
+    transfer = TransferApproveForm(prefix="transfer", body=body)
     confirm_merge, done = None, ""
     if request.method == "POST":
         action, today, user = request.POST.get("action"), timezone.localdate(), request.user
@@ -396,7 +401,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     ok = _attempt(review, decide)
                     done = _review_message(data["decision"], target) if ok else ""
         elif action == "assign":
-            assign = AssignForm(request.POST, prefix="assign", rule=rule)
+            assign = AssignForm(request.POST, prefix="assign", body=body, rule=rule)
             if assign.is_valid():
                 data = assign.cleaned_data
                 ok = _attempt(
@@ -415,7 +420,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     " unit below if needed, or go back to the queue."
                 ) % {"agency": data["agency"].name, "role": AssignmentRole(data["role"]).label}
         elif action in {"transfer", "refuse-transfer"}:
-            transfer = TransferApproveForm(request.POST, prefix="transfer")
+            transfer = TransferApproveForm(request.POST, prefix="transfer", body=body)
             assignment = get_object_or_404(proposal.assignments, pk=request.POST.get("assignment"))
             if action == "refuse-transfer":
                 ok = _attempt(

@@ -11,6 +11,7 @@ thousands of parameters into one statement costs more there than the insert.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,8 @@ class Table:
                 self.adapters.append(ops.adapt_datetimefield_value)
             elif isinstance(f, models.DateField):
                 self.adapters.append(ops.adapt_datefield_value)
+            elif isinstance(f, models.JSONField):
+                self.adapters.append(json.dumps)
             else:
                 self.adapters.append(None)
             self.defaults.append(f.get_default())

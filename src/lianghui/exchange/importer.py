@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from lianghui.core import events
 from lianghui.core.models import Citation
+from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Membership, Organization
+from lianghui.proposals.models import Body, Topic
 from lianghui.proposals.workflow import merge_target_problem, signer_problem
 
 from . import bulk, exporter
@@ -29,6 +31,7 @@ from .schema import CITATION, MAX_LINE, SPECS, Invalid, SourceProblem, Spec, che
 BATCH_SIZE = 1000
 MAX_ERRORS = 20
 # Types whose every key -> id fits in memory; proposals are looked up per batch.
+SERVING_KINDS = {OrganizationKind.AGENCY, OrganizationKind.COMMITTEE}
 CACHED_TYPES = (
     "source",
     "holiday_calendar",
@@ -112,9 +115,33 @@ class Registry:
         # import wrote members or organizations).
         self._seats: dict[int, set[int]] | None = None  # member id -> body ids
         self._group_body: dict[int, int] | None = None  # organization id -> its body id
+        # Which bodies each agency or committee serves, and the topic schemes in use.
+        self._served: set[tuple[int, int]] | None = None  # (organization id, body id)
+        self._schemes: dict[int, set[str]] | None = None  # body id -> its topic schemes
+        self._topic_scheme: dict[int, str] | None = None  # topic id -> its scheme
 
     def forget_signers(self) -> None:
         self._seats = self._group_body = None
+
+    def forget_scopes(self) -> None:
+        self._served = self._schemes = self._topic_scheme = None
+
+    def serves(self, organization_id: int, body_id: int) -> bool:
+        """The organization is one of the body's agencies or committees."""
+        if self._served is None:
+            self._served = set(
+                Organization.bodies.through.objects.values_list("organization_id", "body_id")
+            )
+        return (organization_id, body_id) in self._served
+
+    def topic_in_use(self, topic_id: int, body_id: int) -> bool:
+        if self._schemes is None or self._topic_scheme is None:
+            self._schemes = {
+                pk: set(schemes or ())
+                for pk, schemes in Body.objects.values_list("pk", "topic_schemes")
+            }
+            self._topic_scheme = dict(Topic.objects.values_list("pk", "scheme"))
+        return self._topic_scheme.get(topic_id) in self._schemes.get(body_id, ())
 
     def seats(self, member_id: int) -> set[int]:
         if self._seats is None:
@@ -219,6 +246,7 @@ class Importer:
         self.seen: dict[tuple[str, str], tuple[str, int]] = {}
         self.deferred: list[tuple[Line, str, str]] = []  # (line, field, target key)
         self.content_types: dict[str, int] = {}
+        self.languages: dict[int, str] | None = None  # body id -> working language
 
     # --- reading -----------------------------------------------------------------
 
@@ -340,10 +368,20 @@ class Importer:
         for n, citation in enumerate(rec.get("sources", ())):
             out.append((f"{path}sources[{n}].source", "source", citation["source"], False))
 
+    def _default_bodies(self, rec: dict) -> None:
+        """An agency or committee naming no bodies serves its own body (a committee's),
+        or else every body in the database or earlier in the import: files written
+        before bodies had their own agencies keep every agency in every pick list."""
+        if rec["bodies"] or rec["kind"] not in SERVING_KINDS:
+            return
+        rec["bodies"] = (rec["body"],) if rec["body"] else tuple(sorted(self.registry.map("body")))
+
     def resolve(self, lines: list[Line]) -> bool:
         wanted: dict[str, set[str]] = {}
         per_line = []
         for line in lines:
+            if line.spec.name == "organization":
+                self._default_bodies(line.rec)
             refs: list = []
             self._refs(line.spec, line.rec, "", refs)
             per_line.append(refs)
@@ -376,6 +414,10 @@ class Importer:
     def _check_proposal_context(self, line: Line) -> bool:
         extra = self.registry.extra
         session_body = extra["session"][line.ids["session"]]
+        if not line.rec["original_language"]:  # written in its body's working language
+            if self.languages is None:
+                self.languages = dict(Body.objects.values_list("pk", "language"))
+            line.rec["original_language"] = self.languages[session_body]
         if extra["proposal_kind"][line.ids["kind"]] != session_body:
             self.error(
                 line.file,
@@ -385,6 +427,29 @@ class Importer:
             )
             return False
         ok = True
+        # Only the body's own (or shared) agencies, committees and topics.
+        registry = self.registry
+        scoped = [
+            (f"assignments[{n}].agency", a["agency"], "an agency")
+            for n, a in enumerate(line.rec["assignments"])
+        ]
+        if line.rec["key_supervisor"]:
+            scoped.append(("key_supervisor", line.rec["key_supervisor"], "a committee"))
+        for path, key, what in scoped:
+            if not registry.serves(line.ids[path], session_body):
+                ok = False
+                self.error(
+                    line.file, line.number, path, f"{key!r} is not {what} of the session's body"
+                )
+        for key, topic_id in zip(line.rec["topics"], line.ids.get("topics", ()), strict=True):
+            if not registry.topic_in_use(topic_id, session_body):
+                ok = False
+                self.error(
+                    line.file,
+                    line.number,
+                    "topics",
+                    f"{key!r} is in none of the topic schemes of the session's body",
+                )
         for n, signer in enumerate(line.rec["signers"]):
             if signer["member"]:
                 member_id = line.ids[f"signers[{n}].member"]
@@ -507,6 +572,10 @@ class Importer:
             self.report.add("created", spec.name, len(new))
         if spec.name in ("member", "organization"):
             self.registry.forget_signers()
+        if spec.name == "body":
+            self.languages = None
+        if spec.name in ("body", "topic", "organization"):
+            self.registry.forget_scopes()
         rows = [(pk, ln) for pk, ln in changed] + list(zip(created, new, strict=True))
         events.changed(model._meta.label, [pk for pk, _ln in rows])
         if not rows:

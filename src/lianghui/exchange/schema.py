@@ -88,7 +88,7 @@ class F:
     """One field of a record: how to read it from JSON and where it goes in the model."""
 
     name: str
-    kind: str = "str"  # key str text date int bool enum ref refs
+    kind: str = "str"  # key str text date int bool enum ref refs keys
     required: bool = False
     max_length: int | None = None
     choices: Any = None
@@ -154,6 +154,15 @@ class F:
             if not isinstance(value, bool):
                 raise Invalid(f"must be true or false, not {type(value).__name__}")
             return value
+        if kind == "keys":  # a list of keys stored in the record itself (not references)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise Invalid("must be a list of keys")
+            for v in value:
+                if not KEY_RE.match(v) or (self.max_length and len(v) > self.max_length):
+                    raise Invalid(f"{v[:60]!r} is not a key (letters, digits, '-' and '_')")
+            if len(set(value)) != len(value):
+                raise Invalid("lists a key twice")
+            return sorted(value)
         if kind == "refs":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise Invalid("must be a list of keys")
@@ -168,13 +177,15 @@ class F:
         """Python value -> canonical JSON value."""
         if self.kind == "date" and value is not None:
             return value.isoformat()
-        if self.kind == "refs":
+        if self.kind in {"refs", "keys"}:
             return sorted(value)
         return value
 
     def is_default(self, value: Any) -> bool:
         if self.kind == "refs":
             return not value
+        if self.kind == "keys":
+            return sorted(value or ()) == sorted(self.default)
         return value == self.default or (value in ("", None) and self.default in ("", None))
 
 
@@ -299,6 +310,9 @@ BODY = Spec(
         i("deadline_count", default=3),
         s("deadline_by", 5),
         r("calendar", "holiday_calendar"),
+        e("language", Language, default=Language.ZH_HANS),
+        # A body naming no schemes uses "tech", the scheme a topic naming none is in.
+        F("topic_schemes", "keys", max_length=40, default=("tech",)),
     ],
     cited=True,
 )
@@ -364,6 +378,9 @@ ORGANIZATION = Spec(
         e("level", AgencyLevel),
         t("responsibilities"),
         r("body", "body"),
+        # Agencies and committees: the bodies they serve. Left out, the importer fills
+        # in the committee's own body, or for an agency every body known at that line.
+        F("bodies", "refs", ref="body"),
         d("founded_on"),
         d("dissolved_on"),
         b("generated"),
@@ -376,6 +393,7 @@ ORGANIZATION = Spec(
             parent_fk="organization_id",
         ),
     ],
+    m2m={"bodies": "bodies"},
     cited=True,
     self_ref="parent",
 )
@@ -428,7 +446,8 @@ PROPOSAL = Spec(
         r("session", "session", required=True),
         r("kind", "proposal_kind", required=True),
         s("number", 40),
-        e("original_language", Language, default=Language.ZH_HANS),
+        # Left out: the body's working language (the importer fills it in).
+        e("original_language", Language),
         s("title_zh", 500),
         s("title_en", 500),
         t("summary_zh"),

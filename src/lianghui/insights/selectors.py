@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
-from lianghui.people.enums import OrganizationKind
-from lianghui.people.models import Organization
-from lianghui.proposals.models import Proposal, Topic
+from lianghui.proposals import selectors as proposal_selectors
+from lianghui.proposals.models import Proposal
 
 from . import suggestions as engine
 from .enums import Decision, SuggestionKind
@@ -36,9 +35,10 @@ def office_insights(*, proposal: Proposal) -> dict:
         return context
     decisions = list(proposal_decisions(proposal=proposal))
     context["decisions"] = decisions
-    all_topics = list(Topic.objects.order_by("key"))
+    body = proposal.session.body
+    all_topics = list(proposal_selectors.topics_for(body).order_by("key"))
     agencies = (
-        list(Organization.objects.filter(kind=OrganizationKind.AGENCY).order_by("key"))
+        list(proposal_selectors.agencies_for(body))
         if proposal.status in engine.ASSIGN_STATES
         else []
     )

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
+from lianghui.proposals import selectors as proposal_selectors
 from lianghui.proposals.enums import AssignmentRole, Status
 from lianghui.proposals.models import Proposal, Topic
 
@@ -121,12 +121,14 @@ def compute(proposal: Proposal, *, all_topics=None, agencies=None) -> Suggestion
     out.show_topics = True
     out.show_duplicates = proposal.status in REVIEW_STATES
     out.show_agencies = proposal.status in ASSIGN_STATES
+    # Only the body's own topics and agencies are candidates: a model trained on every
+    # body's proposals may name another body's agency, which this body cannot assign.
     if all_topics is None:
-        all_topics = list(Topic.objects.order_by("key"))
+        all_topics = list(proposal_selectors.topics_for(body).order_by("key"))
     _topics(out, proposal, text, body.key, all_topics)
     if out.show_agencies:
         if agencies is None:
-            agencies = list(Organization.objects.filter(kind=OrganizationKind.AGENCY))
+            agencies = list(proposal_selectors.agencies_for(body))
         _agencies(out, proposal, text, body.key, agencies)
     if out.show_duplicates:
         _duplicates(out, proposal, text, body.key)
@@ -175,11 +177,13 @@ def _agencies(out: Suggestions, proposal: Proposal, text: str, body_key: str, ag
     lookup = _agency_lookup(agencies)
     ranked: list[AgencySuggestion] = []
     model = serving.latest_model("routing", body_key)
+    knows_body = False  # the model named at least one of this body's agencies
     if model is not None:
         router = model.obj
         keys_of = _example_keys(model)
         for s in router.route(text, k=N_AGENCIES + len(taken) + 3):
             agency = lookup.get(s.agency)
+            knows_body = knows_body or agency is not None
             if agency is None or agency.pk in taken:
                 continue
             ranked.append(
@@ -198,7 +202,9 @@ def _agencies(out: Suggestions, proposal: Proposal, text: str, body_key: str, ag
                 )
             )
         out.versions["agency"] = model.version
-    else:
+    if not knows_body:
+        # Nothing trained, or a model (trained on other bodies) that knows none of this
+        # body's agencies: rank the body's agencies by their remits.
         remits = {a.key: a.responsibilities for a in agencies if a.responsibilities.strip()}
         by_key = {a.key: a for a in agencies}
         for r in serving.remit_ranker(remits).rank(text, k=N_AGENCIES + len(taken)):

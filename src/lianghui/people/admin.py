@@ -28,7 +28,8 @@ class MemberAdmin(AuditedAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(AuditedAdmin):
     list_display = ["key", "name_zh", "name_en", "kind", "sector", "level"]
-    list_filter = ["kind", "sector", "level", "generated"]
+    list_filter = ["kind", "bodies", "sector", "level", "generated"]
     search_fields = ["key", "name_zh", "name_en"]
     autocomplete_fields = ["parent"]
+    filter_horizontal = ["bodies"]
     inlines = [CitationInline]

@@ -36,6 +36,15 @@ class Organization(Bilingual, TimeStamped):
         blank=True,
         related_name="groups",
     )
+    # The bodies an agency handles proposals of, or a committee supervises for; an
+    # organization listing several is shared by them. Every pick list of a body (desk
+    # forms, filters, API, routing) offers only the agencies and committees serving it.
+    bodies = models.ManyToManyField(
+        "proposals.Body",
+        blank=True,
+        related_name="served_by",
+        help_text=_("Agencies and committees: the bodies whose proposals they handle."),
+    )
     # An agency handles proposals only while it exists: the demo never assigns a 2021
     # proposal to an administration set up in 2023.
     founded_on = models.DateField(

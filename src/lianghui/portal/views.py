@@ -116,9 +116,21 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_page
 def proposal_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
-    # Kinds as the portal names them: the body's short name first.
-    kinds = [(k.key, f"{short(k.body)} · {k.name}") for k in proposals.proposal_kind_list()]
-    fs = read(params, form_filters(PROPOSAL_FILTERS, params, choices={"kind": kinds}))
+    bodies = list(proposals.body_list())
+    # With a body chosen, the other lists offer only its sessions, kinds and topics.
+    body = next((b for b in bodies if b.key == params.get("body", "").strip()), None)
+    sessions, kinds = proposals.session_choices(), proposals.proposal_kind_list()
+    if body is not None:
+        sessions, kinds = sessions.filter(body=body), kinds.filter(body=body)
+    choices = {
+        # Kinds as the portal names them: the body's short name first.
+        "kind": [(k.key, f"{short(k.body)} · {k.name}") for k in kinds],
+        "body": [(b.key, b.name) for b in bodies],
+    }
+    if body is not None:
+        choices["session"] = [(s.key, s.name) for s in sessions]
+        choices["topic"] = [(t.key, t.name) for t in proposals.topics_for(body)]
+    fs = read(params, form_filters(PROPOSAL_FILTERS, params, choices=choices))
     filters = proposals.ProposalFilters(**declared_values(fs, PROPOSAL_FILTERS))
     page = _page(request, proposals.proposal_search(query=fs.query, filters=filters))
     return render(

@@ -38,6 +38,7 @@ class BodyAdmin(AuditedAdmin):
         "name_zh",
         "name_en",
         "kind",
+        "language",
         "deadline_unit",
         "deadline_count",
         "deadline_by",

@@ -115,6 +115,19 @@ class Body(Bilingual, TimeStamped):
         related_name="bodies",
         help_text=_("Holidays and make-up working days; without one, only weekends are off."),
     )
+    language = models.CharField(
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ZH_HANS,
+        help_text=_("The body's working language: its records are written in it unless told."),
+    )
+    # Slugs of the topic schemes the body files its proposals under (Topic.scheme); a
+    # scheme listed by several bodies is shared by them. Its pick lists offer only these.
+    topic_schemes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Keys of the topic schemes this body uses (a list, e.g. tech)."),
+    )
     suggestions_enabled = models.BooleanField(
         default=True,
         help_text=_("Show machine suggestions (topics, agencies, duplicates) to the office."),

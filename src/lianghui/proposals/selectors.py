@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from lianghui.core.models import Citation
+from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
 
 from . import visibility
@@ -60,6 +61,67 @@ def session_choices() -> QuerySet[Session]:
 
 def topic_list() -> QuerySet[Topic]:
     return Topic.objects.order_by("scheme", "key")
+
+
+# ---------------------------------------------------------------------------
+# A body's vocabularies: every pick list of a body (desk forms, filters, facets, API
+# choices, routing candidates) reads its agencies, supervisors and topics here.
+
+
+def _bodies(body) -> list[Body] | None:
+    """``body`` as a list of bodies: a Body, several (a member sitting in two), or None
+    for every body (the public's cross-body pages and the admin)."""
+    if body is None:
+        return None
+    if isinstance(body, Body):
+        return [body]
+    return list(body)
+
+
+def agencies_for(body) -> QuerySet[Organization]:
+    """The agencies that handle the body's proposals (its own and the shared ones)."""
+    qs = Organization.objects.filter(kind=OrganizationKind.AGENCY)
+    bodies = _bodies(body)
+    if bodies is not None:
+        qs = qs.filter(
+            pk__in=Organization.bodies.through.objects.filter(body__in=bodies).values(
+                "organization_id"
+            )
+        )
+    return qs.order_by("key")
+
+
+def supervisors_for(body) -> QuerySet[Organization]:
+    """The committees that may supervise the body's key proposals."""
+    qs = Organization.objects.filter(kind=OrganizationKind.COMMITTEE)
+    bodies = _bodies(body)
+    if bodies is not None:
+        qs = qs.filter(
+            pk__in=Organization.bodies.through.objects.filter(body__in=bodies).values(
+                "organization_id"
+            )
+        )
+    return qs.order_by("key")
+
+
+def topics_for(body) -> QuerySet[Topic]:
+    """The topics of the schemes the body uses."""
+    bodies = _bodies(body)
+    if bodies is None:
+        return Topic.objects.order_by("scheme", "key")
+    schemes = sorted({scheme for b in bodies for scheme in b.topic_schemes or ()})
+    return Topic.objects.filter(scheme__in=schemes).order_by("scheme", "key")
+
+
+def serves(organization: Organization, body: Body) -> bool:
+    """Whether an agency or committee is one of the body's (its pick lists offer it)."""
+    return Organization.bodies.through.objects.filter(
+        organization_id=organization.pk, body_id=body.pk
+    ).exists()
+
+
+def topic_in_use(topic: Topic, body: Body) -> bool:
+    return topic.scheme in (body.topic_schemes or ())
 
 
 def topic_index() -> QuerySet[Topic]:

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from lianghui.core import audit
 from lianghui.people.models import Member, Membership, Organization
 
-from . import deadlines
+from . import deadlines, selectors
 from .enums import AssignmentRole, Rating, ReviewDecision, SignerRole, Status
 from .models import (
     Assignment,
+    Body,
     Feedback,
     Proposal,
     ProposalKind,
@@ -182,6 +183,39 @@ def _move(proposal: Proposal, target: str, actor, *, public: bool = True, **chan
     audit.record(actor=actor, root=proposal, action=f"status:{target}", changes=diff, public=public)
 
 
+def check_of_body(
+    *,
+    body: Body,
+    agency: Organization | None = None,
+    supervisor: Organization | None = None,
+    topics: Iterable[Topic] = (),
+) -> None:
+    """Refuse an agency, supervising committee or topic another body uses: a body's
+    records name only its own vocabulary (the one its pick lists offer)."""
+    if agency is not None and not selectors.serves(agency, body):
+        raise ValidationError(
+            {
+                "agency": _("%(name)s does not handle proposals of %(body)s.")
+                % {"name": agency, "body": body}
+            }
+        )
+    if supervisor is not None and not selectors.serves(supervisor, body):
+        raise ValidationError(
+            {
+                "supervisor": _("%(name)s does not supervise proposals of %(body)s.")
+                % {"name": supervisor, "body": body}
+            }
+        )
+    foreign = sorted(t.key for t in topics if not selectors.topic_in_use(t, body))
+    if foreign:
+        raise ValidationError(
+            {
+                "topics": _("Not a topic of %(body)s: %(keys)s.")
+                % {"body": body, "keys": ", ".join(foreign)}
+            }
+        )
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -194,7 +228,7 @@ def proposal_create(
     summary_en: str = "",
     text_zh: str = "",
     text_en: str = "",
-    original_language: str = "zh-hans",
+    original_language: str | None = None,
     lead_member: Member | None = None,
     lead_group: Organization | None = None,
     cosigners: Iterable[Member] = (),
@@ -216,6 +250,8 @@ def proposal_create(
     )
     if not (title_zh or title_en):
         raise ValidationError({"title_zh": _("A proposal needs a title.")})
+    topics = list(topics)
+    check_of_body(body=session.body, topics=topics)
     if Proposal.objects.filter(key=key).exists():
         raise ValidationError({"key": _("A proposal with this key exists.")})
     proposal = Proposal.objects.create(
@@ -229,7 +265,8 @@ def proposal_create(
         summary_en=summary_en,
         text_zh=text_zh,
         text_en=text_en,
-        original_language=original_language,
+        # Unless told otherwise, a proposal is written in its body's working language.
+        original_language=original_language or session.body.language,
         status=Status.DRAFT,
         generated=generated,
     )
@@ -256,7 +293,6 @@ def proposal_create(
             )
         )
     Signer.objects.bulk_create(signers)
-    topics = list(topics)
     if topics:
         proposal.topics.add(*topics)
     audit.record(
@@ -269,8 +305,13 @@ def proposal_create(
 def proposal_set_topics(*, proposal: Proposal, topics: Iterable[Topic], actor=None) -> Proposal:
     """Set a proposal's topics (the office's classification, or a suggestion the
     office applied); audited and public."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("session__body")
+        .get(pk=proposal.pk)
+    )
     topics = list(topics)
+    check_of_body(body=proposal.session.body, topics=topics)
     before = sorted(proposal.topics.values_list("key", flat=True))
     after = sorted({t.key for t in topics})
     if before != after:
@@ -425,6 +466,7 @@ def proposal_assign(
     check_transition(proposal.status, Status.ASSIGNED)
     if not agency.is_agency:
         raise ValidationError({"agency": _("%(name)s is not an agency.") % {"name": agency}})
+    check_of_body(body=proposal.kind.body, agency=agency)
     if role not in AssignmentRole.values:
         raise ValidationError({"role": _("Unknown role.")})
     active = list(proposal.assignments.filter(active=True))
@@ -495,6 +537,7 @@ def assignment_transfer(
         raise ValidationError(_("An agency that has replied cannot transfer the proposal."))
     if not to_agency.is_agency:
         raise ValidationError({"agency": _("%(name)s is not an agency.") % {"name": to_agency}})
+    check_of_body(body=proposal.kind.body, agency=to_agency)
     if proposal.assignments.filter(active=True, agency=to_agency).exists():
         raise ValidationError({"agency": _("%(name)s is already assigned.") % {"name": to_agency}})
     assignment.active = False
@@ -667,6 +710,8 @@ def proposal_set_key(
         raise ValidationError(_("Only a filed proposal can be selected for key supervision."))
     diff = {"is_key": (proposal.is_key, is_key)}
     supervisor = supervisor if is_key else None
+    if supervisor is not None:
+        check_of_body(body=proposal.kind.body, supervisor=supervisor)
     diff["key_supervisor"] = (
         proposal.key_supervisor.key if proposal.key_supervisor else None,
         supervisor.key if supervisor else None,

@@ -110,6 +110,7 @@ class SessionFilterSet(df.FilterSet):
 
 class TopicFilterSet(df.FilterSet):
     scheme = _key("scheme", "Topic scheme, e.g. tech.")
+    body = _key("body", "Body key: the topics of the schemes the body uses.")
 
     class Meta:
         model = Topic
@@ -144,6 +145,7 @@ class AgencyFilterSet(df.FilterSet):
     q = _q("Name contains (Chinese or English).")
     level = df.ChoiceFilter(choices=AgencyLevel.choices, help_text="Level of government.")
     parent = _key("parent__key", "Parent agency key: its direct children.")
+    body = _key("body", "Body key: the agencies handling its proposals (own and shared).")
     generated = _generated()
 
     class Meta:

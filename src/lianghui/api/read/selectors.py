@@ -183,10 +183,18 @@ def session_list(*, body: str = "", year: int | None = None, include_sources: bo
     return qs.prefetch_related(_cited()) if include_sources else qs
 
 
-def topic_list(*, scheme: str = ""):
+def _body(key: str):
+    """The body of a ``body`` parameter; an unknown key matches nothing (an empty list)."""
+    return proposals.body_list().filter(key=key).first()
+
+
+def topic_list(*, scheme: str = "", body: str = ""):
     qs = Topic.objects.select_related("parent").annotate(
         proposal_count=Count("proposals", filter=Q(proposals__published=True))
     )
+    if body:
+        found = _body(body)
+        qs = qs.filter(pk__in=proposals.topics_for(found).values("pk")) if found else qs.none()
     return qs.filter(scheme=scheme) if scheme else qs
 
 
@@ -202,11 +210,15 @@ def organization_list(
     agencies_only: bool = False,
     level: str = "",
     parent: str = "",
+    body: str = "",
     include_sources: bool = False,
 ):
     qs = people.organization_search(query=query, filters=filters)
     if agencies_only:
         qs = qs.filter(kind=OrganizationKind.AGENCY)
+    if body:
+        found = _body(body)
+        qs = qs.filter(pk__in=proposals.agencies_for(found).values("pk")) if found else qs.none()
     if level:
         qs = qs.filter(level=level)
     if parent:

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers as s
 
+from lianghui.core.models import Language
 from lianghui.core.roles import Role
 from lianghui.laws.enums import EventKind, RegulationKind, Stage
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
@@ -123,6 +124,13 @@ class BodySerializer(s.Serializer):
         help_text="Key of the holiday calendar working days are counted on; null: weekends only.",
     )
     deadline = s.SerializerMethodField(help_text="The reply deadline in words.")
+    language = s.ChoiceField(
+        choices=Language.choices,
+        help_text="The body's working language (zh-hans or en): its records default to it.",
+    )
+    topic_schemes = s.ListField(
+        child=s.CharField(), help_text="Keys of the topic schemes the body uses."
+    )
     kinds = ProposalKindSerializer(many=True, help_text="Kinds of proposal the body accepts.")
 
     def get_deadline(self, body) -> str:

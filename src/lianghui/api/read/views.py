@@ -182,7 +182,7 @@ class TopicViewSet(ReadViewSet):
     filterset_class = f.TopicFilterSet
 
     def select(self, p):
-        return selectors.topic_list(scheme=p.get("scheme", ""))
+        return selectors.topic_list(scheme=p.get("scheme", ""), body=p.get("body", ""))
 
 
 @_described("members", "Deputies and members, with seats and affiliations.", "A member.", [SOURCES])
@@ -237,6 +237,7 @@ class AgencyViewSet(ReadViewSet):
             agencies_only=True,
             level=p.get("level", ""),
             parent=p.get("parent", ""),
+            body=p.get("body", ""),
             include_sources="sources" in self._include,
         )
 

@@ -111,8 +111,8 @@ class ProposalCreateInput(StrictInput):
     original_language = StrictChoice(
         choices=Language.choices,
         required=False,
-        default=Language.ZH_HANS,
-        help_text="zh-hans or en.",
+        default=None,
+        help_text="zh-hans or en; left out: the body's working language.",
     )
     cosigners = s.ListField(
         child=ByKey(queryset=Member.objects.all()),
