@@ -27,7 +27,8 @@ from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
 from lianghui.proposals import services, supervision, visibility
-from lianghui.proposals.enums import AssignmentRole, SignerRole, Status
+from lianghui.proposals import vocabulary
+from lianghui.proposals.enums import SignerRole, Status
 from lianghui.proposals.models import Assignment, Signer
 from lianghui.proposals.timeline import proposal_timeline
 from lianghui.proposals.workflow import awaiting_reply
@@ -156,10 +157,21 @@ def member_desk(request: HttpRequest) -> HttpResponse:
             "drafts": mine.filter(status=Status.DRAFT).order_by("-updated_at"),
             "queue": queue,
             "submitted": _page(request, queue.apply(mine.exclude(status=Status.DRAFT))),
-            "to_rate": [(r, FeedbackForm(prefix=f"r{r.pk}")) for r in to_rate],
+            "to_rate": _rating_forms(to_rate),
             "to_confirm": to_confirm,
         },
     )
+
+
+def _rating_forms(replies) -> list:
+    """(reply, form) for each reply to rate; a body without a satisfaction scale
+    asks for no rating."""
+    out = []
+    for reply in replies:
+        body = vocabulary.body_of_kind(reply.assignment.proposal.kind_id)
+        if vocabulary.has(body, vocabulary.SATISFACTION):
+            out.append((reply, FeedbackForm(prefix=f"r{reply.pk}", body=body)))
+    return out
 
 
 @_role_required(Role.MEMBER, admin=False)
@@ -250,7 +262,8 @@ def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
         pk=reply_id,
     )
     perms.require_lead(request.user, reply.assignment.proposal)
-    form = FeedbackForm(request.POST, prefix=f"r{reply.pk}")
+    body = reply.assignment.proposal.session.body_id
+    form = FeedbackForm(request.POST, prefix=f"r{reply.pk}", body=body)
     if form.is_valid() and _attempt(
         form,
         lambda: services.feedback_give(
@@ -421,15 +434,16 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     from lianghui.people.models import Organization
 
     committees = Organization.objects.filter(kind="committee").order_by("key")
-    review = ReviewForm(prefix="review")
-    assign = AssignForm(prefix="assign")
+    body = proposal.session.body_id
+    review = ReviewForm(prefix="review", body=body)
+    assign = AssignForm(prefix="assign", body=body)
     transfer = TransferApproveForm(prefix="transfer")
     confirm_merge, done = None, ""
     if request.method == "POST":
         action, today, user = request.POST.get("action"), timezone.localdate(), request.user
         ok = False
         if action == "review":
-            review = ReviewForm(request.POST, prefix="review")
+            review = ReviewForm(request.POST, prefix="review", body=body)
             if review.is_valid():
                 data = review.cleaned_data
 
@@ -452,7 +466,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                     ok = _attempt(review, decide)
                     done = _review_message(data["decision"], target) if ok else ""
         elif action == "assign":
-            assign = AssignForm(request.POST, prefix="assign")
+            assign = AssignForm(request.POST, prefix="assign", body=body)
             if assign.is_valid():
                 data = assign.cleaned_data
                 ok = _attempt(
@@ -469,7 +483,10 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                 done = _(
                     "Assigned to %(agency)s; role: %(role)s. Next: add a joint or assisting"
                     " unit below if needed, or go back to the queue."
-                ) % {"agency": data["agency"].name, "role": AssignmentRole(data["role"]).label}
+                ) % {
+                    "agency": data["agency"].name,
+                    "role": vocabulary.label(body, vocabulary.HANDLING_ROLE, data["role"]),
+                }
         elif action in {"transfer", "refuse-transfer"}:
             transfer = TransferApproveForm(request.POST, prefix="transfer")
             assignment = get_object_or_404(proposal.assignments, pk=request.POST.get("assignment"))
@@ -608,7 +625,8 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     initial = {"published": True}
     if draft is not None:
         initial = {f: getattr(draft, f) for f in ("category", "text_zh", "text_en", "published")}
-    reply = ReplyForm(prefix="reply", initial=initial)
+    body = assignment.proposal.session.body_id
+    reply = ReplyForm(prefix="reply", initial=initial, body=body)
     transfer = TransferRequestForm(prefix="transfer")
     if request.method == "POST":
         today, user, action = timezone.localdate(), request.user, request.POST.get("action")
@@ -626,7 +644,7 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 messages.success(request, _("Transfer requested; the office will decide."))
                 return redirect("desks:agency")
         elif action == "draft":
-            reply = ReplyDraftForm(request.POST, prefix="reply")
+            reply = ReplyDraftForm(request.POST, prefix="reply", body=body)
             if reply.is_valid() and _attempt(
                 reply,
                 lambda: services.reply_draft_save(
@@ -636,7 +654,7 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 messages.success(request, _("Draft reply saved; it has not been sent."))
                 return redirect("desks:agency-reply", assignment_id=assignment.pk)
         else:
-            reply = ReplyForm(request.POST, prefix="reply")
+            reply = ReplyForm(request.POST, prefix="reply", body=body)
             if reply.is_valid():
                 data = reply.cleaned_data
                 if _attempt(

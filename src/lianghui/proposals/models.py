@@ -18,6 +18,12 @@ from .enums import (
 )
 
 
+def _vocabulary():
+    from . import vocabulary  # it reads these models
+
+    return vocabulary
+
+
 class Body(Bilingual, TimeStamped):
     key = models.SlugField(max_length=60, unique=True)
     name_zh = models.CharField(max_length=200, blank=True)
@@ -333,6 +339,13 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.decision}"
 
+    # Labels are the body's words (proposals.vocabulary), not the defaults.
+    def get_decision_display(self) -> str:
+        return _vocabulary().of_proposal(self.proposal, "outcome", self.decision)
+
+    def get_reason_display(self) -> str:
+        return _vocabulary().of_proposal(self.proposal, "not_filed_reason", self.reason)
+
 
 class Assignment(models.Model):
     """A proposal routed to an agency in a role, with its deadline."""
@@ -382,6 +395,9 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.proposal_id} -> {self.agency_id} ({self.role})"
 
+    def get_role_display(self) -> str:
+        return _vocabulary().of_proposal(self.proposal, "handling_role", self.role)
+
 
 class Reply(Bilingual, models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies")
@@ -404,6 +420,9 @@ class Reply(Bilingual, models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}: {self.category} on {self.replied_on}"
+
+    def get_category_display(self) -> str:
+        return _vocabulary().of_proposal(self.assignment.proposal, "reply_category", self.category)
 
 
 class Feedback(models.Model):
@@ -432,6 +451,10 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply_id}: {self.rating}"
+
+    def get_rating_display(self) -> str:
+        proposal = self.reply.assignment.proposal
+        return _vocabulary().of_proposal(proposal, "satisfaction", self.rating)
 
 
 class ReplyDraft(models.Model):

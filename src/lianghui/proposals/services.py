@@ -673,6 +673,8 @@ def reply_draft_save(
     proposal = _locked(assignment.proposal)
     if not assignment.active or proposal.status != Status.ASSIGNED:
         raise ValidationError(_("Only an assignment being handled can have a draft reply."))
+    if category:  # a draft may have none yet
+        vocabulary.check(proposal.kind.body_id, vocabulary.REPLY_CATEGORY, category, "category")
     draft, _created = ReplyDraft.objects.update_or_create(
         assignment=assignment,
         defaults={

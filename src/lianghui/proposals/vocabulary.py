@@ -38,7 +38,7 @@ from .enums import (
     ReviewDecision,
     VocabularyKind,
 )
-from .models import Body, Term
+from .models import Body, ProposalKind, Term
 
 REPLY_CATEGORY = VocabularyKind.REPLY_CATEGORY
 SATISFACTION = VocabularyKind.SATISFACTION
@@ -93,11 +93,30 @@ def _all() -> dict[int, dict[str, list[Term]]]:
     return by_body
 
 
+def body_of_kind(kind_id: int) -> int | None:
+    """The body a proposal kind belongs to (all kinds read once per request), so a
+    record reached from its proposal is labelled without another join."""
+    cached = _cache.get()
+    if cached is not None and "kinds" in cached:
+        kinds = cached["kinds"]
+    else:
+        kinds = dict(ProposalKind.objects.values_list("id", "body_id"))
+        if cached is not None:
+            cached["kinds"] = kinds
+    return kinds.get(kind_id)
+
+
+def of_proposal(proposal, name: str, code: str) -> str:
+    """What the proposal's body calls a code."""
+    return label(body_of_kind(proposal.kind_id) or 0, name, code)
+
+
 def forget() -> None:
     """Drop the request's copy (after a write to terms within the request)."""
     cached = _cache.get()
     if cached is not None:
         cached.pop("terms", None)
+        cached.pop("kinds", None)
 
 
 def terms(body: Body | int, vocabulary: str) -> list[Term]:
