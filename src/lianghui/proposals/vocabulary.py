@@ -106,9 +106,19 @@ def body_of_kind(kind_id: int) -> int | None:
     return kinds.get(kind_id)
 
 
+def body_of(proposal) -> int:
+    """The proposal's body id, from what is already loaded when it is."""
+    state = proposal._state.fields_cache
+    if "session" in state:
+        return state["session"].body_id
+    if "kind" in state:
+        return state["kind"].body_id
+    return body_of_kind(proposal.kind_id) or 0
+
+
 def of_proposal(proposal, name: str, code: str) -> str:
     """What the proposal's body calls a code."""
-    return label(body_of_kind(proposal.kind_id) or 0, name, code)
+    return label(body_of(proposal), name, code)
 
 
 def forget() -> None:
