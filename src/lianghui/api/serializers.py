@@ -105,9 +105,13 @@ class TermSerializer(s.Serializer):
 class VocabularySerializer(s.Serializer):
     """The body's words, per vocabulary, in order; an empty list: the body has none."""
 
-    reply_category = TermSerializer(many=True, help_text=str(VocabularyKind.explain("reply_category")))
+    reply_category = TermSerializer(
+        many=True, help_text=str(VocabularyKind.explain("reply_category"))
+    )
     satisfaction = TermSerializer(many=True, help_text=str(VocabularyKind.explain("satisfaction")))
-    handling_role = TermSerializer(many=True, help_text=str(VocabularyKind.explain("handling_role")))
+    handling_role = TermSerializer(
+        many=True, help_text=str(VocabularyKind.explain("handling_role"))
+    )
     outcome = TermSerializer(many=True, help_text=str(VocabularyKind.explain("outcome")))
     not_filed_reason = TermSerializer(
         many=True, help_text=str(VocabularyKind.explain("not_filed_reason"))

@@ -26,8 +26,7 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
-from lianghui.proposals import services, supervision, visibility
-from lianghui.proposals import vocabulary
+from lianghui.proposals import services, supervision, visibility, vocabulary
 from lianghui.proposals.enums import SignerRole, Status
 from lianghui.proposals.models import Assignment, Signer
 from lianghui.proposals.timeline import proposal_timeline

@@ -428,18 +428,20 @@ class Importer:
                     rating = reply["feedback"]["rating"]
                     used.append((f"{where}.feedback.rating", vocabulary.SATISFACTION, rating))
         ok = True
-        for field, name, code in used:
+        for where, name, code in used:
             allowed = self.registry.codes(body_id, name)
             if code in allowed or (not code and (name != vocabulary.REPLY_CATEGORY or not allowed)):
                 continue
             ok = False
             if allowed:
-                why = f"{code!r} is not one of the body's {name} codes: {', '.join(sorted(allowed))}"
+                why = (
+                    f"{code!r} is not one of the body's {name} codes: {', '.join(sorted(allowed))}"
+                )
             elif code:
                 why = f"the body has no {name} vocabulary"
             else:
                 why = "is required"
-            self.error(line.file, line.number, field, why)
+            self.error(line.file, line.number, where, why)
         return ok
 
     def check_numbers(self, lines: list[Line]) -> bool:

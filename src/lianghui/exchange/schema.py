@@ -619,8 +619,8 @@ def _check_vocabulary(items: list[dict]) -> list[Invalid]:
         seen.setdefault(pair, n)
         if not (item["label_zh"] or item["label_en"]):
             problems.append(Invalid("needs label_zh or label_en", f"{where}.label_zh"))
-    for field, why in vocabulary_problems(seen):
-        problems.append(Invalid(why, f"vocabulary.{field}"))
+    for part, why in vocabulary_problems(seen):
+        problems.append(Invalid(why, f"vocabulary.{part}"))
     return problems
 
 

@@ -113,7 +113,9 @@ class VocabularyKind(Vocabulary):
 with_help(
     VocabularyKind,
     {
-        "reply_category": _("How an agency classes its reply (A/B/C, answered...); none: no class."),
+        "reply_category": _(
+            "How an agency classes its reply (A/B/C, answered...); none: no class."
+        ),
         "satisfaction": _("How the proposer rates a reply; none: replies are not rated."),
         "handling_role": _(
             "Roles an agency is assigned in: lead, joint, assisting (the lead is required)."

@@ -86,9 +86,7 @@ class Term(Bilingual, models.Model):
             models.UniqueConstraint(
                 fields=["body", "vocabulary", "code"], name="term_code_per_vocabulary"
             ),
-            models.CheckConstraint(
-                condition=~Q(label_zh="", label_en=""), name="term_has_a_label"
-            ),
+            models.CheckConstraint(condition=~Q(label_zh="", label_en=""), name="term_has_a_label"),
         ]
 
     def __str__(self) -> str:

@@ -55,8 +55,8 @@ DEFAULT_ENUMS = {
 }
 # Vocabularies whose codes are workflow states: the allowed codes, and the one required.
 CLOSED = {
-    HANDLING_ROLE: (frozenset(AssignmentRole.values), AssignmentRole.LEAD),
-    OUTCOME: (frozenset(ReviewDecision.values), ReviewDecision.FILED),
+    HANDLING_ROLE: (frozenset(AssignmentRole.values), AssignmentRole.LEAD.value),
+    OUTCOME: (frozenset(ReviewDecision.values), ReviewDecision.FILED.value),
 }
 CODE_MAX_LENGTH = 30
 
@@ -181,7 +181,9 @@ def check(body: Body | int, vocabulary: str, code: str, field: str) -> None:
     allowed = codes(body, vocabulary)
     if not allowed:
         if code:
-            raise ValidationError({field: _("This body uses no %(vocabulary)s.") % _words(vocabulary)})
+            raise ValidationError(
+                {field: _("This body uses no %(vocabulary)s.") % _words(vocabulary)}
+            )
         return
     if code not in allowed:
         raise ValidationError(
@@ -232,10 +234,13 @@ def problems(entries: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     for vocabulary, code in entries:
         found[vocabulary].add(code)
     out = []
-    for vocabulary, (allowed, required) in CLOSED.items():
+    for name, (allowed, required) in CLOSED.items():
+        vocabulary = str(name)
         given = found.get(vocabulary, set())
         for code in sorted(given - allowed):
-            out.append(("code", f"{code!r} is not a {vocabulary} code: {', '.join(sorted(allowed))}"))
+            out.append(
+                ("code", f"{code!r} is not a {vocabulary} code: {', '.join(sorted(allowed))}")
+            )
         if required not in given:
             out.append(("code", f"the {vocabulary} vocabulary needs the code {required!r}"))
     return out
