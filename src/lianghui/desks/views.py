@@ -567,7 +567,21 @@ def statistics(request: HttpRequest) -> HttpResponse:
     session = sessions.filter(key=request.GET.get("session")).first() or sessions.first()
     stats = supervision.agency_stats(session=session) if session else {}
     names = Organization.objects.in_bulk(list(stats))
-    rows = sorted(((names[pk], s) for pk, s in stats.items()), key=lambda r: -r[1].assigned)
+    # The columns are the session's body's categories and scale (none: no columns).
+    categories = vocabulary.terms(session.body_id, vocabulary.REPLY_CATEGORY) if session else []
+    ratings = vocabulary.terms(session.body_id, vocabulary.SATISFACTION) if session else []
+    rows = sorted(
+        (
+            (
+                names[pk],
+                s,
+                s.counts("categories", [t.code for t in categories]),
+                s.counts("ratings", [t.code for t in ratings]),
+            )
+            for pk, s in stats.items()
+        ),
+        key=lambda r: -r[1].assigned,
+    )
     return render(
         request,
         "desks/statistics.html",
@@ -576,6 +590,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "sessions": sessions,
             "session": session,
             "rows": rows,
+            "categories": categories,
+            "ratings": ratings,
+            "columns": 4 + len(categories) + len(ratings),
             "totals": supervision.session_totals(session=session) if session else {},
         },
     )

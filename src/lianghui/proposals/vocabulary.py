@@ -159,6 +159,18 @@ def label(body: Body | int, vocabulary: str, code: str) -> str:
     return code
 
 
+def outcome_name(body: Body | int, status: str) -> str:
+    """A status that is a review outcome (filed, not filed, merged, converted) by the
+    body's name for the outcome; other statuses, and outcomes the body does not
+    name, by the workflow's label. Statuses stay workflow states everywhere."""
+    from .enums import Status
+
+    for term in terms(body, OUTCOME):
+        if term.code == status:
+            return term.label
+    return str(Status(status).label)
+
+
 def described(body: Body | int, vocabulary: str) -> str:
     """'code: label (description); ...' for help texts and API docs."""
     return "; ".join(
@@ -169,11 +181,17 @@ def described(body: Body | int, vocabulary: str) -> str:
 
 def all_codes(vocabulary: str) -> list[str]:
     """Every code some body uses in a vocabulary (filters across bodies)."""
-    seen: dict[str, None] = {}
-    for by_vocabulary in _all().values():
+    return [code for code, _label in all_choices(vocabulary)]
+
+
+def all_choices(vocabulary: str) -> list[tuple[str, str]]:
+    """(code, label) for every code some body uses, named as the first body that
+    uses it names it: for search across bodies, where no one body applies."""
+    seen: dict[str, str] = {}
+    for _body, by_vocabulary in sorted(_all().items()):
         for term in by_vocabulary.get(vocabulary, ()):
-            seen.setdefault(term.code, None)
-    return list(seen)
+            seen.setdefault(term.code, term.label)
+    return list(seen.items())
 
 
 def check(body: Body | int, vocabulary: str, code: str, field: str) -> None:

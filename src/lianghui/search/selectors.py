@@ -47,8 +47,8 @@ from django.utils.translation import gettext as _
 from lianghui.core import versioning
 from lianghui.laws.enums import Stage
 from lianghui.people.models import Member, Organization
-from lianghui.proposals import visibility
-from lianghui.proposals.enums import ReplyCategory, Status
+from lianghui.proposals import visibility, vocabulary
+from lianghui.proposals.enums import Status
 from lianghui.proposals.models import Body, ProposalKind, Session, Topic
 
 from . import filtertokens
@@ -653,7 +653,7 @@ def _build_facets(
         if facet in ("agency", "group"):
             return orgs.get(value, value)
         if facet == "category":
-            return str(ReplyCategory(value).label) if value in ReplyCategory.values else value
+            return dict(vocabulary.all_choices(vocabulary.REPLY_CATEGORY)).get(value, value)
         if facet == "key":
             return _("Key proposals") if value == "1" else _("Other records")
         if facet == "generated":
