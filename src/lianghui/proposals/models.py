@@ -1,6 +1,7 @@
 """Bodies, sessions, proposals and their handling: review, assignment, reply, feedback."""
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -91,6 +92,14 @@ class Term(Bilingual, models.Model):
 
     def __str__(self) -> str:
         return f"{self.body_id} {self.vocabulary}: {self.code}"
+
+    def clean(self) -> None:
+        # Roles and outcomes are workflow states: a body names them, it does not invent them.
+        closed = _vocabulary().CLOSED.get(self.vocabulary)
+        if closed and self.code not in closed[0]:
+            raise ValidationError(
+                {"code": _("One of: %(codes)s.") % {"codes": ", ".join(sorted(closed[0]))}}
+            )
 
     @property
     def label(self) -> str:
