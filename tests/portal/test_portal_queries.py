@@ -20,8 +20,9 @@ SIMILAR = 3 if connection.vendor == "postgresql" else 2
 # citations (a generic relation), so the pinned figure is the steady state.
 LIST_PAGES = [
     # counts (proposals, members, agencies, regulations, sessions), latest
-    # sessions, recent proposals + their lead signers + topics, tracker
-    ("/", 10),
+    # sessions, recent proposals + their lead signers + topics, tracker, the bodies
+    # the page describes
+    ("/", 11),
     # filter options (sessions, bodies, kinds, topics), count, rows, lead signers, topics
     ("/proposals/", 8),
     ("/proposals/?session=t-npc-2022&status=replied&topic=t-ai&generated=0", 8),
