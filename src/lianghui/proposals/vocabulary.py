@@ -36,6 +36,7 @@ from .enums import (
     Rating,
     ReplyCategory,
     ReviewDecision,
+    Status,
     VocabularyKind,
 )
 from .models import Body, ProposalKind, Term
@@ -163,20 +164,10 @@ def outcome_name(body: Body | int, status: str) -> str:
     """A status that is a review outcome (filed, not filed, merged, converted) by the
     body's name for the outcome; other statuses, and outcomes the body does not
     name, by the workflow's label. Statuses stay workflow states everywhere."""
-    from .enums import Status
-
     for term in terms(body, OUTCOME):
         if term.code == status:
             return term.label
     return str(Status(status).label)
-
-
-def described(body: Body | int, vocabulary: str) -> str:
-    """'code: label (description); ...' for help texts and API docs."""
-    return "; ".join(
-        f"{t.code}: {t.label}" + (f" ({t.description})" if t.description else "")
-        for t in terms(body, vocabulary)
-    )
 
 
 def all_codes(vocabulary: str) -> list[str]:
