@@ -286,3 +286,14 @@ def test_export_keeps_a_body_s_own_words_and_leaves_out_the_defaults(parliament,
     report = import_files([str(path)])
     assert Term.objects.count() == before
     assert "updated" not in str(report.summary())
+
+
+def test_the_migration_s_frozen_defaults_are_the_enums_words():
+    """Bodies migrated from before vocabularies got these words; the export leaves
+    them out only while they equal the enums' (the defaults a new body gets)."""
+    import importlib
+
+    frozen = importlib.import_module("lianghui.proposals.migrations.0009_default_vocabulary")
+    assert [tuple(row) for row in frozen.DEFAULTS] == [
+        tuple(d[w] for w in vocabulary.WORDS) for d in vocabulary.defaults()
+    ]
