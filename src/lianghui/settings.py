@@ -148,6 +148,8 @@ MIDDLEWARE = [
     "lianghui.core.middleware.CleanInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies' vocabularies are read once per request (proposals/vocabulary.py).
+    "lianghui.proposals.vocabulary.RequestCache",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

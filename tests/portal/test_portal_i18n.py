@@ -20,12 +20,13 @@ def get(client, url, language):
 def test_home_in_chinese_and_english(client, portal_world):
     zh = get(client, "/", "zh-hans")
     assert '<html lang="zh-hans">' in zh
-    assert "两会建议与提案，及其结果" in zh
+    # The bodies configured name the site (no fixed "Two Sessions").
+    assert "中国人民政治协商会议全国委员会和全国人民代表大会的建议与提案，及其结果" in zh
     assert "跳到主要内容" in zh and "最近的会议" in zh and "法规进程跟踪" in zh
     assert "第十三届全国人民代表大会第五次会议" in zh  # the session's Chinese name
     en = get(client, "/", "en")
     assert '<html lang="en">' in en
-    assert "Proposals to the Two Sessions, and what came of them" in en
+    assert "Proposals to CPPCC and NPC, and what came of them" in en
     assert "5th Session of the 13th NPC" in en
 
 

@@ -20,8 +20,9 @@ SIMILAR = 3 if connection.vendor == "postgresql" else 2
 # citations (a generic relation), so the pinned figure is the steady state.
 LIST_PAGES = [
     # counts (proposals, members, agencies, regulations, sessions), latest
-    # sessions, recent proposals + their lead signers + topics, tracker
-    ("/", 10),
+    # sessions, recent proposals + their lead signers + topics, tracker, the bodies
+    # the page describes
+    ("/", 11),
     # filter options (sessions, bodies, kinds, topics), count, rows, lead signers, topics
     ("/proposals/", 8),
     ("/proposals/?session=t-npc-2022&status=replied&topic=t-ai&generated=0", 8),
@@ -36,10 +37,11 @@ LIST_PAGES = [
     ("/organizations/?kind=agency", 2),
     # body options, count, rows (with proposal counts)
     ("/sessions/", 3),
-    # session options, assignments per agency, first replies per agency, the agencies
-    ("/agencies/", 4),
-    ("/agencies/?sort=on_time", 4),
-    ("/agencies/?session=t-npc-2022&sort=satisfaction", 4),
+    # session options, the bodies' vocabularies (the codes counted), assignments per
+    # agency, first replies per agency, the agencies
+    ("/agencies/", 5),
+    ("/agencies/?sort=on_time", 5),
+    ("/agencies/?session=t-npc-2022&sort=satisfaction", 5),
     # jurisdictions, count, rows, issuers
     ("/regulations/?stage=effective&kind=departmental_rule", 4),
 ]
@@ -47,18 +49,19 @@ LIST_PAGES = [
 DETAIL_PAGES = [
     # proposal (session, body, kind, review, merged_into joined), signers, topics,
     # assignments (agency, transferred_from joined), replies (feedback joined),
-    # regulations, merged_from, citations; similar proposals
-    ("/proposals/t-rich/", 9 + SIMILAR),
-    # member, memberships, affiliations, citations, signatures, topics, ratings
-    ("/members/t-lei/", 7),
+    # regulations, merged_from, citations, the bodies' vocabularies; similar proposals
+    ("/proposals/t-rich/", 10 + SIMILAR),
+    # member, memberships, affiliations, citations, signatures, topics, the
+    # bodies' vocabularies, ratings
+    ("/members/t-lei/", 8),
     # organization, children, citations, assignments, affiliations, seats,
     # regulations issued, assignments and first replies per year (the headline
-    # is the per-year table's total line: no query of its own)
-    ("/organizations/t-cac/", 9),
+    # is the per-year table's total line: no query of its own), the bodies' vocabularies
+    ("/organizations/t-cac/", 10),
     # session, citations, totals, status counts, kind counts, funnel (with the
     # not-filed reasons), topics, assignments and first replies per agency, the
-    # agencies, key proposals
-    ("/sessions/t-npc-2022/", 11),
+    # agencies, key proposals, the bodies' vocabularies
+    ("/sessions/t-npc-2022/", 12),
     # regulation, issuers, related proposals, events, citations
     ("/regulations/t-algo-rules/", 5),
 ]
@@ -97,7 +100,7 @@ def test_proposal_detail_with_more_of_everything_runs_the_same_queries(
     grow(8)
     # x-proposal-3 has 6 signers, 3 assignments, 3 replies, feedback, 3 topics and
     # 3 citations, more of each than t-rich.
-    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 9 + SIMILAR)
+    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 10 + SIMILAR)
     assert response.context["similar"], "the grown world's proposals share their words"
     proposal = response.context["proposal"]
     assert len(proposal.signers.all()) == 6

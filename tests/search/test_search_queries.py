@@ -7,7 +7,8 @@ from lianghui.exchange.importer import import_files
 
 pytestmark = pytest.mark.django_db
 
-# reference labels (bodies, sessions, kinds, topics), a savepoint and its release
+# reference labels (bodies, sessions, kinds, topics, the bodies' reply categories),
+# a savepoint and its release
 # (the search runs in one so a database error becomes a message), the data
 # version (the cache key), then on a cache miss: the matches with their filter
 # tokens (total, facets and order in one pass), the page's documents and the
@@ -16,14 +17,14 @@ pytestmark = pytest.mark.django_db
 TITLE_PASS = 1 if connection.vendor == "sqlite" else 0
 RANKED = "/search/?q=人工智能"
 PAGES = [
-    ("/search/", 10),
-    (RANKED, 10 + TITLE_PASS),
-    ("/search/?q=人工智能&type=proposal&topic=ai&year=2022&generated=0&sort=newest", 10),
-    ("/search/?q=-人工智能 OR", 10),
+    ("/search/", 11),
+    (RANKED, 11 + TITLE_PASS),
+    ("/search/?q=人工智能&type=proposal&topic=ai&year=2022&generated=0&sort=newest", 11),
+    ("/search/?q=-人工智能 OR", 11),
     # ... plus the member's name for the filter chip
-    ("/search/?member=m-ma", 11),
+    ("/search/?member=m-ma", 12),
     # nothing matches: only the matches' query
-    ("/search/?q=zzzz", 8),
+    ("/search/?q=zzzz", 9),
 ]
 CACHED = 3  # a cache hit skips the matches, the documents and the organizations
 

@@ -4,14 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lianghui.people.models import Member, Organization
-from lianghui.proposals import selectors
-from lianghui.proposals.enums import (
-    AssignmentRole,
-    NotFiledReason,
-    Rating,
-    ReplyCategory,
-    ReviewDecision,
-)
+from lianghui.proposals import selectors, vocabulary
 from lianghui.proposals.models import Body, Proposal, ProposalKind, Session, Topic
 
 
@@ -74,16 +67,32 @@ class DraftForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=ReviewDecision.choices, label=_("Decision"))
-    reason = forms.ChoiceField(
-        choices=[("", "—"), *NotFiledReason.choices],
-        required=False,
-        label=_("Reason (if not filed)"),
-    )
+    """The body's outcomes and reasons for not filing (proposals.vocabulary)."""
+
+    decision = forms.ChoiceField(label=_("Decision"))
+    reason = forms.ChoiceField(required=False, label=_("Reason (if not filed)"))
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Note")
     )
     merged_into = forms.CharField(required=False, label=_("Merge into (proposal key)"))
+
+    def __init__(self, *args, body: Body | int, **kwargs):
+        super().__init__(*args, **kwargs)
+        outcomes = vocabulary.choices(body, vocabulary.OUTCOME)
+        self.fields["decision"].choices = outcomes
+        reasons = vocabulary.choices(body, vocabulary.NOT_FILED_REASON)
+        if reasons:
+            self.fields["reason"].choices = [("", "—"), *reasons]
+        else:
+            del self.fields["reason"]
+        if "merged" not in dict(outcomes):
+            del self.fields["merged_into"]
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("reason", "")
+        data.setdefault("merged_into", None)
+        return data
 
     def clean_merged_into(self):
         key = self.cleaned_data["merged_into"].strip()
@@ -109,7 +118,7 @@ class BodyAgencies:
 
 class AssignForm(BodyAgencies, forms.Form):
     agency = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Agency"))
-    role = forms.ChoiceField(choices=AssignmentRole.choices, label=_("Role"))
+    role = forms.ChoiceField(label=_("Role"))
     due_on = forms.DateField(
         required=False,
         label=_("Due on"),
@@ -119,6 +128,7 @@ class AssignForm(BodyAgencies, forms.Form):
     def __init__(self, *args, body, rule: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.scope_agencies(body)
+        self.fields["role"].choices = vocabulary.choices(body, vocabulary.HANDLING_ROLE)
         # The rule of the proposal's kind, so the office knows what an empty date means.
         self.fields["due_on"].help_text = (
             _("Empty: the rule for this kind of proposal (%(rule)s).") % {"rule": rule}
@@ -161,15 +171,26 @@ class TransferApproveForm(BodyAgencies, forms.Form):
 
 
 class ReplyForm(forms.Form):
-    category = forms.ChoiceField(
-        choices=ReplyCategory.choices, label=_("Category"), widget=forms.RadioSelect
-    )
+    """A body without reply categories gets no category field."""
+
+    category = forms.ChoiceField(label=_("Category"), widget=forms.RadioSelect)
     text_zh = forms.CharField(widget=forms.Textarea, required=False, label=_("Reply (Chinese)"))
     text_en = forms.CharField(widget=forms.Textarea, required=False, label=_("Reply (English)"))
     published = forms.BooleanField(required=False, initial=True, label=_("Publish the reply"))
 
+    def __init__(self, *args, body: Body | int, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = vocabulary.terms(body, vocabulary.REPLY_CATEGORY)
+        if categories:
+            self.fields["category"].choices = [(t.code, t.label) for t in categories]
+            explained = [f"{t.label}: {t.description}" for t in categories if t.description]
+            self.fields["category"].help_text = " ".join(explained)
+        else:
+            del self.fields["category"]
+
     def clean(self):
         data = super().clean()
+        data.setdefault("category", "")
         if not (data.get("text_zh") or data.get("text_en")):
             self.add_error("text_zh", _("Write the reply in Chinese or English."))
         return data
@@ -184,6 +205,7 @@ class ReplyDraftForm(ReplyForm):
             field.required = False
 
     def clean(self):
+        self.cleaned_data.setdefault("category", "")
         return self.cleaned_data
 
 
@@ -194,9 +216,9 @@ class TransferRequestForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    rating = forms.ChoiceField(
-        choices=Rating.choices, label=_("Your rating"), widget=forms.RadioSelect
-    )
+    """Only for a body with a satisfaction scale (the desk offers none otherwise)."""
+
+    rating = forms.ChoiceField(label=_("Your rating"), widget=forms.RadioSelect)
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Comment")
     )
@@ -209,6 +231,10 @@ class FeedbackForm(forms.Form):
             " tick this to show it to everyone beside the reply."
         ),
     )
+
+    def __init__(self, *args, body: Body | int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = vocabulary.choices(body, vocabulary.SATISFACTION)
 
 
 PROPOSAL_SORTS = {

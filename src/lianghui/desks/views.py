@@ -24,9 +24,8 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
-from lianghui.proposals import deadlines, services
+from lianghui.proposals import deadlines, services, vocabulary
 from lianghui.proposals import selectors as proposal_selectors
-from lianghui.proposals.enums import AssignmentRole
 from lianghui.proposals.selectors import cited
 from lianghui.proposals.timeline import proposal_timeline
 
@@ -134,10 +133,21 @@ def member_desk(request: HttpRequest) -> HttpResponse:
             "drafts": selectors.drafts(proposals=mine),
             "queue": queue,
             "submitted": _page(request, queue.apply(selectors.submitted(proposals=mine))),
-            "to_rate": [(r, FeedbackForm(prefix=f"r{r.pk}")) for r in to_rate],
+            "to_rate": _rating_forms(to_rate),
             "to_confirm": to_confirm,
         },
     )
+
+
+def _rating_forms(replies) -> list:
+    """(reply, form) for each reply to rate; a body without a satisfaction scale
+    asks for no rating."""
+    out = []
+    for reply in replies:
+        body = vocabulary.body_of_kind(reply.assignment.proposal.kind_id)
+        if vocabulary.has(body, vocabulary.SATISFACTION):
+            out.append((reply, FeedbackForm(prefix=f"r{reply.pk}", body=body)))
+    return out
 
 
 @_role_required(Role.MEMBER, admin=False)
@@ -223,7 +233,8 @@ def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
 def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
     reply = get_object_or_404(selectors.reply_to_rate(user=request.user), pk=reply_id)
     perms.require_lead(request.user, reply.assignment.proposal)
-    form = FeedbackForm(request.POST, prefix=f"r{reply.pk}")
+    body = reply.assignment.proposal.session.body_id
+    form = FeedbackForm(request.POST, prefix=f"r{reply.pk}", body=body)
     if form.is_valid() and _attempt(
         form,
         lambda: services.feedback_give(
@@ -369,7 +380,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     proposal = get_object_or_404(selectors.office_proposal(user=request.user), key=key)
     body = proposal.session.body
     committees = proposal_selectors.supervisors_for(body)
-    review = ReviewForm(prefix="review")
+    review = ReviewForm(prefix="review", body=body)
     rule = deadlines.rule_text(proposal.kind)
     assign = AssignForm(prefix="assign", body=body, rule=rule)
     transfer = TransferApproveForm(prefix="transfer", body=body)
@@ -378,7 +389,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
         action, today, user = request.POST.get("action"), timezone.localdate(), request.user
         ok = False
         if action == "review":
-            review = ReviewForm(request.POST, prefix="review")
+            review = ReviewForm(request.POST, prefix="review", body=body)
             if review.is_valid():
                 data = review.cleaned_data
 
@@ -418,7 +429,10 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
                 done = _(
                     "Assigned to %(agency)s; role: %(role)s. Next: add a joint or assisting"
                     " unit below if needed, or go back to the queue."
-                ) % {"agency": data["agency"].name, "role": AssignmentRole(data["role"]).label}
+                ) % {
+                    "agency": data["agency"].name,
+                    "role": vocabulary.label(body, vocabulary.HANDLING_ROLE, data["role"]),
+                }
         elif action in {"transfer", "refuse-transfer"}:
             transfer = TransferApproveForm(request.POST, prefix="transfer", body=body)
             assignment = get_object_or_404(proposal.assignments, pk=request.POST.get("assignment"))
@@ -492,7 +506,18 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
 def statistics(request: HttpRequest) -> HttpResponse:
     sessions = selectors.statistics_sessions(body=selectors.body_scope(request.user))
     session = sessions.filter(key=request.GET.get("session")).first() or sessions.first()
-    rows = selectors.agency_statistics(session=session) if session else []
+    # The columns are the session's body's categories and scale (none: no columns).
+    categories = vocabulary.terms(session.body_id, vocabulary.REPLY_CATEGORY) if session else []
+    ratings = vocabulary.terms(session.body_id, vocabulary.SATISFACTION) if session else []
+    rows = [
+        (
+            agency,
+            s,
+            s.counts("categories", [t.code for t in categories]),
+            s.counts("ratings", [t.code for t in ratings]),
+        )
+        for agency, s in (selectors.agency_statistics(session=session) if session else [])
+    ]
     return render(
         request,
         "desks/statistics.html",
@@ -501,6 +526,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "sessions": sessions,
             "session": session,
             "rows": rows,
+            "categories": categories,
+            "ratings": ratings,
+            "columns": 4 + len(categories) + len(ratings),
             "totals": selectors.session_totals(session=session) if session else {},
         },
     )
@@ -545,7 +573,8 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     initial = {"published": True}
     if draft is not None:
         initial = {f: getattr(draft, f) for f in ("category", "text_zh", "text_en", "published")}
-    reply = ReplyForm(prefix="reply", initial=initial)
+    body = assignment.proposal.session.body_id
+    reply = ReplyForm(prefix="reply", initial=initial, body=body)
     transfer = TransferRequestForm(prefix="transfer")
     if request.method == "POST":
         today, user, action = timezone.localdate(), request.user, request.POST.get("action")
@@ -563,7 +592,7 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 messages.success(request, _("Transfer requested; the office will decide."))
                 return redirect("desks:agency")
         elif action == "draft":
-            reply = ReplyDraftForm(request.POST, prefix="reply")
+            reply = ReplyDraftForm(request.POST, prefix="reply", body=body)
             if reply.is_valid() and _attempt(
                 reply,
                 lambda: services.reply_draft_save(
@@ -573,7 +602,7 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 messages.success(request, _("Draft reply saved; it has not been sent."))
                 return redirect("desks:agency-reply", assignment_id=assignment.pk)
         else:
-            reply = ReplyForm(request.POST, prefix="reply")
+            reply = ReplyForm(request.POST, prefix="reply", body=body)
             if reply.is_valid():
                 data = reply.cleaned_data
                 if _attempt(

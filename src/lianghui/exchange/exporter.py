@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.contrib.contenttypes.models import ContentType
 
 from lianghui.core.models import Citation
+from lianghui.proposals import vocabulary
 
 from .schema import CITATION, SPECS, Spec
 
@@ -146,6 +147,10 @@ def serialize(spec: Spec, ids: list[int], keys: Keys | None = None) -> list[dict
             rec["sources"] = sorted(
                 grouped.get(pk, ()), key=lambda c: (c["source"], c["field"], c["locator"])
             )
+    if spec.name == "body":
+        for rec in recs:
+            if vocabulary.is_default(rec["vocabulary"]):
+                rec["vocabulary"] = []  # absent means the defaults (docs/data-format.md)
     return [canonical(spec, rec) for rec in recs]
 
 

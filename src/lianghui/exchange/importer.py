@@ -22,7 +22,8 @@ from lianghui.core import events
 from lianghui.core.models import Citation
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Membership, Organization
-from lianghui.proposals.models import Body, Topic
+from lianghui.proposals import vocabulary
+from lianghui.proposals.models import Body, Term, Topic
 from lianghui.proposals.workflow import merge_target_problem, signer_problem
 
 from . import bulk, exporter
@@ -119,6 +120,15 @@ class Registry:
         self._served: set[tuple[int, int]] | None = None  # (organization id, body id)
         self._schemes: dict[int, set[str]] | None = None  # body id -> its topic schemes
         self._topic_scheme: dict[int, str] | None = None  # topic id -> its scheme
+        # body id -> {vocabulary: codes} (loaded when first needed, again after bodies)
+        self.vocabularies: dict[int, dict[str, set[str]]] | None = None
+
+    def codes(self, body_id: int, name: str) -> set[str]:
+        if self.vocabularies is None:
+            self.vocabularies = {}
+            for body, name_, code in Term.objects.values_list("body_id", "vocabulary", "code"):
+                self.vocabularies.setdefault(body, {}).setdefault(name_, set()).add(code)
+        return self.vocabularies.get(body_id, {}).get(name, set())
 
     def forget_signers(self) -> None:
         self._seats = self._group_body = None
@@ -426,7 +436,7 @@ class Importer:
                 f"{line.rec['kind']!r} is a kind of another body than the session's",
             )
             return False
-        ok = True
+        ok = self._check_vocabulary(line, session_body)
         # Only the body's own (or shared) agencies, committees and topics.
         registry = self.registry
         scoped = [
@@ -474,6 +484,37 @@ class Importer:
                     f"signers[{n}].group",
                     f"{signer['group']!r} is not a group of the session's body",
                 )
+        return ok
+
+    def _check_vocabulary(self, line: Line, body_id: int) -> bool:
+        """Every code in the proposal is one of its body's words."""
+        rec, used = line.rec, []
+        if rec["review"]:
+            used.append(("review.decision", vocabulary.OUTCOME, rec["review"]["decision"]))
+            used.append(("review.reason", vocabulary.NOT_FILED_REASON, rec["review"]["reason"]))
+        for n, a in enumerate(rec["assignments"]):
+            used.append((f"assignments[{n}].role", vocabulary.HANDLING_ROLE, a["role"]))
+            for m, reply in enumerate(a["replies"]):
+                where = f"assignments[{n}].replies[{m}]"
+                used.append((f"{where}.category", vocabulary.REPLY_CATEGORY, reply["category"]))
+                if reply["feedback"]:
+                    rating = reply["feedback"]["rating"]
+                    used.append((f"{where}.feedback.rating", vocabulary.SATISFACTION, rating))
+        ok = True
+        for where, name, code in used:
+            allowed = self.registry.codes(body_id, name)
+            if code in allowed or (not code and (name != vocabulary.REPLY_CATEGORY or not allowed)):
+                continue
+            ok = False
+            if allowed:
+                why = (
+                    f"{code!r} is not one of the body's {name} codes: {', '.join(sorted(allowed))}"
+                )
+            elif code:
+                why = f"the body has no {name} vocabulary"
+            else:
+                why = "is required"
+            self.error(line.file, line.number, where, why)
         return ok
 
     def check_numbers(self, lines: list[Line]) -> bool:
@@ -581,6 +622,12 @@ class Importer:
         if not rows:
             return
         self.write_parts(spec, rows)
+        if spec.name == "body":
+            # A body given without its own words speaks the Chinese defaults.
+            for pk, ln in rows:
+                if not ln.rec["vocabulary"]:
+                    vocabulary.vocabulary_defaults_copy(body=Body(pk=pk))
+            self.registry.vocabularies = None
         if spec.name == "proposal":
             # merged_into may point forward: set at the end (and cleared on changed rows).
             for pk, ln in changed:

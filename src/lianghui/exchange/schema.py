@@ -32,12 +32,10 @@ from lianghui.proposals.enums import (
     BodyKind,
     CalendarDayKind,
     DeadlineUnit,
-    NotFiledReason,
-    Rating,
-    ReplyCategory,
     ReviewDecision,
     SignerRole,
     Status,
+    VocabularyKind,
 )
 from lianghui.proposals.models import (
     Assignment,
@@ -51,9 +49,11 @@ from lianghui.proposals.models import (
     Review,
     Session,
     Signer,
+    Term,
     Topic,
     validate_month_day,
 )
+from lianghui.proposals.vocabulary import problems as vocabulary_problems
 from lianghui.proposals.workflow import record_problems
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -313,6 +313,26 @@ BODY = Spec(
         e("language", Language, default=Language.ZH_HANS),
         # A body naming no schemes uses "tech", the scheme a topic naming none is in.
         F("topic_schemes", "keys", max_length=40, default=("tech",)),
+        t("description_zh"),
+        t("description_en"),
+    ],
+    children=[
+        # The body's own words (proposals.vocabulary); none given: the Chinese defaults.
+        Spec(
+            "vocabulary",
+            Term,
+            [
+                e("vocabulary", VocabularyKind, required=True),
+                F("code", "key", required=True, max_length=30),
+                s("label_zh", 100),
+                s("label_en", 100),
+                s("description_zh", 300),
+                s("description_en", 300),
+            ],
+            parent_fk="body_id",
+            order_by=("order", "id"),
+            position="order",
+        ),
     ],
     cited=True,
 )
@@ -481,7 +501,7 @@ PROPOSAL = Spec(
             Review,
             [
                 e("decision", ReviewDecision, required=True),
-                e("reason", NotFiledReason),
+                F("reason", "key", max_length=30),
                 t("note"),
                 d("decided_on"),
             ],
@@ -511,7 +531,7 @@ PROPOSAL = Spec(
                     "replies",
                     Reply,
                     [
-                        e("category", ReplyCategory, required=True),
+                        F("category", "key", max_length=30),
                         d("replied_on", required=True),
                         t("text_zh"),
                         t("text_en"),
@@ -523,7 +543,7 @@ PROPOSAL = Spec(
                             "feedback",
                             Feedback,
                             [
-                                e("rating", Rating, required=True),
+                                F("rating", "key", required=True, max_length=30),
                                 t("comment"),
                                 b("comment_public"),
                                 d("given_on"),
@@ -651,6 +671,25 @@ def check_record(spec: Spec, rec: dict) -> list[Invalid]:
             seen.setdefault(day["date"], n)
     if name == "proposal":
         problems.extend(_check_proposal(rec))
+    if name == "body" and rec.get("vocabulary"):
+        problems.extend(_check_vocabulary(rec["vocabulary"]))
+    return problems
+
+
+def _check_vocabulary(items: list[dict]) -> list[Invalid]:
+    problems, seen = [], {}
+    for n, item in enumerate(items):
+        where = f"vocabulary[{n}]"
+        pair = (item["vocabulary"], item["code"])
+        if pair in seen:
+            problems.append(
+                Invalid(f"{pair[0]} {pair[1]!r} already appears at vocabulary[{seen[pair]}]", where)
+            )
+        seen.setdefault(pair, n)
+        if not (item["label_zh"] or item["label_en"]):
+            problems.append(Invalid("needs label_zh or label_en", f"{where}.label_zh"))
+    for part, why in vocabulary_problems(seen):
+        problems.append(Invalid(why, f"vocabulary.{part}"))
     return problems
 
 

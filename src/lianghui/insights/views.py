@@ -21,7 +21,7 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
-from lianghui.proposals import visibility
+from lianghui.proposals import visibility, vocabulary
 from lianghui.proposals.enums import AssignmentRole
 from lianghui.proposals.models import Topic
 
@@ -92,7 +92,12 @@ def office_suggestion(request: HttpRequest, key: str, kind: str, action: str) ->
             messages.success(
                 request,
                 _("%(agency)s assigned as %(role)s.")
-                % {"agency": agency.name, "role": AssignmentRole(role).label},
+                % {
+                    "agency": agency.name,
+                    "role": vocabulary.label(
+                        proposal.session.body_id, vocabulary.HANDLING_ROLE, role
+                    ),
+                },
             )
         elif kind == SuggestionKind.TOPICS:
             keys = post.getlist("topics")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lianghui.following.selectors import FEEDS, is_following
 from lianghui.people.models import Organization
-from lianghui.proposals import figures
+from lianghui.proposals import figures, vocabulary
 from lianghui.proposals.enums import ReplyCategory, Status
 from lianghui.search.charts import Bar, bar_chart
 
@@ -64,6 +64,12 @@ def session_flow(*, session) -> tuple[list[Stage], str, figures.Funnel]:
     counts include proposals whose texts are not public (the table says so)."""
     flow = figures.session_funnel(session=session)
     submitted = flow.submitted
+    # The body's names for its outcomes; an outcome it does not use has no stage.
+    outcomes = vocabulary.codes(session.body_id, vocabulary.OUTCOME)
+
+    def named(status):
+        return vocabulary.outcome_name(session.body_id, status)
+
     d = figures.DEFINITIONS
 
     def stage(label, n, status="", branch=False, definition="", reason=False):
@@ -75,11 +81,27 @@ def session_flow(*, session) -> tuple[list[Stage], str, figures.Funnel]:
         stage(_("Awaiting review"), flow.waiting, branch=True, definition=d["waiting"]),
         # No link to the list for not filed and converted: those proposals are not
         # published, so the list would not show the number counted here.
-        stage(Status.NOT_FILED.label, flow.not_filed, branch=True, definition=d["not_filed"]),
+        stage(named(Status.NOT_FILED), flow.not_filed, branch=True, definition=d["not_filed"]),
         *(stage(r.label, r.count, branch=True, reason=True) for r in flow.reasons),
-        stage(Status.CONVERTED.label, flow.converted, branch=True, definition=d["converted"]),
-        stage(Status.MERGED.label, flow.merged, Status.MERGED, branch=True, definition=d["merged"]),
-        stage(Status.FILED.label, flow.filed, definition=d["filed"]),
+        *(
+            [stage(named(Status.CONVERTED), flow.converted, branch=True, definition=d["converted"])]
+            if flow.converted or Status.CONVERTED in outcomes
+            else []
+        ),
+        *(
+            [
+                stage(
+                    named(Status.MERGED),
+                    flow.merged,
+                    Status.MERGED,
+                    branch=True,
+                    definition=d["merged"],
+                )
+            ]
+            if flow.merged or Status.MERGED in outcomes
+            else []
+        ),
+        stage(named(Status.FILED), flow.filed, definition=d["filed"]),
         stage(_("Assigned to agencies"), flow.assigned, definition=d["assigned_proposals"]),
         stage(Status.REPLIED.label, flow.replied, definition=d["replied_proposals"]),
         stage(_("Rated by the proposer"), flow.rated, definition=d["rated"]),

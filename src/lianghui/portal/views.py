@@ -102,6 +102,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "section": "home",
+            # The bodies configured, in their own words (not a fixed "Two Sessions").
+            "bodies": list(proposals.body_list()),
             "proposal_totals": proposals.proposal_totals(),
             "people_totals": people.people_totals(),
             "regulation_totals": laws.regulation_totals(),

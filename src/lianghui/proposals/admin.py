@@ -14,8 +14,26 @@ from .models import (
     Review,
     Session,
     Signer,
+    Term,
     Topic,
 )
+from .vocabulary import vocabulary_defaults_copy
+
+
+class TermInline(admin.TabularInline):
+    """The body's own words (proposals.vocabulary)."""
+
+    model = Term
+    extra = 0
+    fields = [
+        "vocabulary",
+        "code",
+        "label_zh",
+        "label_en",
+        "description_zh",
+        "description_en",
+        "order",
+    ]
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -46,6 +64,12 @@ class BodyAdmin(AuditedAdmin):
     ]
     list_select_related = ["calendar"]
     search_fields = ["key", "name_zh", "name_en"]
+    inlines = [TermInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A body saved without words of its own speaks the Chinese defaults.
+        vocabulary_defaults_copy(body=form.instance)
 
 
 @admin.register(ProposalKind)

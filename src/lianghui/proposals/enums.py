@@ -130,3 +130,31 @@ with_help(
         "working_day": _("A weekend day worked in exchange for a holiday (调休上班)."),
     },
 )
+
+
+class VocabularyKind(Vocabulary):
+    """The vocabularies a body defines for itself (proposals.Term); see vocabulary.py."""
+
+    REPLY_CATEGORY = "reply_category", _("Reply categories")
+    SATISFACTION = "satisfaction", _("Satisfaction scale")
+    HANDLING_ROLE = "handling_role", _("Handling roles")
+    OUTCOME = "outcome", _("Review outcomes")
+    NOT_FILED_REASON = "not_filed_reason", _("Reasons for not filing")
+
+
+with_help(
+    VocabularyKind,
+    {
+        "reply_category": _(
+            "How an agency classes its reply (A/B/C, answered...); none: no class."
+        ),
+        "satisfaction": _("How the proposer rates a reply; none: replies are not rated."),
+        "handling_role": _(
+            "Roles an agency is assigned in: lead, joint, assisting (the lead is required)."
+        ),
+        "outcome": _(
+            "The office's review decisions: filed (required), not filed, merged, converted."
+        ),
+        "not_filed_reason": _("Why a proposal is not filed."),
+    },
+)

@@ -27,13 +27,15 @@ explanation the pages print beside each chart and table.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from collections import Counter
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AssignmentRole, NotFiledReason, Rating, ReplyCategory, Status
+from . import vocabulary
+from .enums import AssignmentRole, Rating, ReplyCategory, Status
 from .models import Assignment, Feedback, Proposal, Reply
 
 # ---------------------------------------------------------------------------
@@ -133,12 +135,35 @@ class Handling:
     late: int = 0
     overdue: int = 0
     pending: int = 0
-    a: int = 0
-    b: int = 0
-    c: int = 0
-    satisfied: int = 0
-    basically_satisfied: int = 0
-    unsatisfied: int = 0
+    # First replies by category code and by rating code: each body has its own
+    # words (proposals.vocabulary); the pages lay out the codes the body uses.
+    categories: dict[str, int] = field(default_factory=dict)
+    ratings: dict[str, int] = field(default_factory=dict)
+
+    # The Chinese defaults' names, read by the pages of bodies that use them.
+    @property
+    def a(self) -> int:
+        return self.categories.get(ReplyCategory.A, 0)
+
+    @property
+    def b(self) -> int:
+        return self.categories.get(ReplyCategory.B, 0)
+
+    @property
+    def c(self) -> int:
+        return self.categories.get(ReplyCategory.C, 0)
+
+    @property
+    def satisfied(self) -> int:
+        return self.ratings.get(Rating.SATISFIED, 0)
+
+    @property
+    def basically_satisfied(self) -> int:
+        return self.ratings.get(Rating.BASICALLY_SATISFIED, 0)
+
+    @property
+    def unsatisfied(self) -> int:
+        return self.ratings.get(Rating.UNSATISFIED, 0)
 
     @property
     def answered(self) -> int:
@@ -152,7 +177,7 @@ class Handling:
 
     @property
     def rated(self) -> int:
-        return self.satisfied + self.basically_satisfied + self.unsatisfied
+        return sum(self.ratings.values())
 
     @property
     def on_time_rate(self) -> float | None:
@@ -161,15 +186,26 @@ class Handling:
 
     @property
     def satisfaction_rate(self) -> float | None:
-        """(Satisfied + basically satisfied) ÷ rated; None when nothing is rated."""
+        """Rated anything but unsatisfied ÷ rated; None when nothing is rated. (The
+        default scale: satisfied + basically satisfied; a yes/no scale: yes.)"""
         rated = self.rated
-        return (self.satisfied + self.basically_satisfied) / rated if rated else None
+        return (rated - self.unsatisfied) / rated if rated else None
+
+    def counts(self, name: str, codes) -> list[int]:
+        """The counts of these codes of ``categories`` or ``ratings``, in order."""
+        found = getattr(self, name)
+        return [found.get(code, 0) for code in codes]
 
     def __add__(self, other: Handling) -> Handling:
-        return Handling(None, *(getattr(self, f) + getattr(other, f) for f in COUNTS))
+        return Handling(
+            None,
+            *(getattr(self, f) + getattr(other, f) for f in COUNTS),
+            categories=dict(Counter(self.categories) + Counter(other.categories)),
+            ratings=dict(Counter(self.ratings) + Counter(other.ratings)),
+        )
 
 
-COUNTS = [f.name for f in fields(Handling) if f.name != "key"]
+COUNTS = [f.name for f in fields(Handling) if f.name not in ("key", "categories", "ratings")]
 
 
 def total(rows) -> Handling:
@@ -247,13 +283,16 @@ def handling(
         "on_time": Count("id", filter=Q(replied_on__lte=due)),
         "late": Count("id", filter=Q(replied_on__gt=due)),
         "answered_past_due": Count("id", filter=Q(assignment__due_on__lt=today)),
-        "a": Count("id", filter=Q(category=ReplyCategory.A)),
-        "b": Count("id", filter=Q(category=ReplyCategory.B)),
-        "c": Count("id", filter=Q(category=ReplyCategory.C)),
-        "satisfied": Count("id", filter=Q(feedback__rating=Rating.SATISFIED)),
-        "basically_satisfied": Count("id", filter=Q(feedback__rating=Rating.BASICALLY_SATISFIED)),
-        "unsatisfied": Count("id", filter=Q(feedback__rating=Rating.UNSATISFIED)),
     }
+    # One count per code any body uses (the codes are few): still one query.
+    by_code = {}
+    for prefix, name, lookup in (
+        ("cat", "reply_category", "category"),
+        ("rat", "satisfaction", "feedback__rating"),
+    ):
+        for n, code in enumerate(vocabulary.all_codes(name)):
+            by_code[f"{prefix}_{n}"] = (prefix, code)
+            reply_counts[f"{prefix}_{n}"] = Count("id", filter=Q(**{lookup: code}))
     if group:
         replies = {
             r["assignment__" + group]: r
@@ -271,7 +310,16 @@ def handling(
         answered_past_due = values.get("answered_past_due", 0)
         values["overdue"] = values["past_due"] - answered_past_due
         values["pending"] = values["assigned"] - values["past_due"] - (answered - answered_past_due)
-        result[key] = Handling(key, **{f: values.get(f) or 0 for f in COUNTS})
+        split = {"cat": {}, "rat": {}}
+        for alias, (prefix, code) in by_code.items():
+            if values.get(alias):
+                split[prefix][code] = values[alias]
+        result[key] = Handling(
+            key,
+            **{f: values.get(f) or 0 for f in COUNTS},
+            categories=split["cat"],
+            ratings=split["rat"],
+        )
     return result
 
 
@@ -327,9 +375,11 @@ def session_funnel(*, session) -> Funnel:
         status__in=[Status.DRAFT, Status.WITHDRAWN]
     )
     rated = Feedback.objects.filter(reply__assignment__proposal=OuterRef("pk"))
+    # The body's own reasons, in its order and words.
+    terms = vocabulary.terms(session.body_id, vocabulary.NOT_FILED_REASON)
     reasons = {
-        f"reason_{r.value}": Count("id", filter=Q(status=Status.NOT_FILED, review__reason=r.value))
-        for r in NotFiledReason
+        f"reason_{n}": Count("id", filter=Q(status=Status.NOT_FILED, review__reason=t.code))
+        for n, t in enumerate(terms)
     }
     row = proposals.aggregate(
         submitted=Count("id"),
@@ -345,9 +395,7 @@ def session_funnel(*, session) -> Funnel:
         key=Count("id", filter=Q(is_key=True)),
         **reasons,
     )
-    listed = [
-        Reason(r.value, str(r.label), row.pop(f"reason_{r.value}") or 0) for r in NotFiledReason
-    ]
+    listed = [Reason(t.code, t.label, row.pop(f"reason_{n}") or 0) for n, t in enumerate(terms)]
     funnel = Funnel(**{k: v or 0 for k, v in row.items()})
     # A not-filed proposal without its review row (an old import) still shows.
     unknown = funnel.not_filed - sum(r.count for r in listed)
@@ -373,9 +421,10 @@ def member_ratings(*, member, public: bool = True) -> dict[str, int]:
         proposal__signers__role=SignerRole.LEAD,
     )
     first = _first_replies(audience).filter(assignment__in=led.values("pk")).order_by()
-    return first.aggregate(
+    # The default scale's three levels; another scale's codes count under their own.
+    codes = list(dict.fromkeys([*Rating.values, *vocabulary.all_codes(vocabulary.SATISFACTION)]))
+    row = first.aggregate(
         answered=Count("id"),
-        satisfied=Count("id", filter=Q(feedback__rating=Rating.SATISFIED)),
-        basically_satisfied=Count("id", filter=Q(feedback__rating=Rating.BASICALLY_SATISFIED)),
-        unsatisfied=Count("id", filter=Q(feedback__rating=Rating.UNSATISFIED)),
+        **{f"r_{n}": Count("id", filter=Q(feedback__rating=code)) for n, code in enumerate(codes)},
     )
+    return {"answered": row["answered"]} | {code: row[f"r_{n}"] for n, code in enumerate(codes)}

@@ -17,12 +17,10 @@ from .enums import (
     BodyKind,
     CalendarDayKind,
     DeadlineUnit,
-    NotFiledReason,
-    Rating,
-    ReplyCategory,
     ReviewDecision,
     SignerRole,
     Status,
+    VocabularyKind,
 )
 
 
@@ -74,6 +72,12 @@ class CalendarDay(Bilingual, models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+def _vocabulary():
+    from . import vocabulary  # it reads these models
+
+    return vocabulary
 
 
 class Body(Bilingual, TimeStamped):
@@ -132,6 +136,10 @@ class Body(Bilingual, TimeStamped):
         default=True,
         help_text=_("Show machine suggestions (topics, agencies, duplicates) to the office."),
     )
+    description_zh = models.TextField(
+        blank=True, help_text=_("What the body is and what it receives, for the home page.")
+    )
+    description_en = models.TextField(blank=True)
     citations = GenericRelation(Citation)
 
     class Meta:
@@ -150,6 +158,57 @@ class Body(Bilingual, TimeStamped):
     @property
     def name(self) -> str:
         return self.localized("name")
+
+    @property
+    def description(self) -> str:
+        return self.localized("description")
+
+
+class Term(Bilingual, models.Model):
+    """One word of a body's vocabulary: a reply category, a level of its satisfaction
+    scale, a handling role, a review outcome or a reason for not filing. Records store
+    the code; the body's terms give the choices, the validation and the labels
+    (proposals.vocabulary). A body without terms of a vocabulary has none of it."""
+
+    # CASCADE: a body's vocabulary is part of the body's configuration.
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="terms")
+    vocabulary = models.CharField(
+        max_length=20, choices=VocabularyKind.choices, help_text=VocabularyKind.help_text()
+    )
+    code = models.CharField(max_length=30, help_text=_("What records store."))
+    label_zh = models.CharField(max_length=100, blank=True)
+    label_en = models.CharField(max_length=100, blank=True)
+    description_zh = models.CharField(max_length=300, blank=True)
+    description_en = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["body", "vocabulary", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "vocabulary", "code"], name="term_code_per_vocabulary"
+            ),
+            models.CheckConstraint(condition=~Q(label_zh="", label_en=""), name="term_has_a_label"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.vocabulary}: {self.code}"
+
+    def clean(self) -> None:
+        # Roles and outcomes are workflow states: a body names them, it does not invent them.
+        closed = _vocabulary().CLOSED.get(self.vocabulary)
+        if closed and self.code not in closed[0]:
+            raise ValidationError(
+                {"code": _("One of: %(codes)s.") % {"codes": ", ".join(sorted(closed[0]))}}
+            )
+
+    @property
+    def label(self) -> str:
+        return self.localized("label")
+
+    @property
+    def description(self) -> str:
+        return self.localized("description")
 
 
 class ProposalKind(Bilingual, models.Model):
@@ -395,7 +454,8 @@ class Review(models.Model):
 
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="review")
     decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
-    reason = models.CharField(max_length=30, choices=NotFiledReason.choices, blank=True)
+    # The body's vocabulary (proposals.vocabulary) names and checks the reason.
+    reason = models.CharField(max_length=30, blank=True)
     note = models.TextField(blank=True)
     decided_on = models.DateField(null=True, blank=True)
 
@@ -409,6 +469,13 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.decision}"
+
+    # Labels are the body's words (proposals.vocabulary), not the defaults.
+    def get_decision_display(self) -> str:
+        return _vocabulary().of_proposal(self.proposal, "outcome", self.decision)
+
+    def get_reason_display(self) -> str:
+        return _vocabulary().of_proposal(self.proposal, "not_filed_reason", self.reason)
 
 
 class Assignment(models.Model):
@@ -486,11 +553,19 @@ class Assignment(models.Model):
 
         return explain(self)
 
+    def get_role_display(self) -> str:
+        return _vocabulary().of_proposal(self.proposal, "handling_role", self.role)
+
 
 class Reply(Bilingual, models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies")
     category = models.CharField(
-        max_length=1, choices=ReplyCategory.choices, help_text=ReplyCategory.help_text()
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "A code of the body's reply categories (by default A, B or C); empty when "
+            "the body has none."
+        ),
     )
     replied_on = models.DateField()
     text_zh = models.TextField(blank=True)
@@ -504,12 +579,21 @@ class Reply(Bilingual, models.Model):
     def __str__(self) -> str:
         return f"{self.assignment_id}: {self.category} on {self.replied_on}"
 
+    def get_category_display(self) -> str:
+        return _vocabulary().of_proposal(self.assignment.proposal, "reply_category", self.category)
+
 
 class Feedback(models.Model):
     """The proposer's rating of a reply."""
 
     reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="feedback")
-    rating = models.CharField(max_length=20, choices=Rating.choices)
+    rating = models.CharField(
+        max_length=30,
+        help_text=_(
+            "A code of the body's satisfaction scale (by default satisfied, "
+            "basically_satisfied or unsatisfied)."
+        ),
+    )
     comment = models.TextField(blank=True)
     comment_public = models.BooleanField(
         default=False,
@@ -526,6 +610,10 @@ class Feedback(models.Model):
     def __str__(self) -> str:
         return f"{self.reply_id}: {self.rating}"
 
+    def get_rating_display(self) -> str:
+        proposal = self.reply.assignment.proposal
+        return _vocabulary().of_proposal(proposal, "satisfaction", self.rating)
+
 
 class ReplyDraft(models.Model):
     """An agency's reply being written: saved, not yet sent (one per assignment)."""
@@ -533,7 +621,7 @@ class ReplyDraft(models.Model):
     assignment = models.OneToOneField(
         Assignment, on_delete=models.CASCADE, related_name="reply_draft"
     )
-    category = models.CharField(max_length=1, choices=ReplyCategory.choices, blank=True)
+    category = models.CharField(max_length=30, blank=True)
     text_zh = models.TextField(blank=True)
     text_en = models.TextField(blank=True)
     published = models.BooleanField(default=True)

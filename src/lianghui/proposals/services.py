@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from lianghui.core import audit
 from lianghui.people.models import Member, Membership, Organization
 
-from . import deadlines, selectors
+from . import deadlines, selectors, vocabulary
 from .enums import AssignmentRole, Rating, ReviewDecision, SignerRole, Status
 from .models import (
     Assignment,
@@ -137,6 +137,10 @@ def check_review(
     proposal and the merge target as locked)."""
     if decision not in DECISION_STATUS:
         raise ValidationError({"decision": _("Unknown decision.")})
+    body = proposal.kind.body_id
+    vocabulary.check(body, vocabulary.OUTCOME, decision, "decision")
+    if reason:
+        vocabulary.check(body, vocabulary.NOT_FILED_REASON, reason, "reason")
     start = Status.UNDER_REVIEW if proposal.status == Status.SUBMITTED else proposal.status
     if start != proposal.status:
         check_transition(proposal.status, start)
@@ -154,7 +158,7 @@ def check_review(
     if merged_into is None:
         raise ValidationError({"merged_into": _("Name the proposal this one is merged into.")})
     problem = merge_target_problem(
-        body_id=proposal.session.body_id,
+        body_id=proposal.kind.body_id,
         target_status=merged_into.status,
         target_published=merged_into.published,
         target_body_id=merged_into.session.body_id,
@@ -469,6 +473,7 @@ def proposal_assign(
     check_of_body(body=proposal.kind.body, agency=agency)
     if role not in AssignmentRole.values:
         raise ValidationError({"role": _("Unknown role.")})
+    vocabulary.check(proposal.kind.body_id, vocabulary.HANDLING_ROLE, role, "role")
     active = list(proposal.assignments.filter(active=True))
     if any(a.agency_id == agency.pk for a in active):
         raise ValidationError({"agency": _("%(name)s is already assigned.") % {"name": agency}})
@@ -604,6 +609,10 @@ def reply_create(
         raise ValidationError({"replied_on": _("A reply cannot predate its assignment.")})
     if assignment.pk not in _awaiting_reply(proposal):
         raise ValidationError(_("This agency has already replied."))
+    body = proposal.kind.body_id
+    if vocabulary.has(body, vocabulary.REPLY_CATEGORY) and not category:
+        raise ValidationError({"category": _("Choose the reply's category.")})
+    vocabulary.check(body, vocabulary.REPLY_CATEGORY, category, "category")
     ReplyDraft.objects.filter(assignment=assignment).delete()  # sent: the draft is done
     reply = Reply.objects.create(
         assignment=assignment,
@@ -647,8 +656,10 @@ def feedback_give(
         raise ValidationError(_("Feedback is given once every agency has replied."))
     if Feedback.objects.filter(reply=reply).exists():
         raise ValidationError(_("This reply has already been rated."))
-    if rating not in Rating.values:
-        raise ValidationError({"rating": _("Unknown rating.")})
+    body = proposal.kind.body_id
+    if not vocabulary.has(body, vocabulary.SATISFACTION):
+        raise ValidationError({"rating": _("Replies to this body's proposals are not rated.")})
+    vocabulary.check(body, vocabulary.SATISFACTION, rating, "rating")
     feedback = Feedback.objects.create(
         reply=reply, rating=rating, comment=comment, comment_public=comment_public, given_on=on
     )
@@ -736,6 +747,8 @@ def reply_draft_save(
     proposal = _locked(assignment.proposal)
     if not assignment.active or proposal.status != Status.ASSIGNED:
         raise ValidationError(_("Only an assignment being handled can have a draft reply."))
+    if category:  # a draft may have none yet
+        vocabulary.check(proposal.kind.body_id, vocabulary.REPLY_CATEGORY, category, "category")
     draft, _created = ReplyDraft.objects.update_or_create(
         assignment=assignment,
         defaults={

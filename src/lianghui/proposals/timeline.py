@@ -30,8 +30,8 @@ from django.utils.translation import ngettext
 from lianghui.core.models import AuditEntry
 from lianghui.people.models import Organization
 
-from . import visibility
-from .enums import AssignmentRole, NotFiledReason, Rating, ReplyCategory, ReviewDecision, Status
+from . import visibility, vocabulary
+from .enums import AssignmentRole, ReviewDecision, Status
 from .models import Proposal, Topic
 
 # Within one day, steps follow the order of a proposal's life.
@@ -75,6 +75,7 @@ class Event:
     detail: dict[str, Any] = field(default_factory=dict)
     link: str = ""
     link_label: Any = None
+    body: int = 0  # the proposal's body: its words name categories, ratings, roles
 
     @property
     def rank(self) -> int:
@@ -115,7 +116,7 @@ def _sentence(e: Event) -> str:
         reason = d.get("reason")
         if reason:
             return _("Not filed by the office: %(reason)s") % {
-                "reason": NotFiledReason(reason).label
+                "reason": vocabulary.label(e.body, vocabulary.NOT_FILED_REASON, reason)
             }
         return _("Not filed by the office")
     if e.kind == "merged":
@@ -125,6 +126,11 @@ def _sentence(e: Event) -> str:
     if e.kind == "converted":
         return _("Passed on by the office as a letter for reference")
     if e.kind == "assigned":
+        role = d.get("role", "")
+        named = vocabulary.label(e.body, vocabulary.HANDLING_ROLE, role)
+        if role in AssignmentRole.values and named != str(AssignmentRole(role).label):
+            # The body's own name for the role.
+            return _("Assigned to %(agency)s (%(role)s)") % {"agency": agency, "role": named}
         return {
             AssignmentRole.LEAD: _("Assigned to %(agency)s as the lead unit"),
             AssignmentRole.JOINT: _("Assigned to %(agency)s as a joint handler"),
@@ -136,16 +142,18 @@ def _sentence(e: Event) -> str:
             "new": agency,
         }
     if e.kind == "replied":
+        if not d.get("category"):  # a body without reply categories
+            return _("%(agency)s replied") % {"agency": agency}
         return _("%(agency)s replied: %(category)s") % {
             "agency": agency,
-            "category": ReplyCategory(d["category"]).label,
+            "category": vocabulary.label(e.body, vocabulary.REPLY_CATEGORY, d["category"]),
         }
     if e.kind == "all_replied":
         return _("Every assigned agency has replied; the proposer rates the replies")
     if e.kind == "rated":
         return _("The proposer rated the reply from %(agency)s: %(rating)s") % {
             "agency": agency,
-            "rating": Rating(d["rating"]).label,
+            "rating": vocabulary.label(e.body, vocabulary.SATISFACTION, d["rating"]),
         }
     if e.kind == "reopened":
         due = d.get("due")
@@ -403,6 +411,9 @@ def proposal_timeline(
         proposal, _history(proposal) if entries is None else entries, events, public=public
     )
     everything = events + logged
+    body = vocabulary.body_of(proposal)
+    for e in everything:
+        e.body = body
     return _in_order(everything)
 
 

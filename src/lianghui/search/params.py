@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from lianghui.proposals.enums import ReplyCategory
+from lianghui.proposals import vocabulary
 
 from . import registry, selectors
 from .filters import SearchFilters
@@ -69,7 +69,7 @@ def read(params: QueryDict, labels: selectors.Labels):
         Field(
             "category",
             _("Reply category"),
-            [Choice(v, str(lbl)) for v, lbl in ReplyCategory.choices],
+            [Choice(v, lbl) for v, lbl in vocabulary.all_choices(vocabulary.REPLY_CATEGORY)],
         ),
         Field(
             "key",

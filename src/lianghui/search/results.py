@@ -12,7 +12,7 @@ from django.core.paginator import Page
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from lianghui.proposals.enums import ReplyCategory
+from lianghui.proposals import vocabulary
 from lianghui.proposals.models import Body, ProposalKind, Session, Topic
 
 from . import filtertokens, registry
@@ -202,7 +202,7 @@ def build_facets(
         if facet in ("agency", "group"):
             return orgs.get(value, value)
         if facet == "category":
-            return str(ReplyCategory(value).label) if value in ReplyCategory.values else value
+            return dict(vocabulary.all_choices(vocabulary.REPLY_CATEGORY)).get(value, value)
         if facet == "key":
             return _("Key proposals") if value == "1" else _("Other records")
         if facet == "generated":

@@ -15,7 +15,6 @@ from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.laws.models import Regulation
 from lianghui.people.enums import AgencyLevel, OrganizationKind, Sector
 from lianghui.people.models import Member, Organization
-from lianghui.proposals.enums import Rating, ReplyCategory
 from lianghui.proposals.filters import PROPOSAL_FILTERS
 from lianghui.proposals.models import Feedback, Proposal, Reply, Session, Topic
 from lianghui.proposals.selectors import MAX_QUERY_LENGTH
@@ -170,7 +169,10 @@ class ReplyFilterSet(df.FilterSet):
     session = _key("assignment__proposal__session__key", "Session key.")
     agency = _key("assignment__agency__key", "Agency key.")
     proposal = _key("assignment__proposal__key", "Proposal key.")
-    category = df.ChoiceFilter(choices=ReplyCategory.choices, help_text="Reply category.")
+    # A code, not a list of every body's categories: each body has its own words.
+    category = df.CharFilter(
+        max_length=30, help_text="A reply category code of the body (GET /api/v1/bodies/)."
+    )
 
     class Meta:
         model = Reply
@@ -180,7 +182,10 @@ class ReplyFilterSet(df.FilterSet):
 class FeedbackFilterSet(df.FilterSet):
     session = _key("reply__assignment__proposal__session__key", "Session key.")
     agency = _key("reply__assignment__agency__key", "Agency key.")
-    rating = df.ChoiceFilter(choices=Rating.choices, help_text="The proposer's rating.")
+    rating = df.CharFilter(
+        max_length=30,
+        help_text="A code of the body's satisfaction scale (GET /api/v1/bodies/).",
+    )
 
     class Meta:
         model = Feedback

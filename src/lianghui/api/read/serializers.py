@@ -16,17 +16,15 @@ from lianghui.core.models import Language
 from lianghui.core.roles import Role
 from lianghui.laws.enums import EventKind, RegulationKind, Stage
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
-from lianghui.proposals import deadlines, visibility
+from lianghui.proposals import deadlines, visibility, vocabulary
 from lianghui.proposals.enums import (
     AssignmentRole,
     BodyKind,
     DeadlineUnit,
-    NotFiledReason,
-    Rating,
-    ReplyCategory,
     ReviewDecision,
     SignerRole,
     Status,
+    VocabularyKind,
 )
 
 KEY = "The record's stable natural key (the same in every export and database)."
@@ -104,6 +102,36 @@ class ProposalKindSerializer(s.Serializer):
         return deadlines.rule_text(kind)
 
 
+def _code(help_text: str) -> s.CharField:
+    return s.CharField(
+        help_text=help_text + " A code of the body's vocabulary: GET /api/v1/bodies/ names it."
+    )
+
+
+class TermSerializer(s.Serializer):
+    code = s.CharField(help_text="What records store.")
+    label_zh = s.CharField(help_text="Name in Chinese.")
+    label_en = s.CharField(help_text="Name in English.")
+    description_zh = s.CharField(help_text="Explanation in Chinese.")
+    description_en = s.CharField(help_text="Explanation in English.")
+
+
+class VocabularySerializer(s.Serializer):
+    """The body's words, per vocabulary, in order; an empty list: the body has none."""
+
+    reply_category = TermSerializer(
+        many=True, help_text=str(VocabularyKind.explain("reply_category"))
+    )
+    satisfaction = TermSerializer(many=True, help_text=str(VocabularyKind.explain("satisfaction")))
+    handling_role = TermSerializer(
+        many=True, help_text=str(VocabularyKind.explain("handling_role"))
+    )
+    outcome = TermSerializer(many=True, help_text=str(VocabularyKind.explain("outcome")))
+    not_filed_reason = TermSerializer(
+        many=True, help_text=str(VocabularyKind.explain("not_filed_reason"))
+    )
+
+
 class BodySerializer(s.Serializer):
     key = _key()
     url = UrlField("body-detail")
@@ -131,7 +159,20 @@ class BodySerializer(s.Serializer):
     topic_schemes = s.ListField(
         child=s.CharField(), help_text="Keys of the topic schemes the body uses."
     )
+    description_zh = s.CharField(help_text="What the body is, in Chinese.")
+    description_en = s.CharField(help_text="What the body is, in English.")
     kinds = ProposalKindSerializer(many=True, help_text="Kinds of proposal the body accepts.")
+    vocabulary = s.SerializerMethodField(
+        help_text="The body's own words for reply categories, its satisfaction scale,"
+        " handling roles, review outcomes and reasons for not filing; records store their codes."
+    )
+
+    @extend_schema_field(VocabularySerializer)
+    def get_vocabulary(self, body) -> dict:
+        return {
+            name: TermSerializer(vocabulary.terms(body, name), many=True).data
+            for name in VocabularyKind.values
+        }
 
     def get_deadline(self, body) -> str:
         return deadlines.rule_text(body)
@@ -229,9 +270,7 @@ class SignerSerializer(s.Serializer):
 
 class ReviewSerializer(s.Serializer):
     decision = _choice(ReviewDecision, "The office's filing decision.")
-    reason = s.ChoiceField(
-        choices=[*NotFiledReason.choices, ("", "")], help_text="Why it was not filed."
-    )
+    reason = _code("Why it was not filed (empty otherwise).")
     note = s.CharField(help_text="The office's note.")
     decided_on = s.DateField(allow_null=True, help_text="Day of the decision.")
 
@@ -243,7 +282,7 @@ COMMENT_HELP = (
 
 
 class FeedbackSummarySerializer(s.Serializer):
-    rating = _choice(Rating, "The proposer's rating of the reply.")
+    rating = _code("The proposer's rating of the reply.")
     given_on = s.DateField(allow_null=True, help_text="Day of the rating.")
     comment = s.CharField(allow_null=True, help_text=COMMENT_HELP)
     comment_public = s.BooleanField(help_text="The proposer published the comment.")
@@ -272,7 +311,7 @@ class _PartKeys(s.Serializer):
 
 class NestedReplySerializer(_PartKeys):
     key = s.SerializerMethodField(help_text="The reply's key: <proposal>.a<i>.r<j>.")
-    category = _choice(ReplyCategory)
+    category = _code("The reply's category (empty for a body without categories).")
     replied_on = s.DateField(help_text="Day of the reply.")
     text_zh = s.CharField(help_text="Reply text in Chinese.")
     text_en = s.CharField(help_text="Reply text in English.")
@@ -467,7 +506,7 @@ class ReplySerializer(_PartKeys):
     assignment = s.SerializerMethodField(help_text="The assignment's key: <proposal>.a<i>.")
     agency = s.CharField(source="assignment.agency.key", help_text="The replying agency's key.")
     role = _choice(AssignmentRole, source="assignment.role")
-    category = _choice(ReplyCategory)
+    category = _code("The reply's category (empty for a body without categories).")
     replied_on = s.DateField(help_text="Day of the reply.")
     text_zh = s.CharField(help_text="Reply text in Chinese.")
     text_en = s.CharField(help_text="Reply text in English.")
@@ -495,7 +534,7 @@ class FeedbackSerializer(_PartKeys):
     url = s.SerializerMethodField(help_text="This feedback's API URL.")
     proposal = s.CharField(source="reply.assignment.proposal.key", help_text="The proposal's key.")
     agency = s.CharField(source="reply.assignment.agency.key", help_text="The agency's key.")
-    rating = _choice(Rating, "The proposer's rating of the reply.")
+    rating = _code("The proposer's rating of the reply.")
     given_on = s.DateField(allow_null=True, help_text="Day of the rating.")
     comment = s.SerializerMethodField(help_text=COMMENT_HELP)
     comment_public = s.BooleanField(help_text="The proposer published the comment.")

@@ -10,13 +10,7 @@ from lianghui.core.models import Language
 from lianghui.exchange.schema import MAX_TEXT, UNSTORABLE
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Member, Organization
-from lianghui.proposals.enums import (
-    AssignmentRole,
-    NotFiledReason,
-    Rating,
-    ReplyCategory,
-    ReviewDecision,
-)
+from lianghui.proposals.enums import AssignmentRole, ReviewDecision
 from lianghui.proposals.models import ProposalKind, Session, Topic
 
 
@@ -44,6 +38,16 @@ class StrictChoice(s.ChoiceField):
                 % {"value": data[:60], "allowed": ", ".join(map(str, self.choices))}
             )
         return data
+
+
+def code(help_text: str, *, required: bool = True) -> StrictChar:
+    """A code of the proposal's body's vocabulary: the service checks it against the
+    body's terms and names the field when it is not one of them."""
+    if required:
+        return StrictChar(max_length=30, help_text=help_text)
+    return StrictChar(
+        max_length=30, required=False, allow_blank=True, default="", help_text=help_text
+    )
 
 
 class ByKey(s.SlugRelatedField):
@@ -131,12 +135,15 @@ class ProposalCreateInput(StrictInput):
 
 
 class ReviewInput(StrictInput):
-    decision = StrictChoice(choices=ReviewDecision.choices, help_text=ReviewDecision.help_text())
-    reason = StrictChoice(
-        choices=NotFiledReason.choices,
+    decision = StrictChoice(
+        choices=ReviewDecision.choices,
+        help_text="One of the body's outcomes (its vocabulary, GET /api/v1/bodies/): "
+        + ReviewDecision.help_text(),
+    )
+    reason = code(
+        "Why not filed (required with decision not_filed): a code of the body's reasons"
+        " for not filing.",
         required=False,
-        default="",
-        help_text="Why not filed (required with decision not_filed).",
     )
     note = text("The office's note.")
     merged_into = text(
@@ -146,7 +153,11 @@ class ReviewInput(StrictInput):
 
 class AssignInput(StrictInput):
     agency = ByKey(queryset=Organization.objects.all(), help_text="The agency's key.")
-    role = StrictChoice(choices=AssignmentRole.choices, help_text=AssignmentRole.help_text())
+    role = StrictChoice(
+        choices=AssignmentRole.choices,
+        help_text="One of the body's handling roles (its vocabulary, GET /api/v1/bodies/): "
+        + AssignmentRole.help_text(),
+    )
     due_on = s.DateField(
         required=False,
         allow_null=True,
@@ -156,7 +167,11 @@ class AssignInput(StrictInput):
 
 
 class ReplyInput(StrictInput):
-    category = StrictChoice(choices=ReplyCategory.choices, help_text=ReplyCategory.help_text())
+    category = code(
+        "A code of the body's reply categories (its vocabulary, GET /api/v1/bodies/;"
+        " by default A, B or C); leave it out for a body without categories.",
+        required=False,
+    )
     text_zh = text("Reply text in Chinese.")
     text_en = text("Reply text in English.")
     published = StrictBool(required=False, default=True, help_text="Publish the reply.")
@@ -167,7 +182,10 @@ class TransferRequestInput(StrictInput):
 
 
 class FeedbackInput(StrictInput):
-    rating = StrictChoice(choices=Rating.choices, help_text="Your rating of the reply.")
+    rating = code(
+        "Your rating of the reply: a code of the body's satisfaction scale (its vocabulary,"
+        " GET /api/v1/bodies/; by default satisfied, basically_satisfied or unsatisfied)."
+    )
     comment = text("A comment for those handling the reply; public only with comment_public.", 2000)
     comment_public = StrictBool(
         required=False,

@@ -135,6 +135,17 @@ def short(body) -> str:
 
 
 @register.filter
+def join_names(bodies) -> str:
+    """Bodies' short names as a phrase: "NPC and CPPCC", 全国人大和全国政协."""
+    names = [short(b) for b in bodies]
+    if len(names) <= 1:
+        return "".join(names)
+    if _active_is_zh():
+        return "、".join(names[:-1]) + "和" + names[-1]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+@register.filter
 def alternate_lang(obj, field: str) -> str:
     """The lang attribute for ``obj|alternate:field``."""
     return EN if shown_lang(obj, field) == ZH else ZH
