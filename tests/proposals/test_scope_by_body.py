@@ -136,7 +136,7 @@ def test_services_refuse_another_bodys_agency_topic_or_committee(two_bodies):
 def uk_api(uk_users):
     from rest_framework.test import APIClient
 
-    from lianghui.api.tokens import token_create
+    from lianghui.api.tokens.services import token_create
 
     def make(role):
         client = APIClient()
