@@ -103,6 +103,6 @@ def test_queries_are_pinned_and_do_not_grow_with_the_steps(
     )
     assert _count(client, URL.format(p.key)) == before
     # proposal, signers, topics, assignments, replies, regulations, merged_from,
-    # citations, the audit log
-    with django_assert_num_queries(9):
+    # citations, the audit log, the body's vocabulary (for its words)
+    with django_assert_num_queries(10):
         client.get(URL.format(p.key))

@@ -146,8 +146,9 @@ def test_topic_page_with_a_trend_chart_and_its_table(
     client.get("/topics/ai/")
     cache.clear()  # the search's results are cached: count the full work
     # topic, reference labels (4), savepoint and release, data version, matches with
-    # their facet tokens, the page's documents, organization names
-    with django_assert_num_queries(11):
+    # their facet tokens, the page's documents, organization names, the bodies'
+    # reply categories (the category facet's labels)
+    with django_assert_num_queries(12):
         response = client.get("/topics/ai/")
     html = response.content.decode()
     assert response.status_code == 200

@@ -71,9 +71,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if no_generated:
             return
-        if self._generate(seed, sessions, last_year, per_session, options) and not options.get(
-            "no_train"
-        ):
+        generated = self._generate(seed, sessions, last_year, per_session, options)
+        self._index()
+        if generated and not options.get("no_train"):
             self._train()
         for username, role, what in demo_accounts():
             self.stdout.write(f"Account {username} ({role}: {what}), password {DEMO_PASSWORD}")
@@ -128,6 +128,17 @@ class Command(BaseCommand):
             f"Generated {outcome.proposals} proposals for {', '.join(map(str, todo))}"
         )
         return outcome.proposals
+
+    def _index(self) -> None:
+        """The search index, built here rather than left to the worker: one pass
+        over the demo takes seconds, while the worker, catching up record by record
+        through the change stream, takes about a minute, and the site is meant to be
+        searchable once `make run` serves it. The worker still delivers the changes
+        to the other derived copies (stored documents, dumps)."""
+        from lianghui.search.services import rebuild
+
+        written = rebuild()
+        self.stdout.write(f"Search index: {sum(written.values())} documents")
 
     def _train(self) -> None:
         """Models learnt from the generated assignments and topics, so the office's
