@@ -164,3 +164,13 @@ def test_a_translated_title_is_labelled_the_sites_translation_never_the_original
     heading = zh[start : zh.index("</header>", start)]
     assert "关于完善电子废弃物回收的建议" in heading and "原文（" not in heading
     assert "未收录中文原文" in heading
+
+
+def test_every_cited_field_reads_as_words(demo):
+    # The sources list on a page says which field a citation supports: in words,
+    # never the field's code (founded_on, title_zh).
+    from lianghui.portal.templatetags.portal import field_label
+
+    fields = set(Citation.objects.exclude(field="").values_list("field", flat=True))
+    assert fields
+    assert not [f for f in sorted(fields) if field_label(f) == f]

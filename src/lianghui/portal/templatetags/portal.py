@@ -184,6 +184,14 @@ def field_label(name: str) -> str:
         "issuers": _("Issuers"),
         "opens_on": _("Opens"),
         "closes_on": _("Closes"),
+        "title_zh": _("Chinese title"),
+        "summary_zh": _("Chinese summary"),
+        "bio_zh": _("Chinese biography"),
+        "sectors": _("Sectors"),
+        "founded_on": _("Founded"),
+        "dissolved_on": _("Dissolved"),
+        "deadline_count": _("Reply deadline"),
+        "min_cosigners": _("Co-signers needed"),
     }
     return str(labels.get(name, name))
 
