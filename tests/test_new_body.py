@@ -255,3 +255,13 @@ def test_the_cookbooks_examples_import_as_written(db, name, body, agencies, due_
         assert b.language == "zh-hans"
         assert vocabulary.codes(b, "reply_category") == ["A", "B", "C"]
         assert vocabulary.codes(b, "handling_role") == ["lead", "joint", "assisting"]
+
+
+def test_the_cookbook_quotes_its_example_files_line_for_line():
+    doc = (FIXTURES.parents[1] / "docs" / "cookbook-new-body.md").read_text()
+    blocks = doc.split("```jsonl\n")[1:]
+    quoted = [block.split("```")[0] for block in blocks]
+    assert quoted == [
+        (FIXTURES / "cookbook_provincial_congress.jsonl").read_text(),
+        (FIXTURES / "cookbook_written_questions.jsonl").read_text(),
+    ]
