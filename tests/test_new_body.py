@@ -123,6 +123,10 @@ def test_every_channel_serves_the_new_body(
     assert page.status_code == 200
     html = page.content.decode()
     assert TITLE in html and "Partly granted" in html and "Harbour City Highways Service" in html
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Residents&#x27; petitions, answered by the council" in home
+    agencies = client.get("/agencies/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Harbour City Highways Service" in agencies
     r = client.get("/proposals/?body=hcpc", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200 and TITLE in r.content.decode()
     r = client.get("/sessions/hcpc-2026/", HTTP_ACCEPT_LANGUAGE="en")
@@ -194,6 +198,9 @@ def test_the_bodys_pick_lists_offer_only_its_own_agencies_and_words(
 
     p = petition("assigned", django_capture_on_commit_callbacks)
     r = client_for(users["office"]).get(f"/desk/office/proposals/{p.key}/")
+    review = r.context["review_form"]
+    assert [c for c, _ in review.fields["decision"].choices] == ["filed", "not_filed"]
+    assert [c for c, _ in review.fields["reason"].choices if c] == ["not_council", "too_few"]
     assign = r.context["assign_form"]
     assert {o.key for o in assign.fields["agency"].queryset} == OWN_AGENCIES
     assert {c for c, _ in assign.fields["role"].choices if c} <= {"lead", "joint"}
