@@ -78,9 +78,9 @@ def _bodies(body) -> list[Body] | None:
     return list(body)
 
 
-def agencies_for(body) -> QuerySet[Organization]:
-    """The agencies that handle the body's proposals (its own and the shared ones)."""
-    qs = Organization.objects.filter(kind=OrganizationKind.AGENCY)
+def _serving(kind: str, body) -> QuerySet[Organization]:
+    """Organizations of a kind that serve the body (its own and the shared ones)."""
+    qs = Organization.objects.filter(kind=kind)
     bodies = _bodies(body)
     if bodies is not None:
         qs = qs.filter(
@@ -89,19 +89,16 @@ def agencies_for(body) -> QuerySet[Organization]:
             )
         )
     return qs.order_by("key")
+
+
+def agencies_for(body) -> QuerySet[Organization]:
+    """The agencies that handle the body's proposals (its own and the shared ones)."""
+    return _serving(OrganizationKind.AGENCY, body)
 
 
 def supervisors_for(body) -> QuerySet[Organization]:
     """The committees that may supervise the body's key proposals."""
-    qs = Organization.objects.filter(kind=OrganizationKind.COMMITTEE)
-    bodies = _bodies(body)
-    if bodies is not None:
-        qs = qs.filter(
-            pk__in=Organization.bodies.through.objects.filter(body__in=bodies).values(
-                "organization_id"
-            )
-        )
-    return qs.order_by("key")
+    return _serving(OrganizationKind.COMMITTEE, body)
 
 
 def topics_for(body) -> QuerySet[Topic]:
