@@ -367,6 +367,14 @@ class ProposalViewSet(ReadViewSet):
         return {"positions": Positions(p.pk for p in rows), "proposal_keys": keys}
 
 
+def _reply_id(request, key: str) -> int:
+    """The id of the reply a part key names, among the proposals the caller may see."""
+    try:
+        return nth_reply_id(selectors.visible_proposal_qs(viewer=request.user), key)
+    except NoSuchKey:
+        raise Http404 from None
+
+
 @_described(
     "replies",
     "Agencies' replies the caller may see (the public: published ones).",
@@ -382,11 +390,7 @@ class ReplyViewSet(ReadViewSet):
         return selectors.reply_list(viewer=self.request.user, **p)
 
     def lookup(self, key):
-        try:
-            reply_id = nth_reply_id(selectors.visible_proposal_qs(viewer=self.request.user), key)
-        except NoSuchKey:
-            raise Http404 from None
-        return self.select({}).get(pk=reply_id)
+        return self.select({}).get(pk=_reply_id(self.request, key))
 
     def extra_context(self, rows):
         return {"positions": Positions(r.assignment.proposal_id for r in rows)}
@@ -407,11 +411,7 @@ class FeedbackViewSet(ReadViewSet):
         return selectors.feedback_list(viewer=self.request.user, **p)
 
     def lookup(self, key):
-        try:
-            reply_id = nth_reply_id(selectors.visible_proposal_qs(viewer=self.request.user), key)
-        except NoSuchKey:
-            raise Http404 from None
-        return self.select({}).get(reply_id=reply_id)
+        return self.select({}).get(reply_id=_reply_id(self.request, key))
 
     def extra_context(self, rows):
         return {"positions": Positions(fb.reply.assignment.proposal_id for fb in rows)}
