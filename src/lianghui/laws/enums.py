@@ -36,3 +36,28 @@ class EventKind(Vocabulary):
     READING = "reading", _("Reading")
     ANNOUNCED = "announced", _("Announced")
     OTHER = "other", _("Other")
+
+
+class VersionKind(Vocabulary):
+    """What a text of a regulation is, in the order a text usually passes them."""
+
+    DRAFT = "draft", _("Draft for comment")
+    REVISED_DRAFT = "revised_draft", _("Revised draft")
+    FINAL = "final", _("Final text")
+    AMENDED = "amended", _("Amended text")
+
+
+class DatePrecision(Vocabulary):
+    """How much of a date the source states: "July 2021" is a month, not 1 July."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class ProvisionKind(Vocabulary):
+    PART = "part", _("Part")
+    CHAPTER = "chapter", _("Chapter")
+    SECTION = "section", _("Section")
+    ARTICLE = "article", _("Article")
+    PARAGRAPH = "paragraph", _("Paragraph")

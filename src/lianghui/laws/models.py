@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianghui.core.models import Bilingual, Citation, TimeStamped
 
-from .enums import EventKind, RegulationKind, Stage
+from .enums import DatePrecision, EventKind, ProvisionKind, RegulationKind, Stage, VersionKind
 
 # Milestone fields in the order a regulation passes them; the database refuses
 # a later milestone dated before an earlier one.
@@ -124,3 +124,97 @@ class RegulationEvent(Bilingual, models.Model):
     @property
     def note(self) -> str:
         return self.localized("note")
+
+
+class RegulationVersion(Bilingual, TimeStamped):
+    """One text of a regulation: a draft for comment, a revised draft, the final text.
+
+    ``date`` is stored as the first day of what the source states and
+    ``date_precision`` says how much of it is known, so "July 2021" sorts before
+    "August 2021" and still shows as a month.
+    """
+
+    regulation = models.ForeignKey(Regulation, on_delete=models.CASCADE, related_name="versions")
+    kind = models.CharField(max_length=20, choices=VersionKind.choices)
+    label_zh = models.CharField(max_length=200, blank=True)
+    label_en = models.CharField(max_length=200, blank=True)
+    date = models.DateField()
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    issuer = models.ForeignKey(
+        "people.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="regulation_versions",
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    generated = models.BooleanField(
+        default=False, help_text=_("Text written for the demo, not quoted from a source.")
+    )
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        ordering = ["regulation", "date", "id"]
+        verbose_name = _("regulation version")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(date_precision="day")
+                    | Q(date_precision="month", date__day=1)
+                    | Q(date_precision="year", date__day=1, date__month=1)
+                ),
+                name="regulation_version_date_matches_precision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regulation.key} {self.kind} {self.date}"
+
+    @property
+    def label(self) -> str:
+        return self.localized("label") or VersionKind(self.kind).label
+
+
+class Provision(Bilingual, models.Model):
+    """A unit of a version's text: a chapter, an article, a paragraph.
+
+    ``number`` is the label the text gives ("第三条", "Article 3"); ``position``
+    orders units within the version. Articles are matched across versions by
+    their text, not their number, since a revision renumbers them.
+    """
+
+    version = models.ForeignKey(
+        RegulationVersion, on_delete=models.CASCADE, related_name="provisions"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=ProvisionKind.choices)
+    number = models.CharField(max_length=40, blank=True)
+    heading_zh = models.CharField(max_length=300, blank=True)
+    heading_en = models.CharField(max_length=300, blank=True)
+    text_zh = models.TextField(blank=True)
+    text_en = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("provision")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "position"], name="provision_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.kind} ({self.version_id})"
+
+    @property
+    def heading(self) -> str:
+        return self.localized("heading")
+
+    @property
+    def text(self) -> str:
+        return self.localized("text")
