@@ -65,9 +65,7 @@ def test_an_edit_re_reads_the_reply_and_keeps_decisions(assigned, accounts, repl
     reply = reply_to(assigned, text=PROMISE + "我们将继续加强监督检查。")
     first, second = reply.commitments.order_by("position")
     with committed():
-        services.commitment_review(
-            commitment=first, decision="confirmed", actor=accounts["office"]
-        )
+        services.commitment_review(commitment=first, decision="confirmed", actor=accounts["office"])
     reply.text_zh = PROMISE  # the second promise is edited out, e.g. in the admin
     with committed():
         reply.save()
