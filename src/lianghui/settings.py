@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "lianghui.proposals",
     "lianghui.laws",
     "lianghui.commitments",
+    "lianghui.digests",
     "lianghui.accounts",
     "lianghui.exchange",
     "lianghui.desks",

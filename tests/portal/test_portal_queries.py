@@ -61,7 +61,7 @@ DETAIL_PAGES = [
     # session, citations, totals, status counts, kind counts, funnel (with the
     # not-filed reasons), topics, assignments and first replies per agency, the
     # agencies, key proposals, the bodies' vocabularies
-    ("/sessions/t-npc-2022/", 12),
+    ("/sessions/t-npc-2022/", 13),  # + whether highlights are published
     # regulation, issuers, related proposals, events, citations
     ("/regulations/t-algo-rules/", 5),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from lianghui.commitments.selectors import agency_commitments
+from lianghui.digests.selectors import digest_status
 from lianghui.following.enums import Target
 from lianghui.laws import selectors as laws
 from lianghui.laws.enums import RegulationKind, Stage
@@ -296,6 +297,7 @@ def session_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "sessions",
             "session": session,
+            "digest_status": digest_status(session=session),
             "totals": proposals.session_totals(session=session),
             "funnel": funnel,
             "status_counts": proposals.session_status_counts(session=session),
