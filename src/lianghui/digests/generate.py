@@ -197,7 +197,13 @@ def choose(session: Session) -> list[Chosen]:
         flags = proposal_interest_flags(p)
         ranked.append((not flags, -follows.get(a.member.key, 0), p.key, p, a, flags))
     ranked.sort(key=lambda r: r[:3])
-    for _no_flag, _f, _k, p, a, flags in ranked[:PROMINENT]:
+    seen: set[int] = set()
+    picked = []
+    for row in ranked:  # one proposal per member: the section is about people
+        if row[4].member_id not in seen and len(picked) < PROMINENT:
+            seen.add(row[4].member_id)
+            picked.append(row)
+    for _no_flag, _f, _k, p, a, flags in picked:
         chosen.append(
             Chosen(
                 Section.PROMINENT,
