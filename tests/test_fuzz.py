@@ -133,6 +133,7 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
                 "reply_id": reply.pk,
                 "assignment_id": reply.assignment_id,
                 "token_id": 1,
+                "pk": 1,
                 "kind": "topics",
                 "action": "submit" if name == "desks:member-action" else "apply",
             }[param]

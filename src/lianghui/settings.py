@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "lianghui.people",
     "lianghui.proposals",
     "lianghui.laws",
+    "lianghui.commitments",
+    "lianghui.digests",
     "lianghui.accounts",
     "lianghui.exchange",
     "lianghui.desks",

@@ -6,6 +6,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("lianghui.accounts.urls")),
     path("desk/tokens/", include("lianghui.api.tokens.account_urls")),
+    path("", include("lianghui.commitments.urls")),
+    path("", include("lianghui.digests.urls")),
     path("desk/", include("lianghui.desks.urls")),
     path("search/", include("lianghui.search.urls")),
     path("following/", include("lianghui.following.urls")),

@@ -66,3 +66,6 @@ def shoot():
         return path
 
     return take
+
+
+from tests.digests.conftest import session_world  # noqa: E402,F401  (the highlights walk)

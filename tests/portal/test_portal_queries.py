@@ -57,11 +57,11 @@ DETAIL_PAGES = [
     # organization, children, citations, assignments, affiliations, seats,
     # regulations issued, assignments and first replies per year (the headline
     # is the per-year table's total line: no query of its own), the bodies' vocabularies
-    ("/organizations/t-cac/", 10),
+    ("/organizations/t-cac/", 11),  # + its commitments (none: one count)
     # session, citations, totals, status counts, kind counts, funnel (with the
     # not-filed reasons), topics, assignments and first replies per agency, the
     # agencies, key proposals, the bodies' vocabularies
-    ("/sessions/t-npc-2022/", 12),
+    ("/sessions/t-npc-2022/", 13),  # + whether highlights are published
     # regulation, issuers, related proposals, events, citations
     ("/regulations/t-algo-rules/", 5),
 ]

@@ -27,6 +27,7 @@ JOBS = [
     Daily("due-reminders", "lianghui.proposals.tasks.send_due_reminders", hour=8),
     Daily("watch-digests", "lianghui.following.tasks.send_digests", hour=7),
     Daily("idempotency-prune", "lianghui.api.tasks.prune_idempotency_keys", hour=3),
+    Daily("commitment-outcomes", "lianghui.commitments.tasks.refresh_outcomes", hour=4),
 ]
 
 

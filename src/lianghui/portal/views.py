@@ -15,6 +15,8 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from lianghui.commitments.selectors import agency_commitments
+from lianghui.digests.selectors import digest_status
 from lianghui.following.enums import Target
 from lianghui.laws import selectors as laws
 from lianghui.laws.enums import RegulationKind, Stage
@@ -251,6 +253,7 @@ def organization_detail(request: HttpRequest, key: str) -> HttpResponse:
             "section": "organizations",
             "org": org,
             "performance": figures.agency_years(agency=org) if org.is_agency else {},
+            "commitments": agency_commitments(agency=org, limit=5) if org.is_agency else None,
             "follow": figures.follow_context(request, Target.AGENCY, org.key)
             if org.is_agency
             else None,
@@ -294,6 +297,7 @@ def session_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "section": "sessions",
             "session": session,
+            "digest_status": digest_status(session=session),
             "totals": proposals.session_totals(session=session),
             "funnel": funnel,
             "status_counts": proposals.session_status_counts(session=session),

@@ -73,6 +73,8 @@ class Command(BaseCommand):
             return
         generated = self._generate(seed, sessions, last_year, per_session, options)
         self._index()
+        if generated:
+            self._highlights()
         if generated and not options.get("no_train"):
             self._train()
         for username, role, what in demo_accounts():
@@ -139,6 +141,22 @@ class Command(BaseCommand):
 
         written = rebuild()
         self.stdout.write(f"Search index: {sum(written.values())} documents")
+
+    def _highlights(self) -> None:
+        """Each session's highlights, generated and published as the office would
+        after checking them (a demo has no one to check them; the page says they
+        were chosen by rules). Commitments in replies are found by the worker as
+        it delivers the replies' changes."""
+        from lianghui.digests.services import digest_generate, digest_publish
+        from lianghui.proposals.models import Session
+
+        published = 0
+        for session in Session.objects.filter(proposals__published=True).distinct():
+            digest = digest_generate(session=session)
+            if digest.items.exists():
+                digest_publish(digest=digest, actor=None)
+                published += 1
+        self.stdout.write(f"Session highlights: {published} published")
 
     def _train(self) -> None:
         """Models learnt from the generated assignments and topics, so the office's
