@@ -37,7 +37,7 @@ from .reference import (
     SECTOR_SUFFIXES,
     reference_records,
 )
-from .vocabulary import GIVEN, REPLY_TEXT, SENTENCES, SUBJECTS, SURNAMES, actions_for
+from .vocabulary import GIVEN, SENTENCES, SUBJECTS, SURNAMES, actions_for, reply_text
 
 CPPCC_SHARE = 5 / 9
 TOPIC_SECTOR = {
@@ -407,7 +407,7 @@ class Generator:
             late = rng.random() < 0.05
             days = rng.randint(95, 130) if late else rng.randint(20, 88)
             category = rng.choices("ABC", weights=(35, 45, 20))[0]
-            zh, en = REPLY_TEXT[category]
+            zh, en = reply_text(category, assignment.pk)
             replies.append(
                 services.reply_create(
                     assignment=assignment,
@@ -440,8 +440,8 @@ class Generator:
                     assignment=assignment,
                     category=rng.choice("AB"),
                     on=reopen_on + dt.timedelta(days=rng.randint(20, 60)),
-                    text_zh=REPLY_TEXT["B"][0],
-                    text_en=REPLY_TEXT["B"][1],
+                    text_zh=reply_text("B", assignment.pk + 1)[0],
+                    text_en=reply_text("B", assignment.pk + 1)[1],
                 )
                 for assignment in unsatisfied
             ]

@@ -168,6 +168,50 @@ REPLY_TEXT = {
     ),
 }
 
+# More wordings per category, chosen by the assignment's id (no random draw, so
+# the rest of the demo is unchanged): the commitments found in replies then vary
+# in what they promise and by when.
+REPLY_VARIANTS = {
+    "A": [
+        REPLY_TEXT["A"],
+        (
+            "您的建议已在新出台的规定中得到体现。",
+            "The suggestion is reflected in the newly issued rules.",
+        ),
+    ],
+    "B": [
+        REPLY_TEXT["B"],
+        (
+            "下一步，我们将会同有关部门抓紧研究，力争明年出台相关办法。",
+            "As a next step we will work with the departments concerned and aim to issue"
+            " measures next year.",
+        ),
+        (
+            "该事项已纳入立法工作计划，我们将适时启动修订。",
+            "The matter has been put on the legislative work plan; we will start the"
+            " revision in due course.",
+        ),
+        (
+            "我部将在三个月内组织专题调研，并根据调研结果完善相关政策。",
+            "We will organise a study within three months and improve the policy on its findings.",
+        ),
+    ],
+    "C": [
+        REPLY_TEXT["C"],
+        (
+            "相关问题涉及多个部门职责，现将有关情况说明如下，供参考。",
+            "The matter involves several departments; the situation is explained here for"
+            " reference.",
+        ),
+    ],
+}
+
+
+def reply_text(category: str, n: int) -> tuple[str, str]:
+    variants = REPLY_VARIANTS[category]
+    return variants[n % len(variants)]
+
+
 SURNAMES = [
     ("王", "Wang"),
     ("李", "Li"),
