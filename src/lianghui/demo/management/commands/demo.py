@@ -151,7 +151,10 @@ class Command(BaseCommand):
         from lianghui.proposals.models import Session
 
         published = 0
-        for session in Session.objects.filter(proposals__published=True).distinct():
+        sessions = Session.objects.filter(proposals__published=True).exclude(
+            digest__status="published"
+        )  # a rerun leaves what was published (and perhaps edited) alone
+        for session in sessions.distinct():
             digest = digest_generate(session=session)
             if digest.items.exists():
                 digest_publish(digest=digest, actor=None)
