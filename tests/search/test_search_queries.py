@@ -15,16 +15,19 @@ pytestmark = pytest.mark.django_db
 # organizations named in facets. Ranked by relevance, SQLite looks the words up
 # in the titles of the matches too (engine/sqlite.py).
 TITLE_PASS = 1 if connection.vendor == "sqlite" else 0
+# PostgreSQL: the plan settings set and restored around the matches' query when
+# it takes the GIN bitmap (as it does for this small world), engine/postgres.py.
+PLAN = 2 if connection.vendor == "postgresql" else 0
 RANKED = "/search/?q=人工智能"
 PAGES = [
-    ("/search/", 11),
-    (RANKED, 11 + TITLE_PASS),
-    ("/search/?q=人工智能&type=proposal&topic=ai&year=2022&generated=0&sort=newest", 11),
-    ("/search/?q=-人工智能 OR", 11),
+    ("/search/", 11 + PLAN),
+    (RANKED, 11 + TITLE_PASS + PLAN),
+    ("/search/?q=人工智能&type=proposal&topic=ai&year=2022&generated=0&sort=newest", 11 + PLAN),
+    ("/search/?q=-人工智能 OR", 11 + PLAN),
     # ... plus the member's name for the filter chip
-    ("/search/?member=m-ma", 12),
+    ("/search/?member=m-ma", 12 + PLAN),
     # nothing matches: only the matches' query
-    ("/search/?q=zzzz", 9),
+    ("/search/?q=zzzz", 9 + PLAN),
 ]
 CACHED = 3  # a cache hit skips the matches, the documents and the organizations
 
@@ -38,6 +41,7 @@ def _counted(client, url, expected, django_assert_num_queries):
         response = client.get(url)
     assert response.status_code == 200
     hit = expected - (CACHED if "zzzz" not in url else 1) - (TITLE_PASS if url == RANKED else 0)
+    hit -= PLAN
     with django_assert_num_queries(hit):
         again = client.get(url)
     assert again.content == response.content

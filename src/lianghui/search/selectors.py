@@ -17,8 +17,9 @@ shown, only counted until the index catches up. ``viewer`` is accepted so
 callers need not change when staff searches are added.
 
 Queries per call (results cache off): the engine's lookup of the newest
-matches (with their filter tokens, for the facets) and, past CAP in date
-order, one for the page; then the page's documents, and the organizations
+matches (with their filter tokens, for the facets; on PostgreSQL, when it takes
+the GIN bitmap, between a statement setting the plan and one restoring it) and,
+past CAP in date order, one for the page; then the page's documents, and the organizations
 named in facets or filters. Reference labels (bodies, sessions, kinds, topics)
 come from ``reference_labels()`` — four small queries a caller may reuse.
 """

@@ -188,11 +188,29 @@ def _bulk_end() -> None:
             for sql in FULLTEXT.SQLITE_TRIGGERS:
                 cur.execute(sql)
             cur.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            # 'rebuild' leaves the index in many segments, each looked up for every
+            # word of every search; merged into one, a word is one b-tree descent.
+            cur.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
         else:
             # Fresh statistics: the planner's choice between the GIN index and an
             # ordered scan depends on how common each word is.
             cur.execute(f"ANALYZE {SearchDocument._meta.db_table}")
     forget_planner_figures()
+    transaction.on_commit(tidy_after_rebuild)
+
+
+def tidy_after_rebuild() -> None:
+    """PostgreSQL, once the rebuild has committed (VACUUM cannot run in a
+    transaction): the first search to read each freshly written row would
+    otherwise look up its transaction's fate and write the answer back (hint
+    bits), and would scan the GIN index's list of entries not yet merged: that
+    was most of a search's time on its first run after a rebuild. VACUUM does
+    both once, and marks the pages all-visible."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cur:
+        for model in (SearchDocument, SearchTag):
+            cur.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ and the choice of plan for "newest matches first" from the planner's statistics.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
 from lianghui.search import filtertokens
 from lianghui.search.filters import SearchFilters
@@ -118,11 +118,25 @@ def newest(cur, expr, words, conds, params, *, order, ranked, limit) -> list[tup
     # every match from TOAST (43,000 of them for 关键信息基础设施, 270 ms), not only
     # of the newest ``limit``.
     rank = "-ts_rank(c.vector, to_tsquery('simple', %s))" if ranked and words else "0"
-    cur.execute(
-        f"SELECT c.id, c.date, c.filter_tokens, {rank} FROM ({newest}) c",
-        [*([words] if rank != "0" else []), expr, *params, limit],
-    )
-    return cur.fetchall()
+    sql = f"SELECT c.id, c.date, c.filter_tokens, {rank} FROM ({newest}) c"
+    args = [*([words] if rank != "0" else []), expr, *params, limit]
+    # The planner does not count reading each row's vector from TOAST to check
+    # it, so instead of the GIN bitmap chosen here (plan_order) it took a scan of
+    # the whole table, or of a span's ids down the primary key, checking every
+    # row (2.9 s on the 150,000-proposal benchmark for a filter or two words the
+    # bitmap answers in 40 ms). So a scan of the table is never allowed, and when
+    # the bitmap was chosen neither is a walk down an index. The walk's choice is
+    # left to the planner, which weighs it against the bitmap (filters bunching
+    # the matches in old ids make the walk long). For this statement only (SET
+    # LOCAL lasts until the transaction ends; TO DEFAULT restores it). No
+    # savepoint: inside a caller's transaction the search runs in its own.
+    held = ["enable_seqscan"] + (["enable_indexscan"] if order != "d.id" else [])
+    with transaction.atomic(savepoint=False):
+        cur.execute("; ".join(f"SET LOCAL {name} = off" for name in held))
+        cur.execute(sql, args)
+        rows = cur.fetchall()
+        cur.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in held))
+    return rows
 
 
 def has_long_phrase(q: ParsedQuery) -> bool:
