@@ -11,7 +11,7 @@ is kept by username, not by a relation, and is covered by name.
 Retention (`retention` says it to the person before deletion):
 
 - Everyone: the account (name, email, password), profile, mail consents,
-  follows and saved searches, digest setting, API tokens and remembered API
+  notifications, follows and saved searches, digest setting, API tokens and remembered API
   requests, sessions, sign-in history and the admin's change messages are
   erased.
 - A watcher has nothing else: nothing of theirs remains.
@@ -128,6 +128,25 @@ def _digest(user) -> Rows:
     from lianghui.following.models import DigestSetting
 
     return _rows(DigestSetting.objects.filter(user=user), ["frequency", "last_sent_on"])
+
+
+def _notifications(user) -> Rows:
+    from lianghui.notifications.models import Notification
+
+    return _rows(
+        Notification.objects.filter(user=user).order_by("created_at", "id"),
+        [
+            "kind",
+            "proposal__key",
+            "event",
+            "text_en",
+            "text_zh",
+            "created_at",
+            "read_at",
+            "mail_state",
+            "mailed_at",
+        ],
+    )
 
 
 def _tokens(user) -> Rows:
@@ -320,6 +339,12 @@ TABLES: list[Table] = [
         ("following.Follow.user",),
     ),
     Table("digest", gettext_lazy("Digest setting"), _digest, ("following.DigestSetting.user",)),
+    Table(
+        "notifications",
+        gettext_lazy("Notifications"),
+        _notifications,
+        ("notifications.Notification.user",),
+    ),
     Table("api_tokens", gettext_lazy("API tokens (metadata)"), _tokens, ("api.Token.user",)),
     Table(
         "api_requests",
@@ -439,7 +464,7 @@ def retention(user) -> list[str]:
     lines = [
         _(
             "Erased: your account (name, email, password), profile, mail consents, "
-            "follows, saved searches, digest setting, API tokens, sessions and "
+            "notifications, follows, saved searches, digest setting, API tokens, sessions and "
             "sign-in history."
         )
     ]
@@ -504,8 +529,8 @@ def erase(*, user) -> dict[str, int]:
         done[f"axes {name}"] = model.objects.filter(username__iexact=user.get_username()).delete()[
             0
         ]
-    # The account row last: its cascades take the profile, consents, follows, digest
-    # setting, tokens, remembered requests and admin log; suggestion decisions and
+    # The account row last: its cascades take the profile, consents, notifications,
+    # follows, digest setting, tokens, remembered requests and admin log; suggestion decisions and
     # reply drafts lose their author (SET_NULL) and stay.
     pk = user.pk
     deleted, detail = user.delete()
