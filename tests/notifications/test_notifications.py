@@ -325,3 +325,91 @@ def test_the_api_lists_them_newest_first_and_marks_them_read(
     r = c.post("/api/v1/me/notifications/read/", {"ids": ids}, content_type="application/json")
     assert r.json()["marked"] == 3
     assert client_for(None).get("/api/v1/me/notifications/").status_code in (401, 403)
+
+
+def test_the_members_desk_explains_what_a_proposal_waits_for(party, client_for):
+    run, office, member = party["run"], party["office"], party["member"]
+    p = _proposal(party, "waits")
+    c = client_for(member)
+    assert "Waiting for the office&#x27;s decision" in c.get("/desk/member/").content.decode()
+    run(
+        lambda: services.proposal_review(
+            proposal=p, decision="filed", on=D(2022, 3, 20), actor=office
+        )
+    )
+    lead, joint = (
+        run(
+            lambda key=key, role=role: services.proposal_assign(
+                proposal=p, agency=_agency(key), role=role, on=D(2022, 3, 25), actor=office
+            )
+        )
+        for key, role in (("miit", "lead"), ("mohrss", "joint"))
+    )
+    run(
+        lambda: services.reply_create(
+            assignment=lead, category="B", on=D(2022, 5, 1), text_zh="正在推进。"
+        )
+    )
+    page = c.get("/desk/member/").content.decode()
+    assert "1 of 2 agencies have replied; you can rate when all have." in page
+    assert "The next reply is due by June 25, 2022." in page
+    assert "the rating form comes here when every agency has replied" in page
+    run(
+        lambda: services.reply_create(
+            assignment=joint, category="A", on=D(2022, 5, 2), text_zh="已解决。"
+        )
+    )
+    assert (
+        "Every agency has replied: rate each reply below."
+        in c.get("/desk/member/").content.decode()
+    )
+    for reply in Reply.objects.filter(assignment__proposal=p):
+        run(
+            lambda reply=reply: services.feedback_give(
+                reply=reply, rating="unsatisfied", on=D(2022, 5, 3), actor=member
+            )
+        )
+    page = c.get("/desk/member/").content.decode()
+    assert "You rated a reply unsatisfied. Next: the office decides whether to reopen" in page
+    zh = client_for(member)
+    zh.cookies["django_language"] = "zh-hans"
+    assert "您对一条答复评价为不满意" in zh.get("/desk/member/").content.decode()
+
+
+def test_the_notification_list_costs_the_same_however_long(
+    life, party, client_for, django_assert_num_queries
+):
+    c = client_for(party["member"])
+    mine = list(Notification.objects.filter(user=party["member"]))
+    for more in (0, 30):
+        Notification.objects.bulk_create(
+            Notification(
+                user=n.user,
+                kind=n.kind,
+                proposal=n.proposal,
+                event=f"{n.event}-{more}-{i}",
+                text_en=n.text_en,
+                text_zh=n.text_zh,
+            )
+            for i, n in enumerate(mine * (more // len(mine) + 1))
+            if i < more
+        )
+        # session, user, the page's count and rows (proposal joined), the role for
+        # the desk's menu, the unread count in the header
+        with django_assert_num_queries(6):
+            assert c.get("/desk/notifications/").status_code == 200
+
+
+def test_imports_and_the_demo_record_history_not_news(party):
+    from lianghui.core.models import Change
+
+    with events.bulk():
+        services.proposal_create(
+            session=Session.objects.get(key="npc-2022"),
+            kind=ProposalKind.objects.get(key="npc-suggestion"),
+            key="imported",
+            title_zh="导入的建议",
+            lead_member=Member.objects.get(key="deputy-a"),
+        )
+    assert Change.objects.filter(label="proposals.Proposal").exists()
+    assert not Change.objects.filter(label="core.AuditEntry").exists()

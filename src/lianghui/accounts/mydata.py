@@ -105,7 +105,15 @@ def _profile(user) -> Rows:
 
     return _rows(
         Profile.objects.filter(user=user),
-        ["role", "body__key", "member__key", "member__name_zh", "member__name_en", "agency__key"],
+        [
+            "role",
+            "body__key",
+            "member__key",
+            "member__name_zh",
+            "member__name_en",
+            "agency__key",
+            "language",
+        ],
     )
 
 

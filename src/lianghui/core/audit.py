@@ -57,8 +57,12 @@ def record(
     ] or [AuditEntry(**base)]
     entries = AuditEntry.objects.bulk_create(entries)
     # The entry is an event others act on after the commit (notifications): it joins
-    # the change stream with its record, in the same outbox insert.
-    events.changed_many({root._meta.label: [root.pk], EVENT: [entries[0].pk]})
+    # the change stream with its record, in the same outbox insert. Bulk writers (the
+    # importer, the demo) write history, not news: their entries are no events.
+    reported = {root._meta.label: [root.pk]}
+    if not events.in_bulk():
+        reported[EVENT] = [entries[0].pk]
+    events.changed_many(reported)
     return entries
 
 

@@ -160,6 +160,11 @@ def _quiet() -> bool:
     return state is not None and state.bulk is not None
 
 
+def in_bulk() -> bool:
+    """Whether the current write is inside `bulk()` (an import, the demo)."""
+    return _quiet()
+
+
 # --- delivering ------------------------------------------------------------------------
 
 

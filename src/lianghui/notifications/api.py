@@ -52,6 +52,11 @@ class ReadInput(StrictInput):
     )
 
 
+class ReadResult(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were unread and are now read.")
+    unread = serializers.IntegerField(help_text="How many of the caller's remain unread.")
+
+
 class NotificationsView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -91,7 +96,7 @@ class ReadView(APIView):
     @extend_schema(
         summary="Mark my notifications read",
         request=ReadInput,
-        responses={200: serializers.DictField(child=serializers.IntegerField())},
+        responses={200: ReadResult},
         tags=["me"],
     )
     def post(self, request):
