@@ -413,3 +413,16 @@ def test_imports_and_the_demo_record_history_not_news(party):
         )
     assert Change.objects.filter(label="proposals.Proposal").exists()
     assert not Change.objects.filter(label="core.AuditEntry").exists()
+
+
+def test_a_person_chooses_the_language_of_their_emails(party, client_for):
+    member = party["member"]
+    c = client_for(member)
+    page = c.get("/accounts/mail/").content.decode()
+    assert "Language of my emails" in page
+    c.post("/accounts/mail/", {"kinds": ["notifications"], "language": "en"})
+    member.profile.refresh_from_db()
+    assert member.profile.language == "en"
+    c.post("/accounts/mail/", {"kinds": ["notifications"], "language": "xx"})
+    member.profile.refresh_from_db()
+    assert member.profile.language == "en"  # refused: not a language of the site

@@ -463,6 +463,21 @@ def profile_update(*, user, first_name: str, last_name: str, email: str):
     return user
 
 
+@transaction.atomic
+def email_language_set(*, user, language: str):
+    """The language of the person's emails ("" for the working language of the body
+    whose record an email is about). Only accounts with a role have a profile to
+    keep it; a watcher's emails (digests) follow the site's language."""
+    from django.conf import settings
+
+    from .models import Profile
+
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    Profile.objects.filter(user=user).update(language=language)
+    return user
+
+
 # --- erasing ----------------------------------------------------------------------------
 
 
