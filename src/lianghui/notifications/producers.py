@@ -260,11 +260,14 @@ def _event_entries(entry_ids: list[int]) -> dict[int, list[AuditEntry]]:
     firsts = list(AuditEntry.objects.filter(pk__in=entry_ids, content_type=ct))
     out = {}
     for first in firsts:
-        out[first.pk] = list(
+        group = list(
             AuditEntry.objects.filter(
                 content_type=ct, object_id=first.object_id, action=first.action, at=first.at
             ).order_by("id")
         )
+        # Keyed by the call's first entry whichever of its entries was given, so
+        # an event is one event however it is reported.
+        out[group[0].pk] = group
     return out
 
 
