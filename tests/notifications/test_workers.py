@@ -5,7 +5,6 @@ import threading
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import connection, connections
 
 from lianghui.accounts import consent
@@ -15,6 +14,7 @@ from lianghui.notifications.tasks import mail_notifications, produce_notificatio
 from lianghui.people.models import Member, Organization
 from lianghui.proposals import services
 from lianghui.proposals.models import ProposalKind, Session
+from tests.core.test_worker import _worker as run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DB = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -22,15 +22,7 @@ DB = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 def _worker(worker_id):
     try:
-        call_command(
-            "worker",
-            batch=True,
-            interval=0,
-            startup_delay=False,
-            reload=False,
-            verbosity=0,
-            worker_id=worker_id,
-        )
+        run_worker(worker_id)
     finally:
         connections.close_all()
 
