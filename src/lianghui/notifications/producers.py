@@ -42,6 +42,10 @@ STATUS_KINDS = {
     f"status:{Status.CONVERTED}": Kind.CONVERTED,
     f"status:{Status.CLOSED}": Kind.CLOSED,
 }
+# The other actions that notify someone (`drafts_for` says whom).
+EVENT_ACTIONS = frozenset(
+    {"assign", "transfer", "transfer-refused", "transfer-request", "reply", "feedback", "reopen"}
+)
 LANGUAGES = ("en", "zh-hans")
 
 
@@ -257,7 +261,11 @@ def _replied(proposal: Proposal, entry: AuditEntry, base: dict) -> list[Draft]:
 def _event_entries(entry_ids: list[int]) -> dict[int, list[AuditEntry]]:
     """entry id -> the entries of its service call (same record, action and moment)."""
     ct = ContentType.objects.get_for_model(Proposal)
-    firsts = list(AuditEntry.objects.filter(pk__in=entry_ids, content_type=ct))
+    firsts = list(
+        AuditEntry.objects.filter(
+            pk__in=entry_ids, content_type=ct, action__in=[*STATUS_KINDS, *EVENT_ACTIONS]
+        )
+    )
     out = {}
     for first in firsts:
         group = list(
@@ -277,8 +285,6 @@ def produce(entry_ids: list[int]) -> list[int]:
     made: list[int] = []
     for entry_id, entries in _event_entries(entry_ids).items():
         first = entries[0]
-        if first.action not in STATUS_KINDS and first.action not in EVENT_ACTIONS:
-            continue
         proposal = (
             Proposal.objects.select_related("session__body", "kind", "merged_into")
             .filter(pk=first.object_id)
@@ -324,8 +330,3 @@ def _create(users, draft: Draft, proposal, key: str, words: dict, *, at) -> list
             continue
         made.append(n.pk)
     return made
-
-
-EVENT_ACTIONS = frozenset(
-    {"assign", "transfer", "transfer-refused", "transfer-request", "reply", "feedback", "reopen"}
-)
