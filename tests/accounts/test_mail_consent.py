@@ -71,6 +71,26 @@ def _digest_sent(user) -> bool:
     return any(user.email in m.to for m in mail.outbox)
 
 
+def _notification_sent(user) -> bool:
+    """A notification for ``user`` on a proposal (as the producer makes them), and
+    the worker's mail task over it."""
+    from lianghui.notifications.models import Notification
+    from lianghui.notifications.tasks import mail_notifications
+    from lianghui.proposals.models import Proposal
+
+    n = Notification.objects.create(
+        user=user,
+        kind="agency_assigned",
+        proposal=Proposal.objects.get(key="late-1"),
+        event=f"audit:test-{Notification.objects.count()}",
+        text_en="Your agency was assigned a proposal.",
+        text_zh="已交贵机关办理。",
+    )
+    mail.outbox.clear()
+    mail_notifications.call([n.pk])
+    return any(user.email in m.to for m in mail.outbox)
+
+
 def _reminder_sent(user) -> bool:
     mail.outbox.clear()
     send_due_reminders.call(today="2022-06-30")
@@ -81,6 +101,7 @@ def _reminder_sent(user) -> bool:
 SCENARIOS = {
     "lianghui.following.tasks": "digests",
     "lianghui.proposals.tasks": "reminders",
+    "lianghui.notifications.tasks": "notifications",
 }
 
 
@@ -117,13 +138,27 @@ def test_no_reminder_without_the_recorded_role_consent(officer, overdue):
     assert not _reminder_sent(officer)
 
 
+def test_no_notification_email_without_a_recorded_opt_in(officer, overdue):
+    assert not _notification_sent(officer)  # their role's consent covers reminders only
+    consent.consent_grant(user=officer, kind="notifications", how="form")
+    assert _notification_sent(officer)
+    consent.consent_withdraw(user=officer, kind="notifications", how="form")
+    assert not _notification_sent(officer)
+
+
 @pytest.mark.parametrize("sender", sorted(SCENARIOS))
 def test_no_sender_mails_an_inactive_or_withdrawn_person(sender, watcher, officer, overdue):
     user = watcher if SCENARIOS[sender] == "digests" else officer
-    sent = _digest_sent if SCENARIOS[sender] == "digests" else _reminder_sent
+    sent = {
+        "digests": _digest_sent,
+        "reminders": _reminder_sent,
+        "notifications": _notification_sent,
+    }[SCENARIOS[sender]]
     if SCENARIOS[sender] == "digests":
         following.follow_create(user=user, target="member", key="m-ma")
         following.digest_set(user=user, frequency="daily")
+    if SCENARIOS[sender] == "notifications":
+        consent.consent_grant(user=user, kind="notifications", how="form")
     assert sent(user)
     user.is_active = False
     user.save()

@@ -50,6 +50,7 @@ FOR_ROLES: dict[str, frozenset[str]] = {
 SENDERS: dict[str, str | None] = {
     "lianghui.following.tasks": MailKind.DIGESTS,
     "lianghui.proposals.tasks": MailKind.STAFF_REMINDERS,
+    "lianghui.notifications.tasks": MailKind.NOTIFICATIONS,
     "lianghui.accounts.services": None,  # invitations: the set-password link is the account
     "lianghui.accounts.views": None,  # password reset: sent because the person asked
 }

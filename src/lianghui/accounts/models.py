@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .enums import ConsentHow, MailKind, Role
 
@@ -25,6 +26,16 @@ class Profile(models.Model):
         null=True,
         blank=True,
         related_name="officers",
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_(
+            "The language of the emails the person gets; empty: the working language of "
+            "the body whose record the email is about."
+        ),
     )
 
     class Meta:

@@ -11,7 +11,7 @@ is kept by username, not by a relation, and is covered by name.
 Retention (`retention` says it to the person before deletion):
 
 - Everyone: the account (name, email, password), profile, mail consents,
-  follows and saved searches, digest setting, API tokens and remembered API
+  notifications, follows and saved searches, digest setting, API tokens and remembered API
   requests, sessions, sign-in history and the admin's change messages are
   erased.
 - A watcher has nothing else: nothing of theirs remains.
@@ -105,7 +105,15 @@ def _profile(user) -> Rows:
 
     return _rows(
         Profile.objects.filter(user=user),
-        ["role", "body__key", "member__key", "member__name_zh", "member__name_en", "agency__key"],
+        [
+            "role",
+            "body__key",
+            "member__key",
+            "member__name_zh",
+            "member__name_en",
+            "agency__key",
+            "language",
+        ],
     )
 
 
@@ -128,6 +136,25 @@ def _digest(user) -> Rows:
     from lianghui.following.models import DigestSetting
 
     return _rows(DigestSetting.objects.filter(user=user), ["frequency", "last_sent_on"])
+
+
+def _notifications(user) -> Rows:
+    from lianghui.notifications.models import Notification
+
+    return _rows(
+        Notification.objects.filter(user=user).order_by("created_at", "id"),
+        [
+            "kind",
+            "proposal__key",
+            "event",
+            "text_en",
+            "text_zh",
+            "created_at",
+            "read_at",
+            "mail_state",
+            "mailed_at",
+        ],
+    )
 
 
 def _tokens(user) -> Rows:
@@ -320,6 +347,12 @@ TABLES: list[Table] = [
         ("following.Follow.user",),
     ),
     Table("digest", gettext_lazy("Digest setting"), _digest, ("following.DigestSetting.user",)),
+    Table(
+        "notifications",
+        gettext_lazy("Notifications"),
+        _notifications,
+        ("notifications.Notification.user",),
+    ),
     Table("api_tokens", gettext_lazy("API tokens (metadata)"), _tokens, ("api.Token.user",)),
     Table(
         "api_requests",
@@ -430,6 +463,21 @@ def profile_update(*, user, first_name: str, last_name: str, email: str):
     return user
 
 
+@transaction.atomic
+def email_language_set(*, user, language: str):
+    """The language of the person's emails ("" for the working language of the body
+    whose record an email is about). Only accounts with a role have a profile to
+    keep it; a watcher's emails (digests) follow the site's language."""
+    from django.conf import settings
+
+    from .models import Profile
+
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    Profile.objects.filter(user=user).update(language=language)
+    return user
+
+
 # --- erasing ----------------------------------------------------------------------------
 
 
@@ -439,7 +487,7 @@ def retention(user) -> list[str]:
     lines = [
         _(
             "Erased: your account (name, email, password), profile, mail consents, "
-            "follows, saved searches, digest setting, API tokens, sessions and "
+            "notifications, follows, saved searches, digest setting, API tokens, sessions and "
             "sign-in history."
         )
     ]
@@ -504,8 +552,8 @@ def erase(*, user) -> dict[str, int]:
         done[f"axes {name}"] = model.objects.filter(username__iexact=user.get_username()).delete()[
             0
         ]
-    # The account row last: its cascades take the profile, consents, follows, digest
-    # setting, tokens, remembered requests and admin log; suggestion decisions and
+    # The account row last: its cascades take the profile, consents, notifications,
+    # follows, digest setting, tokens, remembered requests and admin log; suggestion decisions and
     # reply drafts lose their author (SET_NULL) and stay.
     pk = user.pk
     deleted, detail = user.delete()

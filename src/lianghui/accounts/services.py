@@ -135,6 +135,10 @@ def account_invite(
         member=member,
         agency=agency,
     )
+    if language and hasattr(user, "profile"):
+        # The language chosen for the invitation is the person's, for later emails too.
+        user.profile.language = language
+        user.profile.save(update_fields=["language"])
     language = language or settings.LANGUAGE_CODE
     transaction.on_commit(lambda: _send_invitation(user.pk, base_url, language))
     return user

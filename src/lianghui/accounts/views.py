@@ -150,6 +150,10 @@ def mail(request: HttpRequest) -> HttpResponse:
                     consent.consent_grant(user=user, kind=pref.kind, how=ConsentHow.FORM)
                 else:
                     consent.consent_withdraw(user=user, kind=pref.kind, how=ConsentHow.FORM)
+            if "language" in request.POST:
+                mydata_service.email_language_set(
+                    user=user, language=request.POST.get("language", "")
+                )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -163,5 +167,7 @@ def mail(request: HttpRequest) -> HttpResponse:
             "preferences": consent.preferences(user=user),
             "transactional": consent.TRANSACTIONAL_LABELS,
             "no_email": not user.email,
+            "profile": getattr(user, "profile", None),
+            "languages": settings.LANGUAGES,
         },
     )

@@ -13,6 +13,10 @@ from django.utils import timezone
 from . import events
 from .models import AuditEntry
 
+# The change-stream label under which each `record` call reports its first entry's
+# id: one event per call, however many fields it changed.
+EVENT = "core.AuditEntry"
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
@@ -51,8 +55,15 @@ def record(
     entries = [
         AuditEntry(**base, field=f, before=_jsonable(b), after=_jsonable(a)) for f, b, a in items
     ] or [AuditEntry(**base)]
-    events.changed(root._meta.label, [root.pk])
-    return AuditEntry.objects.bulk_create(entries)
+    entries = AuditEntry.objects.bulk_create(entries)
+    # The entry is an event others act on after the commit (notifications): it joins
+    # the change stream with its record, in the same outbox insert. Bulk writers (the
+    # importer, the demo) write history, not news: their entries are no events.
+    reported = {root._meta.label: [root.pk]}
+    if not events.in_bulk():
+        reported[EVENT] = [entries[0].pk]
+    events.changed_many(reported)
+    return entries
 
 
 def history(root: models.Model, *, public_only: bool = False):

@@ -93,27 +93,34 @@ def _state() -> _State:
 
 def changed(model_label: str, ids: Iterable[int]) -> None:
     """Record that these records changed (or were deleted), in the current transaction."""
-    ids = {int(i) for i in ids if i is not None}
-    if not ids:
+    changed_many({model_label: ids})
+
+
+def changed_many(records: dict[str, Iterable[int]]) -> None:
+    """`changed` for several labels at once, written to the outbox in one insert."""
+    records = {label: {int(i) for i in ids if i is not None} for label, ids in records.items()}
+    records = {label: ids for label, ids in records.items() if ids}
+    if not records:
         return
     if not transaction.get_connection().in_atomic_block:
         # Autocommit (a shell's save()): the outbox row first, then the delivery.
         with transaction.atomic():
-            changed(model_label, ids)
+            changed_many(records)
         return
     state = _state()
-    state.pending[model_label].update(ids)
-    if state.bulk is not None:
-        state.bulk[model_label].update(ids)
-        return
-    open_now = tuple(transaction.get_connection().savepoint_ids)
-    new = []
-    for i in ids:
-        mark = state.written.get((model_label, i))
-        if mark is None or open_now[: len(mark)] != mark:
-            new.append(i)
-            state.written[(model_label, i)] = open_now
-    _write({model_label: new})
+    new: dict[str, list[int]] = {}
+    for model_label, ids in records.items():
+        state.pending[model_label].update(ids)
+        if state.bulk is not None:
+            state.bulk[model_label].update(ids)
+            continue
+        open_now = tuple(transaction.get_connection().savepoint_ids)
+        for i in ids:
+            mark = state.written.get((model_label, i))
+            if mark is None or open_now[: len(mark)] != mark:
+                new.setdefault(model_label, []).append(i)
+                state.written[(model_label, i)] = open_now
+    _write(new)
 
 
 def _write(records: dict[str, Iterable[int]]) -> None:
@@ -151,6 +158,11 @@ def bulk() -> Iterator[None]:
 def _quiet() -> bool:
     state = getattr(transaction.get_connection(), _ATTR, None)
     return state is not None and state.bulk is not None
+
+
+def in_bulk() -> bool:
+    """Whether the current write is inside `bulk()` (an import, the demo)."""
+    return _quiet()
 
 
 # --- delivering ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from lianghui.proposals import selectors as proposal_selectors
 from lianghui.proposals.selectors import cited
 from lianghui.proposals.timeline import proposal_timeline
 
-from . import selectors
+from . import selectors, waiting
 from .forms import (
     ASSIGNMENT_SORTS,
     PROPOSAL_SORTS,
@@ -125,6 +125,10 @@ def member_desk(request: HttpRequest) -> HttpResponse:
     to_rate = selectors.member_replies_to_rate(user=request.user)
     to_confirm = selectors.member_signatures_to_confirm(user=request.user)
     queue = _queue(request)
+    submitted = _page(request, queue.apply(selectors.submitted(proposals=mine)))
+    notes = waiting.explain(submitted)
+    for p in submitted:
+        p.waiting = notes.get(p.pk, "")
     return render(
         request,
         "desks/member.html",
@@ -132,7 +136,7 @@ def member_desk(request: HttpRequest) -> HttpResponse:
             "section": "desk",
             "drafts": selectors.drafts(proposals=mine),
             "queue": queue,
-            "submitted": _page(request, queue.apply(selectors.submitted(proposals=mine))),
+            "submitted": submitted,
             "to_rate": _rating_forms(to_rate),
             "to_confirm": to_confirm,
         },

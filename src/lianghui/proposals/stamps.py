@@ -14,7 +14,7 @@ tracing each to the proposals naming it would cost more than rendering again.
 
 from __future__ import annotations
 
-from lianghui.core import versioning
+from lianghui.core import audit, versioning
 
 from .models import Proposal
 
@@ -23,6 +23,8 @@ PROPOSAL = "proposals.Proposal"
 PROPOSAL_RECORDS = frozenset(
     {PROPOSAL, "proposals.Assignment", "proposals.Reply", "proposals.Feedback"}
 )
+# An audit event is reported with its record's own label, which says what changed.
+NOT_REFERENCE = PROPOSAL_RECORDS | {audit.EVENT}
 CHUNK = 5000
 
 
@@ -49,7 +51,7 @@ def on_proposals_changed(label: str, ids: set[int]) -> None:
 def on_records_changed(labels: set[str]) -> None:
     """core.events label subscriber: a commit that changed anything else than
     proposals and their parts moves the reference version."""
-    if labels - PROPOSAL_RECORDS:
+    if labels - NOT_REFERENCE:
         versioning.bump(row=versioning.REFERENCE)
 
 
