@@ -45,6 +45,10 @@ CACHED_TYPES = (
 )
 
 
+# Fields that point at rows of the same batch, set once the batch has its ids.
+_LINKED_AFTER = {("assignments", "transferred_from"), ("provisions", "parent")}
+
+
 @dataclass(frozen=True)
 class RecordError:
     file: str
@@ -639,7 +643,7 @@ class Importer:
     def attrs(self, spec: Spec, rec: dict, ids: dict, path: str) -> dict:
         out = {}
         for f in spec.scalar_fields():
-            if f.deferred or (spec.name == "assignments" and f.name == "transferred_from"):
+            if f.deferred or (spec.name, f.name) in _LINKED_AFTER:
                 continue
             if f.kind == "ref":
                 out[f.attr] = ids.get(path + f.name)
@@ -705,10 +709,12 @@ class Importer:
             if not objs:
                 continue
             # Ids are needed to hang grandchildren (and transfers) on these rows.
-            wants_ids = bool(child.children) or child.name == "assignments"
+            wants_ids = bool(child.children) or child.name in {"assignments", "provisions"}
             created = bulk.table(child.model).insert(objs, returning=wants_ids)
             if child.name == "assignments":
                 self.link_transfers(child.model, created, items)
+            if child.name == "provisions":
+                self.link_provisions(child.model, created, items)
             if child.children:
                 self.write_children(
                     child,
@@ -717,6 +723,21 @@ class Importer:
                         for pk, (it, ids, sub, _p) in zip(created, items, strict=True)
                     ],
                 )
+
+    @staticmethod
+    def link_provisions(model, created: list[int], items: list) -> None:
+        """A provision's parent is an earlier index in its version's list."""
+        by_index: dict[tuple[int, int], int] = {}
+        changed = []
+        index: dict[int, int] = {}
+        for pk, (item, _ids, _sub, version) in zip(created, items, strict=True):
+            n = index.get(version, 0)
+            index[version] = n + 1
+            by_index[(version, n)] = pk
+            if item["parent"] is not None:
+                changed.append(model(id=pk, parent_id=by_index[(version, item["parent"])]))
+        if changed:
+            model.objects.bulk_update(changed, ["parent_id"])
 
     @staticmethod
     def link_transfers(model, created: list[int], items: list) -> None:

@@ -147,6 +147,15 @@ class Regulation(Bilingual, TimeStamped):
         return getattr(self, PRECISION_FIELD[date_field])
 
     @property
+    def latest_precision(self) -> str:
+        """The precision of ``latest_on`` (annotated by ``selectors.with_latest_date``)."""
+        event_on = getattr(self, "event_on", None)
+        milestone_on = getattr(self, "milestone_on", None)
+        if event_on and (not milestone_on or event_on > milestone_on):
+            return self.event_precision
+        return getattr(self, "milestone_precision", DatePrecision.DAY)
+
+    @property
     def stage(self) -> Stage | None:
         """The furthest milestone reached."""
         reached = self.milestones()
@@ -226,6 +235,9 @@ class RegulationVersion(Bilingual, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.regulation.key} {self.kind} {self.date}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:regulation-version", args=[self.regulation.key, self.pk])
 
     @property
     def label(self) -> str:
