@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from lianghui.core import events
 from lianghui.core.models import Citation
+from lianghui.laws.enums import LinkStatus
+from lianghui.laws.models import ProposalLink
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Membership, Organization
 from lianghui.proposals import vocabulary
@@ -661,6 +663,12 @@ class Importer:
             Citation.objects.filter(
                 content_type_id=self.content_type(spec), object_id__in=pks
             ).delete()
+        if spec.name == "regulation":
+            # Links the file confirmed are replaced by what it says now; links the
+            # office decided stay (they are in the file's related_proposals on export).
+            ProposalLink.objects.filter(
+                regulation_id__in=pks, status=LinkStatus.CONFIRMED, decided_by__isnull=True
+            ).delete()
 
     def content_type(self, spec: Spec) -> int:
         if spec.name not in self.content_types:
@@ -675,6 +683,8 @@ class Importer:
             other = f"{SPECS[spec.by_name[name].ref].model._meta.model_name}_id"
             links = [{own: pk, other: target} for pk, ln in rows for target in ln.ids.get(name, ())]
             bulk.table(through).insert(links)
+            if spec.name == "regulation" and name == "related_proposals":
+                self.confirm_links(links)
         if spec.cited:
             ct = self.content_type(spec)
             citations = [
@@ -723,6 +733,29 @@ class Importer:
                         for pk, (it, ids, sub, _p) in zip(created, items, strict=True)
                     ],
                 )
+
+    @staticmethod
+    def confirm_links(pairs: list[dict]) -> None:
+        """Related proposals named by a file are links people chose: confirmed."""
+        if not pairs:
+            return
+        wanted = {(p["regulation_id"], p["proposal_id"]) for p in pairs}
+        existing = ProposalLink.objects.filter(
+            regulation_id__in={r for r, _p in wanted}, proposal_id__in={p for _r, p in wanted}
+        )
+        found = set()
+        for link in existing:
+            if (link.regulation_id, link.proposal_id) in wanted:
+                found.add((link.regulation_id, link.proposal_id))
+                if link.status != LinkStatus.CONFIRMED:
+                    link.status = LinkStatus.CONFIRMED
+                    link.save(update_fields=["status"])
+        ProposalLink.objects.bulk_create(
+            [
+                ProposalLink(regulation_id=r, proposal_id=p, status=LinkStatus.CONFIRMED)
+                for r, p in sorted(wanted - found)
+            ]
+        )
 
     @staticmethod
     def link_provisions(model, created: list[int], items: list) -> None:
