@@ -13,6 +13,7 @@ the other suggestions) and in the proposal's history.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -35,9 +36,17 @@ __all__ = ["link_decide", "links_suggest", "MIN_SCORE"]
 
 # Below this cosine a regulation and a proposal share only common words.
 MIN_SCORE = 0.12
+# A word in more than this share of the texts says nothing about a pair ("China").
+MAX_DF = 0.2
+# Editors' asides about the record ("(no date in the source)") are not its subject.
+_ASIDE = re.compile(r"[（(][^（）()]*(?:source|seed|来源)[^（）()]*[)）]", re.IGNORECASE)
 PER_REGULATION = 8
 TERMS = 8
 PASSAGES = 3
+
+
+def _joined(parts: Iterable[str]) -> str:
+    return _ASIDE.sub("", "\n".join(t for t in parts if t))
 
 
 def regulation_text(regulation: Regulation, provisions: Iterable[Provision] = ()) -> str:
@@ -45,23 +54,34 @@ def regulation_text(regulation: Regulation, provisions: Iterable[Provision] = ()
     parts += [regulation.summary_zh, regulation.summary_en]
     for p in provisions:
         parts += [p.heading_zh, p.heading_en, p.text_zh, p.text_en]
-    return "\n".join(t for t in parts if t)
+    return _joined(parts)
 
 
 def proposal_text(proposal: Proposal) -> str:
     parts = [proposal.title_zh, proposal.title_en, proposal.summary_zh, proposal.summary_en]
     parts += [proposal.text_zh, proposal.text_en]
-    return "\n".join(t for t in parts if t)
+    return _joined(parts)
 
 
 def _shared_terms(a: str, b: str, weights: dict[str, float]) -> list[str]:
+    """Words of both texts that the scoring counted, the rarest first."""
     seg = default_segmenter()
     shared = {w for w in seg.tokens(a) if len(w) > 1} & {w for w in seg.tokens(b) if len(w) > 1}
-    return sorted(shared, key=lambda w: (-weights.get(w, 0.0), w))[:TERMS]
+    shared = {w for w in shared if w in weights}
+    return sorted(shared, key=lambda w: (-weights[w], w))[:TERMS]
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _shared_passages(a: str, b: str) -> list[str]:
-    return [p.text for p in matching_passages(a, b, min_chars=6)[:PASSAGES]]
+    """Runs both texts share: four Chinese characters, or some words of English."""
+    found = [
+        p.text.strip()
+        for p in matching_passages(a, b, min_chars=4)
+        if len(_HAN.findall(p.text)) >= 4 or (len(p.text) >= 16 and " " in p.text.strip())
+    ]
+    return list(dict.fromkeys(found))[:PASSAGES]
 
 
 @transaction.atomic
@@ -108,7 +128,12 @@ def links_suggest(
     prop_texts = [proposal_text(p) for p in props]
     reply_rows = [(i, r) for i, p in enumerate(props) for r in replies.get(p.id, ())]
     reply_texts = [f"{r.text_zh}\n{r.text_en}" for _i, r in reply_rows]
-    vectorizer = TfidfVectorizer(analyzer=WordAnalyzer(ngram_range=(1, 1)), sublinear_tf=True)
+    vectorizer = TfidfVectorizer(
+        analyzer=WordAnalyzer(ngram_range=(1, 1)),
+        sublinear_tf=True,
+        # Small corpora (a test, a new site) keep every word.
+        max_df=MAX_DF if len(reg_texts) + len(prop_texts) >= 50 else 1.0,
+    )
     matrix = vectorizer.fit_transform(reg_texts + prop_texts + reply_texts)
     weights = dict(zip(vectorizer.get_feature_names_out(), vectorizer.idf_, strict=True))
     n_reg, n_prop = len(regs), len(props)

@@ -175,6 +175,8 @@ def field_label(name: str) -> str:
     labels = {
         **_FIELD_LABELS,
         "events": _("Events"),
+        "versions": _("Versions of the text"),
+        "name_zh": _("Chinese name"),
         "title": _("Title"),
         "summary": _("Summary"),
         "status": _("Status"),

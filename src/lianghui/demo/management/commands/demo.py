@@ -69,6 +69,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Laws: {report.summary()}")
         except ImportFailed as exc:
             raise CommandError(str(exc)) from None
+        self._suggest_links()
         if no_generated:
             return
         generated = self._generate(seed, sessions, last_year, per_session, options)
@@ -77,6 +78,16 @@ class Command(BaseCommand):
             self._train()
         for username, role, what in demo_accounts():
             self.stdout.write(f"Account {username} ({role}: {what}), password {DEMO_PASSWORD}")
+
+    def _suggest_links(self) -> None:
+        """Links from the seed proposals to the seed regulations, for the office to
+        confirm or reject: suggested only, since no seed says which proposal led to
+        which rule (so none is public until someone decides)."""
+        from lianghui.laws.services import links_suggest
+        from lianghui.proposals import visibility
+
+        links = links_suggest(proposals=visibility.public_proposals().filter(generated=False))
+        self.stdout.write(f"Proposal-regulation links suggested: {len(links)}")
 
     def _copy_sources(self, folder: Path) -> None:
         import json
