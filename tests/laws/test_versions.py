@@ -146,3 +146,41 @@ def test_api_lists_versions_with_provisions_and_date_precision(client, algo):
     assert [v["kind"] for v in data["versions"]] == ["draft", "final"]
     assert data["versions"][1]["provisions"][4]["parent"] == 3
     assert data["events"][0]["date_precision"] == "month"
+
+
+def test_query_counts_do_not_grow_with_the_text(client, algo, django_assert_num_queries, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lianghui.laws.models import RegulationVersion
+
+    settings.LIANGHUI_API_CACHE_SECONDS = 0
+    draft, final = algo.versions.order_by("date")
+    urls = [
+        algo.get_absolute_url(),
+        final.get_absolute_url(),
+        f"/regulations/algo/compare/?from={draft.pk}&to={final.pk}",
+        "/api/v1/regulations/?include=versions,links",
+        "/api/v1/regulations/algo/",
+    ]
+
+    def counts():
+        out = []
+        for url in urls:
+            client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    before = counts()
+    more = RegulationVersion.objects.create(regulation=algo, kind="amended", date="2023-01-01")
+    for n in range(5):
+        Provision.objects.create(
+            version=more, position=n, kind="article", number=f"第{n}条", text_zh="文" * n
+        )
+        Provision.objects.create(version=final, position=10 + n, kind="article", text_zh="新" * n)
+    assert counts() == before
+    # The page: regulation, issuers, links, events, versions, citations; a version:
+    # itself, its provisions, citations; the comparison: two versions.
+    assert before == [6, 3, 6, 5, 8]
