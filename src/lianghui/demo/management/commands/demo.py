@@ -82,12 +82,17 @@ class Command(BaseCommand):
     def _suggest_links(self) -> None:
         """Links from the seed proposals to the seed regulations, for the office to
         confirm or reject: suggested only, since no seed says which proposal led to
-        which rule (so none is public until someone decides)."""
-        from lianghui.laws.services import links_suggest
-        from lianghui.proposals import visibility
+        which rule (so none is public until someone decides). Queued for the worker
+        like the training (inline where jobs run inline)."""
+        from django.tasks import default_task_backend
 
-        links = links_suggest(proposals=visibility.public_proposals().filter(generated=False))
-        self.stdout.write(f"Proposal-regulation links suggested: {len(links)}")
+        from lianghui.laws.tasks import suggest_links
+
+        result = suggest_links.using(priority=-40).enqueue(generated=False)
+        if default_task_backend.supports_defer:
+            self.stdout.write("Proposal-regulation links: queued for the worker")
+        else:
+            self.stdout.write(f"Proposal-regulation links suggested: {result.return_value}")
 
     def _copy_sources(self, folder: Path) -> None:
         import json
