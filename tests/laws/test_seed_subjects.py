@@ -29,6 +29,16 @@ def test_document_56_is_dated_july_2021_and_the_provisions_have_two_generated_te
     assert (str(doc56.published_on), doc56.published_precision) == ("2021-07-01", "month")
     page = client.get(doc56.get_absolute_url()).content.decode()
     assert "July 2021" in page
+    listed = client.get("/regulations/?kind=normative_document").content.decode()
+    assert "July 2021" in listed and "July 1, 2021" not in listed
+    # July 2021 sorts after November 2021 and before the year 2021 (1 January).
+    from lianghui.laws.selectors import regulation_tracker
+
+    order = [r.key for r in regulation_tracker(limit=50)]
+    assert order.index("pipl") < order.index("document-no-56") < order.index("ai-ethics-norms")
+    assert {r.key: r.latest_precision for r in regulation_tracker(limit=50)}[
+        "document-no-56"
+    ] == "month"
     algo = Regulation.objects.get(key="algorithmic-recommendation-provisions")
     draft, final = algo.versions.order_by("date")
     assert (str(draft.date), str(final.date)) == ("2021-08-27", "2022-01-04")

@@ -143,6 +143,14 @@ class Regulation(Bilingual, TimeStamped):
     def milestones(self) -> list[tuple[Stage, object]]:
         return [(stage, getattr(self, f)) for stage, f in MILESTONES if getattr(self, f)]
 
+    def dated_milestones(self) -> list[tuple[Stage, object, str]]:
+        """Milestones reached, each with its date and that date's precision."""
+        return [
+            (stage, getattr(self, f), getattr(self, PRECISION_FIELD[f]))
+            for stage, f in MILESTONES
+            if getattr(self, f)
+        ]
+
     def precision_of(self, date_field: str) -> str:
         return getattr(self, PRECISION_FIELD[date_field])
 
