@@ -135,7 +135,12 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
                 "token_id": 1,
                 "pk": 1,
                 "kind": "topics",
-                "action": "submit" if name == "desks:member-action" else "apply",
+                "action": {
+                    "desks:member-action": "submit",
+                    "desks:office-regulation-link": "reject",
+                }.get(name, "apply"),
+                "link": p1.regulation_links.order_by("pk").first().pk,
+                "version": 1,  # the small world has no texts: a missing one
             }[param]
     return out
 

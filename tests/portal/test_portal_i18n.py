@@ -49,7 +49,7 @@ def test_proposal_detail_in_chinese(client, portal_world):
         "已立案",
         "重点督办",
         "出处",
-        "相关法规",
+        "结果如何",  # what came of it
         "国家互联网信息办公室",  # agency name in Chinese
         "人工智能",  # topic
     ]:

@@ -295,7 +295,8 @@ def test_a_signed_in_page_costs_one_more_query_for_the_follow_state(
     c = Client()
     c.force_login(watcher)
     c.get("/members/t-lei/")
-    # session, user, the user's account (role), the member page's 8 (with the
-    # bodies' vocabularies), and whether the user follows the member
-    with django_assert_num_queries(12):
+    # session, user, the user's account (role), the member page's 9 (with the
+    # bodies' vocabularies and what came of the proposals), and whether the user
+    # follows the member
+    with django_assert_num_queries(13):
         c.get("/members/t-lei/")

@@ -96,11 +96,12 @@ def test_home_counts_and_teasers(client, portal_world):
     assert totals == {"total": 3, "generated": 1, "key": 1, "sessions": 2}
     assert response.context["people_totals"]["agencies"] == 4
     assert response.context["regulation_totals"]["in_effect"] == 2
-    # The tracker puts the latest milestone first and leaves undated ones out.
+    # The tracker puts the latest milestone or event first (the algorithm rules'
+    # amendment of May 2023) and leaves undated ones out.
     assert [r.key for r in response.context["tracker"]] == [
+        "t-algo-rules",
         "t-gen-reg",
         "t-shenzhen-ai",
-        "t-algo-rules",
         "t-labour-guidance",
     ]
     assert "Strengthen the governance of algorithmic recommendation" in text

@@ -52,8 +52,8 @@ DETAIL_PAGES = [
     # regulations, merged_from, citations, the bodies' vocabularies; similar proposals
     ("/proposals/t-rich/", 10 + SIMILAR),
     # member, memberships, affiliations, citations, signatures, topics, the
-    # bodies' vocabularies, ratings
-    ("/members/t-lei/", 8),
+    # bodies' vocabularies, ratings, regulations that came of the proposals
+    ("/members/t-lei/", 9),
     # organization, children, citations, assignments, affiliations, seats,
     # regulations issued, assignments and first replies per year (the headline
     # is the per-year table's total line: no query of its own), the bodies' vocabularies
@@ -62,8 +62,8 @@ DETAIL_PAGES = [
     # not-filed reasons), topics, assignments and first replies per agency, the
     # agencies, key proposals, the bodies' vocabularies
     ("/sessions/t-npc-2022/", 13),  # + whether highlights are published
-    # regulation, issuers, related proposals, events, citations
-    ("/regulations/t-algo-rules/", 5),
+    # regulation, issuers, proposals that asked for it, events, versions, citations
+    ("/regulations/t-algo-rules/", 6),
 ]
 
 

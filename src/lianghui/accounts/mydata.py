@@ -225,6 +225,15 @@ def _suggestion_decisions(user) -> Rows:
     )
 
 
+def _link_decisions(user) -> Rows:
+    from lianghui.laws.models import ProposalLink
+
+    return _rows(
+        ProposalLink.objects.filter(decided_by=user).order_by("decided_at", "id"),
+        ["decided_at", "proposal__key", "regulation__key", "status"],
+    )
+
+
 def _reply_drafts(user) -> Rows:
     from lianghui.proposals.models import ReplyDraft
 
@@ -391,6 +400,12 @@ TABLES: list[Table] = [
         gettext_lazy("Decisions on suggestions"),
         _suggestion_decisions,
         ("insights.SuggestionDecision.user",),
+    ),
+    Table(
+        "regulation_link_decisions",
+        gettext_lazy("Decisions on links between proposals and regulations"),
+        _link_decisions,
+        ("laws.ProposalLink.decided_by",),
     ),
     Table(
         "reply_drafts",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lianghui.insights import views as insights_views
+from lianghui.laws import views as laws_views
 
 from . import views
 
@@ -20,6 +21,11 @@ urlpatterns = [
         "office/proposals/<slug:key>/suggestions/<slug:kind>/<slug:action>/",
         insights_views.office_suggestion,
         name="office-suggestion",
+    ),
+    path(
+        "office/proposals/<slug:key>/regulations/<int:link>/<slug:action>/",
+        laws_views.office_link,
+        name="office-regulation-link",
     ),
     path("statistics/", views.statistics, name="statistics"),
     path("agency/", views.agency_inbox, name="agency"),

@@ -24,6 +24,7 @@ from lianghui.accounts import permissions as perms
 from lianghui.accounts.enums import Role
 from lianghui.core import audit
 from lianghui.insights.selectors import office_insights
+from lianghui.laws import selectors as law_selectors
 from lianghui.proposals import deadlines, services, vocabulary
 from lianghui.proposals import selectors as proposal_selectors
 from lianghui.proposals.selectors import cited
@@ -502,6 +503,7 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
             "confirm_merge": confirm_merge,
             "committees": committees,
             "insights": office_insights(proposal=proposal),
+            "regulation_links": law_selectors.suggested_links(proposal=proposal),
         },
     )
 

@@ -64,8 +64,8 @@ class Keys:
 
 def _rows(spec: Spec, parent_ids: list[int], keys: Keys) -> dict[int, list[dict]]:
     """Rows of a nested spec, grouped by parent id, refs turned into keys."""
-    attrs = [f.attr for f in spec.fields if f.name != "transferred_from"]
-    extra = ["transferred_from_id"] if spec.name == "assignments" else []
+    attrs = [f.attr for f in spec.fields if f.name not in {"transferred_from", "parent"}]
+    extra = {"assignments": ["transferred_from_id"], "provisions": ["parent_id"]}.get(spec.name, [])
     values = list(
         spec.model.objects.filter(**{f"{spec.parent_fk}__in": parent_ids})
         .order_by(spec.parent_fk, *spec.order_by)
@@ -76,6 +76,14 @@ def _rows(spec: Spec, parent_ids: list[int], keys: Keys) -> dict[int, list[dict]
         agency_of = {row["id"]: rec["agency"] for row, rec in zip(values, recs, strict=True)}
         for row, rec in zip(values, recs, strict=True):
             rec["transferred_from"] = agency_of.get(row["transferred_from_id"], "")
+    if spec.name == "provisions":
+        # A parent is written as its index in its version's list.
+        index_of, count = {}, defaultdict(int)
+        for row in values:
+            index_of[row["id"]] = count[row[spec.parent_fk]]
+            count[row[spec.parent_fk]] += 1
+        for row, rec in zip(values, recs, strict=True):
+            rec["parent"] = index_of.get(row["parent_id"])
     grouped: dict[int, list[dict]] = defaultdict(list)
     for row, rec in zip(values, recs, strict=True):
         grouped[row[spec.parent_fk]].append(rec)

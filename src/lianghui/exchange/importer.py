@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from lianghui.core import events
 from lianghui.core.models import Citation
+from lianghui.laws.enums import LinkStatus
+from lianghui.laws.models import ProposalLink
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Membership, Organization
 from lianghui.proposals import vocabulary
@@ -43,6 +45,10 @@ CACHED_TYPES = (
     "organization",
     "member",
 )
+
+
+# Fields that point at rows of the same batch, set once the batch has its ids.
+_LINKED_AFTER = {("assignments", "transferred_from"), ("provisions", "parent")}
 
 
 @dataclass(frozen=True)
@@ -639,7 +645,7 @@ class Importer:
     def attrs(self, spec: Spec, rec: dict, ids: dict, path: str) -> dict:
         out = {}
         for f in spec.scalar_fields():
-            if f.deferred or (spec.name == "assignments" and f.name == "transferred_from"):
+            if f.deferred or (spec.name, f.name) in _LINKED_AFTER:
                 continue
             if f.kind == "ref":
                 out[f.attr] = ids.get(path + f.name)
@@ -657,6 +663,12 @@ class Importer:
             Citation.objects.filter(
                 content_type_id=self.content_type(spec), object_id__in=pks
             ).delete()
+        if spec.name == "regulation":
+            # Links the file confirmed are replaced by what it says now; links the
+            # office decided stay (they are in the file's related_proposals on export).
+            ProposalLink.objects.filter(
+                regulation_id__in=pks, status=LinkStatus.CONFIRMED, decided_by__isnull=True
+            ).delete()
 
     def content_type(self, spec: Spec) -> int:
         if spec.name not in self.content_types:
@@ -671,6 +683,8 @@ class Importer:
             other = f"{SPECS[spec.by_name[name].ref].model._meta.model_name}_id"
             links = [{own: pk, other: target} for pk, ln in rows for target in ln.ids.get(name, ())]
             bulk.table(through).insert(links)
+            if spec.name == "regulation" and name == "related_proposals":
+                self.confirm_links(links)
         if spec.cited:
             ct = self.content_type(spec)
             citations = [
@@ -705,10 +719,12 @@ class Importer:
             if not objs:
                 continue
             # Ids are needed to hang grandchildren (and transfers) on these rows.
-            wants_ids = bool(child.children) or child.name == "assignments"
+            wants_ids = bool(child.children) or child.name in {"assignments", "provisions"}
             created = bulk.table(child.model).insert(objs, returning=wants_ids)
             if child.name == "assignments":
                 self.link_transfers(child.model, created, items)
+            if child.name == "provisions":
+                self.link_provisions(child.model, created, items)
             if child.children:
                 self.write_children(
                     child,
@@ -717,6 +733,44 @@ class Importer:
                         for pk, (it, ids, sub, _p) in zip(created, items, strict=True)
                     ],
                 )
+
+    @staticmethod
+    def confirm_links(pairs: list[dict]) -> None:
+        """Related proposals named by a file are links people chose: confirmed."""
+        if not pairs:
+            return
+        wanted = {(p["regulation_id"], p["proposal_id"]) for p in pairs}
+        existing = ProposalLink.objects.filter(
+            regulation_id__in={r for r, _p in wanted}, proposal_id__in={p for _r, p in wanted}
+        )
+        found = set()
+        for link in existing:
+            if (link.regulation_id, link.proposal_id) in wanted:
+                found.add((link.regulation_id, link.proposal_id))
+                if link.status != LinkStatus.CONFIRMED:
+                    link.status = LinkStatus.CONFIRMED
+                    link.save(update_fields=["status"])
+        ProposalLink.objects.bulk_create(
+            [
+                ProposalLink(regulation_id=r, proposal_id=p, status=LinkStatus.CONFIRMED)
+                for r, p in sorted(wanted - found)
+            ]
+        )
+
+    @staticmethod
+    def link_provisions(model, created: list[int], items: list) -> None:
+        """A provision's parent is an earlier index in its version's list."""
+        by_index: dict[tuple[int, int], int] = {}
+        changed = []
+        index: dict[int, int] = {}
+        for pk, (item, _ids, _sub, version) in zip(created, items, strict=True):
+            n = index.get(version, 0)
+            index[version] = n + 1
+            by_index[(version, n)] = pk
+            if item["parent"] is not None:
+                changed.append(model(id=pk, parent_id=by_index[(version, item["parent"])]))
+        if changed:
+            model.objects.bulk_update(changed, ["parent_id"])
 
     @staticmethod
     def link_transfers(model, created: list[int], items: list) -> None:

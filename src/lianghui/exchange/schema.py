@@ -17,8 +17,15 @@ from django.db import models
 
 from lianghui.core.models import Language, Source
 from lianghui.core.text import clean, has_refused
-from lianghui.laws.enums import EventKind, RegulationKind
-from lianghui.laws.models import ORDERED_PAIRS, Regulation, RegulationEvent
+from lianghui.laws.enums import DatePrecision, EventKind, ProvisionKind, RegulationKind, VersionKind
+from lianghui.laws.models import (
+    ORDERED_PAIRS,
+    PRECISION_FIELD,
+    Provision,
+    Regulation,
+    RegulationEvent,
+    RegulationVersion,
+)
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
 from lianghui.people.models import (
     Affiliation,
@@ -581,6 +588,7 @@ REGULATION = Spec(
         d("published_on"),
         d("effective_on"),
         d("repealed_on"),
+        *[e(p, DatePrecision, default=DatePrecision.DAY) for p in PRECISION_FIELD.values()],
         b("expired"),
         b("generated"),
         F("issuers", "refs", ref="organization"),
@@ -592,11 +600,49 @@ REGULATION = Spec(
             RegulationEvent,
             [
                 d("date", required=True),
+                e("date_precision", DatePrecision, default=DatePrecision.DAY),
                 e("kind", EventKind, required=True),
                 s("note_zh", 500),
                 s("note_en", 500),
             ],
             parent_fk="regulation_id",
+        ),
+        Spec(
+            "versions",
+            RegulationVersion,
+            [
+                e("kind", VersionKind, required=True),
+                s("label_zh", 200),
+                s("label_en", 200),
+                d("date", required=True),
+                e("date_precision", DatePrecision, default=DatePrecision.DAY),
+                r("issuer", "organization"),
+                s("source_url", 500),
+                b("generated"),
+            ],
+            children=[
+                # A version's text in order; "parent" is the list index of the
+                # enclosing provision (a chapter for an article, an article for a
+                # paragraph), which must come earlier in the list.
+                Spec(
+                    "provisions",
+                    Provision,
+                    [
+                        e("kind", ProvisionKind, required=True),
+                        s("number", 40),
+                        i("parent"),
+                        s("heading_zh", 300),
+                        s("heading_en", 300),
+                        t("text_zh"),
+                        t("text_en"),
+                    ],
+                    parent_fk="version_id",
+                    order_by=("position",),
+                    position="position",
+                ),
+            ],
+            parent_fk="regulation_id",
+            order_by=("date", "id"),
         ),
     ],
     m2m={"issuers": "issuers", "related_proposals": "related_proposals"},
@@ -643,6 +689,22 @@ def check_record(spec: Spec, rec: dict) -> list[Invalid]:
         for earlier, later in ORDERED_PAIRS:
             if _after(rec.get(earlier), rec.get(later)):
                 problems.append(Invalid(f"{rec[later]} is before {earlier} {rec[earlier]}", later))
+        for date_field, precision in PRECISION_FIELD.items():
+            problems.extend(_check_precision(rec.get(date_field), rec.get(precision), date_field))
+        for part in ("events", "versions"):
+            for n, item in enumerate(rec.get(part) or ()):
+                where = f"{part}[{n}].date"
+                problems.extend(_check_precision(item["date"], item["date_precision"], where))
+        for n, version in enumerate(rec.get("versions") or ()):
+            for m, provision in enumerate(version["provisions"]):
+                parent = provision["parent"]
+                if parent is not None and parent >= m:
+                    problems.append(
+                        Invalid(
+                            "must be the index of an earlier provision",
+                            f"versions[{n}].provisions[{m}].parent",
+                        )
+                    )
     if name in {"topic", "organization"} and rec.get("parent") == rec.get("key"):
         problems.append(Invalid("a record cannot be its own parent", "parent"))
     if name == "organization":
@@ -674,6 +736,16 @@ def check_record(spec: Spec, rec: dict) -> list[Invalid]:
     if name == "body" and rec.get("vocabulary"):
         problems.extend(_check_vocabulary(rec["vocabulary"]))
     return problems
+
+
+def _check_precision(date: dt.date | None, precision: str | None, where: str) -> list[Invalid]:
+    """A month is stored as its first day and a year as 1 January (so they sort)."""
+    if date is None or precision in (None, "", DatePrecision.DAY):
+        return []
+    if date.day != 1 or (precision == DatePrecision.YEAR and date.month != 1):
+        first = "the first of the month" if precision == DatePrecision.MONTH else "1 January"
+        return [Invalid(f"{date} has {precision} precision: give {first}", where)]
+    return []
 
 
 def _check_vocabulary(items: list[dict]) -> list[Invalid]:

@@ -17,7 +17,7 @@ with_help(
         "member": _("What the member signed, and the replies to it."),
         "agency": _("Proposals assigned to the agency, its replies, and rules it issued."),
         "topic": _("Proposals and replies on the topic."),
-        "regulation": _("The regulation's milestones and events."),
+        "regulation": _("The regulation's milestones, events and versions."),
         "search": _("New records matching a search."),
     },
 )

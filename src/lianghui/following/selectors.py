@@ -119,6 +119,19 @@ def search_items(
     return _hits_as_items(results)[:MAX_ITEMS]
 
 
+def _entry_kind(entry) -> str:
+    return entry.stage or ("version" if entry.version else "event")
+
+
+def _entry_description(entry) -> str:
+    """What happened, with its date as precisely as the source states it."""
+    from lianghui.laws.dates import shown
+
+    when = shown(entry.date, entry.precision)
+    note = entry.event.note if entry.event else ""
+    return f"{when}: {note or entry.label}"
+
+
 def items(
     *, target: str, key: str, since: dt.date | None = None, until: dt.date | None = None
 ) -> list[Item]:
@@ -131,10 +144,10 @@ def items(
         entries = laws.regulation_timeline(regulation=regulation)
         out = [
             Item(
-                guid=f"regulation:{regulation.pk}:{e.stage or 'event'}:{e.date}:{i}",
+                guid=f"regulation:{regulation.pk}:{_entry_kind(e)}:{e.date}:{i}",
                 title=f"{regulation.title}: {e.label}",
-                link=regulation.get_absolute_url(),
-                description=(e.event.note if e.event else e.label),
+                link=e.version.get_absolute_url() if e.version else regulation.get_absolute_url(),
+                description=_entry_description(e),
                 date=e.date,
                 kind=e.label,
             )

@@ -7,6 +7,7 @@ class SuggestionKind(Vocabulary):
     TOPICS = "topics", _("Topics")
     AGENCY = "agency", _("Agency")
     DUPLICATE = "duplicate", _("Possible duplicate")
+    REGULATION = "regulation", _("Regulation that came of it")
 
 
 class Decision(Vocabulary):

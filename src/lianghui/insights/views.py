@@ -54,7 +54,10 @@ def office_suggestion(request: HttpRequest, key: str, kind: str, action: str) ->
         visibility.proposals_for(request.user).select_related("session__body", "kind"), key=key
     )
     perms.require_office(request.user, proposal)
-    if kind not in SuggestionKind.values or action not in {"apply", "dismiss"}:
+    # Links to regulations are decided in the laws app (they are not applied here).
+    if kind not in SuggestionKind.values or kind == SuggestionKind.REGULATION:
+        raise Http404
+    if action not in {"apply", "dismiss"}:
         raise Http404
     back = redirect("desks:office-proposal", key=proposal.key)
     if not proposal.session.body.suggestions_enabled:

@@ -10,3 +10,14 @@ class LawsConfig(AppConfig):
         from .search_documents import register_documents
 
         register_documents()
+
+        from django.db.models.signals import m2m_changed
+
+        from .models import Regulation
+        from .services import related_changed
+
+        m2m_changed.connect(
+            related_changed,
+            sender=Regulation.related_proposals.through,
+            dispatch_uid="laws-related-proposals-links",
+        )

@@ -61,3 +61,11 @@ class ProvisionKind(Vocabulary):
     SECTION = "section", _("Section")
     ARTICLE = "article", _("Article")
     PARAGRAPH = "paragraph", _("Paragraph")
+
+
+class LinkStatus(Vocabulary):
+    """Where a suggested proposal–regulation link stands; only confirmed ones are public."""
+
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")

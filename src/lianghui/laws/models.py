@@ -1,5 +1,6 @@
 """Regulations and their dated milestones and events."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
@@ -8,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from lianghui.core.models import Bilingual, Citation, TimeStamped
 
-from .enums import DatePrecision, EventKind, ProvisionKind, RegulationKind, Stage, VersionKind
+from .enums import (
+    DatePrecision,
+    EventKind,
+    LinkStatus,
+    ProvisionKind,
+    RegulationKind,
+    Stage,
+    VersionKind,
+)
 
 # Milestone fields in the order a regulation passes them; the database refuses
 # a later milestone dated before an earlier one.
@@ -22,6 +31,9 @@ MILESTONES = [
     (Stage.REPEALED, "repealed_on"),
 ]
 MILESTONE_FIELDS = [f for _s, f in MILESTONES]
+# Each milestone date says how much of it the source states ("July 2021" is a
+# month): drafted_on -> drafted_precision.
+PRECISION_FIELD = {f: f.removesuffix("_on") + "_precision" for f in MILESTONE_FIELDS}
 # Pairs checked in the database. Publication can precede or follow adoption by
 # the same day only in practice, so adopted ≤ published ≤ effective holds; a
 # draft may be released long before comments open, so each pair is checked.
@@ -36,6 +48,26 @@ ORDERED_PAIRS = [
     ("effective_on", "repealed_on"),
     ("published_on", "repealed_on"),
 ]
+
+
+def precision_q(date_field: str, precision_field: str) -> Q:
+    """A date stored as the first day of the month or year its precision names."""
+    return (
+        Q(**{precision_field: DatePrecision.DAY})
+        | Q(**{precision_field: DatePrecision.MONTH, f"{date_field}__day": 1})
+        | Q(
+            **{
+                precision_field: DatePrecision.YEAR,
+                f"{date_field}__day": 1,
+                f"{date_field}__month": 1,
+            }
+        )
+        | Q(**{f"{date_field}__isnull": True})
+    )
+
+
+def _precision_field() -> models.CharField:
+    return models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
 
 def _in_order(earlier: str, later: str) -> models.CheckConstraint:
@@ -65,6 +97,13 @@ class Regulation(Bilingual, TimeStamped):
     published_on = models.DateField(null=True, blank=True)
     effective_on = models.DateField(null=True, blank=True)
     repealed_on = models.DateField(null=True, blank=True)
+    drafted_precision = _precision_field()
+    comment_opens_precision = _precision_field()
+    comment_closes_precision = _precision_field()
+    adopted_precision = _precision_field()
+    published_precision = _precision_field()
+    effective_precision = _precision_field()
+    repealed_precision = _precision_field()
     expired = models.BooleanField(
         default=False, help_text=_("No longer in force (the repeal date may be unknown).")
     )
@@ -83,6 +122,12 @@ class Regulation(Bilingual, TimeStamped):
                 condition=~Q(title_zh="", title_en=""), name="regulation_has_a_title"
             ),
             *[_in_order(a, b) for a, b in ORDERED_PAIRS],
+            *[
+                models.CheckConstraint(
+                    condition=precision_q(f, p), name=f"regulation_{f}_matches_precision"
+                )
+                for f, p in PRECISION_FIELD.items()
+            ],
         ]
 
     def __str__(self) -> str:
@@ -98,6 +143,26 @@ class Regulation(Bilingual, TimeStamped):
     def milestones(self) -> list[tuple[Stage, object]]:
         return [(stage, getattr(self, f)) for stage, f in MILESTONES if getattr(self, f)]
 
+    def dated_milestones(self) -> list[tuple[Stage, object, str]]:
+        """Milestones reached, each with its date and that date's precision."""
+        return [
+            (stage, getattr(self, f), getattr(self, PRECISION_FIELD[f]))
+            for stage, f in MILESTONES
+            if getattr(self, f)
+        ]
+
+    def precision_of(self, date_field: str) -> str:
+        return getattr(self, PRECISION_FIELD[date_field])
+
+    @property
+    def latest_precision(self) -> str:
+        """The precision of ``latest_on`` (annotated by ``selectors.with_latest_date``)."""
+        event_on = getattr(self, "event_on", None)
+        milestone_on = getattr(self, "milestone_on", None)
+        if event_on and (not milestone_on or event_on > milestone_on):
+            return self.event_precision
+        return getattr(self, "milestone_precision", DatePrecision.DAY)
+
     @property
     def stage(self) -> Stage | None:
         """The furthest milestone reached."""
@@ -110,6 +175,7 @@ class RegulationEvent(Bilingual, models.Model):
 
     regulation = models.ForeignKey(Regulation, on_delete=models.CASCADE, related_name="events")
     date = models.DateField()
+    date_precision = _precision_field()
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     note_zh = models.CharField(max_length=500, blank=True)
     note_en = models.CharField(max_length=500, blank=True)
@@ -117,6 +183,12 @@ class RegulationEvent(Bilingual, models.Model):
     class Meta:
         ordering = ["regulation", "date", "id"]
         verbose_name = _("regulation event")
+        constraints = [
+            models.CheckConstraint(
+                condition=precision_q("date", "date_precision"),
+                name="regulation_event_date_matches_precision",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
@@ -172,6 +244,9 @@ class RegulationVersion(Bilingual, TimeStamped):
     def __str__(self) -> str:
         return f"{self.regulation.key} {self.kind} {self.date}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("portal:regulation-version", args=[self.regulation.key, self.pk])
+
     @property
     def label(self) -> str:
         return self.localized("label") or VersionKind(self.kind).label
@@ -218,3 +293,55 @@ class Provision(Bilingual, models.Model):
     @property
     def text(self) -> str:
         return self.localized("text")
+
+
+class ProposalLink(models.Model):
+    """A proposal (or one of its replies) that asked for a regulation.
+
+    Suggested by text similarity with the passages and terms both share, then
+    confirmed or rejected by the office of the proposal's body; only confirmed
+    links are public. ``Regulation.related_proposals`` mirrors the confirmed
+    ones (kept in step by ``laws.services``).
+    """
+
+    regulation = models.ForeignKey(
+        Regulation, on_delete=models.CASCADE, related_name="proposal_links"
+    )
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="regulation_links"
+    )
+    reply = models.ForeignKey(
+        "proposals.Reply",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="regulation_links",
+        help_text=_("The reply whose text the regulation shares most, when it is a reply."),
+    )
+    status = models.CharField(
+        max_length=10, choices=LinkStatus.choices, default=LinkStatus.SUGGESTED
+    )
+    score = models.FloatField(null=True, blank=True)
+    shared_passages = models.JSONField(default=list, blank=True)
+    shared_terms = models.JSONField(default=list, blank=True)
+    # SET_NULL: a decision stays on record when its author's account goes.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="regulation_link_decisions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["regulation", "-score", "id"]
+        verbose_name = _("proposal–regulation link")
+        constraints = [
+            models.UniqueConstraint(fields=["regulation", "proposal"], name="proposal_link_unique")
+        ]
+        indexes = [models.Index(fields=["proposal", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} → {self.regulation_id} ({self.status})"

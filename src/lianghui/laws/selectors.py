@@ -10,19 +10,63 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from lianghui.core.models import Citation
 from lianghui.people.models import Organization
 from lianghui.proposals import visibility
 
-from .enums import Stage
-from .models import MILESTONE_FIELDS, MILESTONES, Regulation, RegulationEvent
+from . import diff
+from .enums import DatePrecision, LinkStatus, Stage
+from .models import (
+    MILESTONE_FIELDS,
+    MILESTONES,
+    PRECISION_FIELD,
+    ProposalLink,
+    Provision,
+    Regulation,
+    RegulationEvent,
+    RegulationVersion,
+)
 
 STAGE_FIELD = {stage.value: name for stage, name in MILESTONES}
 # The furthest milestone's date is the latest one (the database keeps them in order).
 _LATEST_MILESTONE = Coalesce(*[F(name) for name in reversed(MILESTONE_FIELDS)])
+_LATEST_MILESTONE_PRECISION = Case(
+    *[
+        When(**{f"{name}__isnull": False}, then=F(PRECISION_FIELD[name]))
+        for name in reversed(MILESTONE_FIELDS)
+    ],
+    default=Value(DatePrecision.DAY),
+)
+# Stands for "no date" where SQL's GREATEST would otherwise differ between
+# databases (PostgreSQL skips NULLs, SQLite returns NULL).
+_NO_DATE = dt.date(1, 1, 1)
+
+
+def _latest_event(field_name: str) -> Subquery:
+    return Subquery(
+        RegulationEvent.objects.filter(regulation=OuterRef("pk"))
+        .order_by("-date", "-id")
+        .values(field_name)[:1]
+    )
+
+
+def with_latest_date(qs: QuerySet[Regulation]) -> QuerySet[Regulation]:
+    """Annotate ``latest_on`` (the latest milestone or event, None when neither is
+    dated) and what ``Regulation.latest_precision`` reads to show it."""
+    return qs.annotate(
+        milestone_on=_LATEST_MILESTONE,
+        milestone_precision=_LATEST_MILESTONE_PRECISION,
+        event_on=_latest_event("date"),
+        event_precision=_latest_event("date_precision"),
+        latest_or_none=Greatest(
+            Coalesce("milestone_on", Value(_NO_DATE)), Coalesce("event_on", Value(_NO_DATE))
+        ),
+    ).annotate(
+        latest_on=Case(When(latest_or_none=_NO_DATE, then=None), default=F("latest_or_none"))
+    )
 
 
 def _cited() -> Prefetch:
@@ -87,9 +131,10 @@ def regulation_jurisdictions() -> list[str]:
 
 
 def regulation_tracker(*, limit: int = 6) -> QuerySet[Regulation]:
-    """Regulations with the most recent milestone first (undated ones left out)."""
+    """Regulations with the most recent milestone or event first (undated ones left
+    out). A month or year sorts as its first day: "July 2021" before 2 July 2021."""
     return (
-        Regulation.objects.annotate(latest_on=_LATEST_MILESTONE)
+        with_latest_date(Regulation.objects.all())
         .filter(latest_on__isnull=False)
         .order_by("-latest_on", "key")[:limit]
     )
@@ -103,18 +148,113 @@ def regulation_totals() -> dict[str, int]:
     )
 
 
+def confirmed_links() -> QuerySet[ProposalLink]:
+    """The public links: confirmed, to a proposal the public may see."""
+    return ProposalLink.objects.filter(
+        visibility.proposals_q(None, path="proposal"), status=LinkStatus.CONFIRMED
+    )
+
+
+def _versions() -> Prefetch:
+    return Prefetch(
+        "versions",
+        queryset=RegulationVersion.objects.select_related("issuer")
+        .annotate(provision_count=Count("provisions"))
+        .order_by("date", "id"),
+    )
+
+
 def regulation_detail(*, key: str) -> Regulation:
-    related = visibility.public_proposals().select_related("session__body", "kind").order_by("key")
+    """One regulation with its issuers, events, versions, citations and the
+    proposals that asked for it (confirmed links to public proposals, as
+    ``asked_by``)."""
+    asked = (
+        confirmed_links()
+        .select_related("proposal__session__body", "proposal__kind", "reply")
+        .order_by("-score", "proposal__key")
+    )
     return Regulation.objects.prefetch_related(
         _issuers(),
-        Prefetch("related_proposals", queryset=related),
+        Prefetch("proposal_links", queryset=asked, to_attr="asked_by"),
         Prefetch("events", queryset=RegulationEvent.objects.order_by("date", "id")),
+        _versions(),
         _cited(),
     ).get(key=key)
 
 
 def regulations_issued_by(*, organization: Organization) -> QuerySet[Regulation]:
-    return organization.issued.annotate(latest_on=_LATEST_MILESTONE).order_by("key")
+    return with_latest_date(organization.issued.all()).order_by("key")
+
+
+def version_detail(*, key: str, version_id: int) -> RegulationVersion:
+    """A version with its regulation, issuer, citations and provisions in order
+    (``provision_list``). Raises ``RegulationVersion.DoesNotExist``."""
+    return (
+        RegulationVersion.objects.select_related("regulation", "issuer")
+        .prefetch_related(
+            Prefetch(
+                "provisions",
+                queryset=Provision.objects.order_by("position"),
+                to_attr="provision_list",
+            ),
+            _cited(),
+        )
+        .get(regulation__key=key, id=version_id)
+    )
+
+
+@dataclass
+class ProvisionNode:
+    provision: Provision
+    children: list[ProvisionNode] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return diff.anchor_of(self.provision)
+
+
+def provision_tree(provisions: list[Provision]) -> list[ProvisionNode]:
+    """Provisions (in position order) as chapters > articles > paragraphs."""
+    nodes = {p.id: ProvisionNode(p) for p in provisions}
+    roots = []
+    for p in provisions:
+        parent = nodes.get(p.parent_id)
+        (parent.children if parent else roots).append(nodes[p.id])
+    return roots
+
+
+def version_comparison(*, old: RegulationVersion, new: RegulationVersion) -> diff.Comparison:
+    """Two versions (from ``version_detail``) compared article by article."""
+    return diff.compare(diff.articles_of(old.provision_list), diff.articles_of(new.provision_list))
+
+
+def proposal_outcomes(*, proposal) -> list[ProposalLink]:
+    """What came of a proposal: its confirmed links, with the regulations."""
+    return list(
+        ProposalLink.objects.filter(proposal=proposal, status=LinkStatus.CONFIRMED)
+        .select_related("regulation")
+        .order_by("-score", "regulation__key")
+    )
+
+
+def member_outcomes(*, member) -> list[ProposalLink]:
+    """Regulations that came of public proposals the member signed (confirmed links)."""
+    return list(
+        confirmed_links()
+        .filter(proposal__signers__member=member)
+        .select_related("regulation", "proposal__session__body")
+        .order_by("regulation__key", "proposal__key")
+        .distinct()
+    )
+
+
+def suggested_links(*, proposal) -> list[ProposalLink]:
+    """Links waiting for the office of the proposal's body, best first."""
+    return list(
+        ProposalLink.objects.filter(proposal=proposal, status=LinkStatus.SUGGESTED)
+        .select_related("regulation", "reply")
+        .order_by("-score", "regulation__key")
+    )
 
 
 @dataclass
@@ -126,6 +266,8 @@ class TimelineEntry:
     stage: str = ""  # Stage value, for milestones
     event: RegulationEvent | None = None
     citations: list[Citation] = field(default_factory=list)
+    precision: str = DatePrecision.DAY
+    version: RegulationVersion | None = None
 
     @property
     def is_milestone(self) -> bool:
@@ -133,11 +275,12 @@ class TimelineEntry:
 
 
 def regulation_timeline(*, regulation: Regulation) -> list[TimelineEntry]:
-    """Milestones and events sorted by date, each with the citations supporting it.
+    """Milestones, events and versions sorted by date, each with the citations
+    supporting it.
 
     A citation supports a milestone when its ``field`` names the milestone's date
     field, and the events when its field is ``events``. Uses the prefetched
-    citations and events of ``regulation_detail`` (no queries).
+    citations, events and versions of ``regulation_detail`` (no queries).
     """
     by_field: dict[str, list[Citation]] = {}
     for citation in regulation.citations.all():
@@ -148,6 +291,7 @@ def regulation_timeline(*, regulation: Regulation) -> list[TimelineEntry]:
             label=str(stage.label),
             stage=stage.value,
             citations=by_field.get(STAGE_FIELD[stage.value], []),
+            precision=regulation.precision_of(STAGE_FIELD[stage.value]),
         )
         for stage, date in regulation.milestones()
     ]
@@ -158,6 +302,16 @@ def regulation_timeline(*, regulation: Regulation) -> list[TimelineEntry]:
                 label=str(event.get_kind_display()),
                 event=event,
                 citations=by_field.get("events", []),
+                precision=event.date_precision,
+            )
+        )
+    for version in regulation.versions.all():
+        entries.append(
+            TimelineEntry(
+                date=version.date,
+                label=str(version.label),
+                version=version,
+                precision=version.date_precision,
             )
         )
     # Stable: on the same day, milestones keep their order and come before events.

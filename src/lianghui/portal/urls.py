@@ -19,5 +19,11 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topics"),
     path("regulations/", views.regulation_list, name="regulations"),
     path("regulations/<slug:key>/", views.regulation_detail, name="regulation"),
+    path(
+        "regulations/<slug:key>/versions/<int:version>/",
+        views.regulation_version,
+        name="regulation-version",
+    ),
+    path("regulations/<slug:key>/compare/", views.regulation_compare, name="regulation-compare"),
     path("sources/<slug:key>/copy/", views.source_copy, name="source_copy"),
 ]

@@ -211,6 +211,7 @@ def member_detail(request: HttpRequest, key: str) -> HttpResponse:
             "topics": proposals.member_topic_counts(member=member),
             "ratings": ratings,
             "rated": rated,
+            "outcomes": laws.member_outcomes(member=member),
             "follow": figures.follow_context(request, Target.MEMBER, member.key),
         },
     )
@@ -423,6 +424,50 @@ def regulation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "regulation": regulation,
             "timeline": laws.regulation_timeline(regulation=regulation),
             "follow": figures.follow_context(request, Target.REGULATION, regulation.key),
+        },
+    )
+
+
+@require_safe
+@public_page
+def regulation_version(request: HttpRequest, key: str, version: int) -> HttpResponse:
+    v = _found(laws.version_detail, key=key, version_id=version)
+    return render(
+        request,
+        "portal/regulation_version.html",
+        {
+            "section": "regulations",
+            "regulation": v.regulation,
+            "version": v,
+            "tree": laws.provision_tree(v.provision_list),
+        },
+    )
+
+
+def _version_id(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404(_("No such record.")) from None
+
+
+@require_safe
+@public_page
+def regulation_compare(request: HttpRequest, key: str) -> HttpResponse:
+    """Two versions side by side, article by article (``?from=ID&to=ID``)."""
+    old = _found(laws.version_detail, key=key, version_id=_version_id(request.GET.get("from")))
+    new = _found(laws.version_detail, key=key, version_id=_version_id(request.GET.get("to")))
+    comparison = laws.version_comparison(old=old, new=new)
+    return render(
+        request,
+        "portal/regulation_compare.html",
+        {
+            "section": "regulations",
+            "regulation": old.regulation,
+            "old": old,
+            "new": new,
+            "rows": comparison.rows,
+            "counts": comparison.counts(),
         },
     )
 

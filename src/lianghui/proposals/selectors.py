@@ -308,14 +308,16 @@ def proposal_detail(*, key: str, viewer=None) -> Proposal:
     """One proposal with everything its page shows, in a fixed number of queries,
     as ``viewer`` may see it (the policy: visibility.py). Replies carry
     ``comment_shown``; ``merged_into`` is kept only if the viewer may see it too;
-    ``merged_from`` lists the visible ones; ``regulations`` are prefetched."""
+    ``merged_from`` lists the visible ones; ``outcomes`` are the confirmed links
+    to regulations (what came of it)."""
     assignments = (
         Assignment.objects.select_related("agency", "transferred_from__agency")
         .prefetch_related(Prefetch("replies", queryset=visibility.replies_with_comments(viewer)))
         .order_by("assigned_on", "id")
     )
     # laws builds on proposals: its model is reached through the relation.
-    regulations = Proposal._meta.get_field("regulations").related_model.objects.order_by("key")
+    links = Proposal._meta.get_field("regulation_links").related_model.objects
+    outcomes = links.filter(status="confirmed").select_related("regulation")
     proposal = (
         visible_proposals(viewer=viewer)
         .select_related("session__body", "kind", "merged_into", "review")
@@ -328,7 +330,11 @@ def proposal_detail(*, key: str, viewer=None) -> Proposal:
             ),
             Prefetch("topics", queryset=Topic.objects.order_by("key")),
             Prefetch("assignments", queryset=assignments),
-            Prefetch("regulations", queryset=regulations),
+            Prefetch(
+                "regulation_links",
+                queryset=outcomes.order_by("-score", "regulation__key"),
+                to_attr="outcomes",
+            ),
             Prefetch("merged_from", queryset=visible_proposals(viewer=viewer).order_by("key")),
             cited(),
         )

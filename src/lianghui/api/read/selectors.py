@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 
 from lianghui.core.models import Citation
 from lianghui.laws import selectors as laws
-from lianghui.laws.models import Regulation, RegulationEvent
+from lianghui.laws.models import Provision, Regulation, RegulationEvent, RegulationVersion
 from lianghui.people import selectors as people
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
@@ -226,7 +226,7 @@ def organization_list(
     return qs.prefetch_related(_cited()) if include_sources else qs
 
 
-REGULATION_INCLUDES = ("events", "related_proposals", "sources")
+REGULATION_INCLUDES = ("events", "related_proposals", "links", "versions", "sources")
 
 
 def regulation_list(*, query: str = "", filters=None, include: set[str] = frozenset()):
@@ -238,6 +238,16 @@ def regulation_list(*, query: str = "", filters=None, include: set[str] = frozen
     if "related_proposals" in include:
         related = visibility.public_proposals().order_by("key").only("id", "key")
         qs = qs.prefetch_related(Prefetch("related_proposals", queryset=related))
+    if "links" in include:
+        links = laws.confirmed_links().select_related("proposal").order_by("proposal__key")
+        qs = qs.prefetch_related(Prefetch("proposal_links", queryset=links, to_attr="asked_by"))
+    if "versions" in include:
+        versions = RegulationVersion.objects.select_related("issuer").order_by("date", "id")
+        provisions = Provision.objects.select_related("parent").order_by("position")
+        qs = qs.prefetch_related(
+            Prefetch("versions", queryset=versions),
+            Prefetch("versions__provisions", queryset=provisions),
+        )
     if "sources" in include:
         qs = qs.prefetch_related(_cited())
     return qs

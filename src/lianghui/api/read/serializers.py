@@ -14,7 +14,15 @@ from rest_framework import serializers as s
 
 from lianghui.core.models import Language
 from lianghui.core.roles import Role
-from lianghui.laws.enums import EventKind, RegulationKind, Stage
+from lianghui.laws.enums import (
+    DatePrecision,
+    EventKind,
+    ProvisionKind,
+    RegulationKind,
+    Stage,
+    VersionKind,
+)
+from lianghui.laws.selectors import STAGE_FIELD
 from lianghui.people.enums import AgencyLevel, Gender, OrganizationKind, Sector
 from lianghui.proposals import deadlines, visibility, vocabulary
 from lianghui.proposals.enums import (
@@ -583,14 +591,54 @@ class InboxSerializer(_PartKeys):
 
 class StageSerializer(s.Serializer):
     stage = _choice(Stage, "The milestone.")
-    date = s.DateField(help_text="When it was reached.")
+    date = s.DateField(help_text="When it was reached (the first day of a month or year).")
+    date_precision = _choice(DatePrecision, "How much of the date the source states.")
 
 
 class EventSerializer(s.Serializer):
-    date = s.DateField(help_text="Day of the event.")
+    date = s.DateField(help_text="Day of the event (the first day of a month or year).")
+    date_precision = _choice(DatePrecision, "How much of the date the source states.")
     kind = _choice(EventKind)
     note_zh = s.CharField(help_text="Note in Chinese.")
     note_en = s.CharField(help_text="Note in English.")
+
+
+class ProvisionSerializer(s.Serializer):
+    position = s.IntegerField(help_text="Order within the version.")
+    kind = _choice(ProvisionKind)
+    number = s.CharField(help_text="The label the text gives, e.g. 第三条.")
+    parent = s.SerializerMethodField(help_text="Position of the enclosing provision, or null.")
+    heading_zh = s.CharField(help_text="Heading in Chinese.")
+    heading_en = s.CharField(help_text="Heading in English.")
+    text_zh = s.CharField(help_text="Text in Chinese.")
+    text_en = s.CharField(help_text="Text in English.")
+
+    def get_parent(self, p) -> int | None:
+        return p.parent.position if p.parent_id else None
+
+
+class VersionSerializer(s.Serializer):
+    id = s.IntegerField(help_text="Identifier, for the comparison page.")
+    kind = _choice(VersionKind)
+    label_zh = s.CharField(help_text="Label in Chinese.")
+    label_en = s.CharField(help_text="Label in English.")
+    date = s.DateField(help_text="Date (the first day of a month or year).")
+    date_precision = _choice(DatePrecision, "How much of the date the source states.")
+    issuer = s.SerializerMethodField(help_text="Issuing organization's key, or null.")
+    source_url = s.CharField(help_text="Where the text was published.")
+    generated = s.BooleanField(help_text="Text written for the demo, not quoted.")
+    provisions = ProvisionSerializer(many=True, source="provisions.all", help_text="The text.")
+
+    def get_issuer(self, v) -> str | None:
+        return v.issuer.key if v.issuer_id else None
+
+
+class LinkSerializer(s.Serializer):
+    proposal = s.CharField(source="proposal.key", help_text="Proposal key.")
+    score = s.FloatField(allow_null=True, help_text="Text similarity when suggested.")
+    shared_terms = s.ListField(child=s.CharField(), help_text="Terms both texts use.")
+    shared_passages = s.ListField(child=s.CharField(), help_text="Passages both texts share.")
+    decided_at = s.DateTimeField(allow_null=True, help_text="When the office confirmed it.")
 
 
 class RegulationSerializer(_Sourced):
@@ -614,12 +662,22 @@ class RegulationSerializer(_Sourced):
     related_proposals = s.SerializerMethodField(
         help_text="Published proposals it answered (include=related_proposals)."
     )
+    links = LinkSerializer(
+        many=True,
+        source="asked_by",
+        help_text="Proposals that asked for it, confirmed by the office (include=links).",
+    )
+    versions = VersionSerializer(
+        many=True,
+        source="versions.all",
+        help_text="Texts with their provisions (include=versions).",
+    )
     sources = SourceSerializer(source="citations.all", many=True, help_text="Citations.")
 
     def get_fields(self):
         fields = super().get_fields()
         include = self.context.get("include", ())
-        for name in ("events", "related_proposals"):
+        for name in ("events", "related_proposals", "links", "versions"):
             if name not in include:
                 fields.pop(name)
         return fields
@@ -631,7 +689,14 @@ class RegulationSerializer(_Sourced):
 
     @extend_schema_field(StageSerializer(many=True))
     def get_stages(self, r):
-        return [{"stage": st.value, "date": d.isoformat()} for st, d in r.milestones()]
+        return [
+            {
+                "stage": st.value,
+                "date": d.isoformat(),
+                "date_precision": r.precision_of(STAGE_FIELD[st.value]),
+            }
+            for st, d in r.milestones()
+        ]
 
     def get_issuers(self, r) -> list[str]:
         return [o.key for o in r.issuers.all()]

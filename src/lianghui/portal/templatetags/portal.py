@@ -175,6 +175,8 @@ def field_label(name: str) -> str:
     labels = {
         **_FIELD_LABELS,
         "events": _("Events"),
+        "versions": _("Versions of the text"),
+        "name_zh": _("Chinese name"),
         "title": _("Title"),
         "summary": _("Summary"),
         "status": _("Status"),
@@ -252,3 +254,19 @@ def role_name(role: str) -> str:
 @register.filter
 def jurisdiction_name(value: str) -> str:
     return str(JURISDICTIONS.get(value, value)) if value else ""
+
+
+@register.filter
+def precise(date, precision="day") -> str:
+    """A date as precisely as its source states it: "July 2021", not 1 July 2021."""
+    from lianghui.laws.dates import shown
+
+    return shown(date, precision or "day")
+
+
+@register.filter
+def precise_iso(date, precision="day") -> str:
+    """The ``datetime`` attribute of a date of that precision (2021-07, 2021)."""
+    from lianghui.laws.dates import machine
+
+    return machine(date, precision or "day")

@@ -69,6 +69,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Laws: {report.summary()}")
         except ImportFailed as exc:
             raise CommandError(str(exc)) from None
+        self._suggest_links()
         if no_generated:
             return
         generated = self._generate(seed, sessions, last_year, per_session, options)
@@ -79,6 +80,21 @@ class Command(BaseCommand):
             self._train()
         for username, role, what in demo_accounts():
             self.stdout.write(f"Account {username} ({role}: {what}), password {DEMO_PASSWORD}")
+
+    def _suggest_links(self) -> None:
+        """Links from the seed proposals to the seed regulations, for the office to
+        confirm or reject: suggested only, since no seed says which proposal led to
+        which rule (so none is public until someone decides). Queued for the worker
+        like the training (inline where jobs run inline)."""
+        from django.tasks import default_task_backend
+
+        from lianghui.laws.tasks import suggest_links
+
+        result = suggest_links.using(priority=-40).enqueue(generated=False)
+        if default_task_backend.supports_defer:
+            self.stdout.write("Proposal-regulation links: queued for the worker")
+        else:
+            self.stdout.write(f"Proposal-regulation links suggested: {result.return_value}")
 
     def _copy_sources(self, folder: Path) -> None:
         import json
