@@ -11,7 +11,8 @@ is kept by username, not by a relation, and is covered by name.
 Retention (`retention` says it to the person before deletion):
 
 - Everyone: the account (name, email, password), profile, mail consents,
-  follows and saved searches, digest setting, API tokens and remembered API
+  follows and saved searches, digest and personalisation settings, API tokens
+  and remembered API
   requests, sessions, sign-in history and the admin's change messages are
   erased.
 - A watcher has nothing else: nothing of theirs remains.
@@ -19,7 +20,9 @@ Retention (`retention` says it to the person before deletion):
   record: the proposals a member signed and the ratings they gave stay on the
   member's public page (the member record is the public figure, not the
   account); what an office decided or an agency replied stays with the body or
-  agency; suggestion decisions and reply drafts stay without an author.
+  agency; suggestion decisions and reply drafts stay without an author; a
+  member's statements on interest flags stay beside the flags (the member's
+  public word), without the account.
 - The audit log keeps every entry, with the actor's role and an anonymised
   label (`erased-<role>-<random>`, one per erased account so that its entries
   still read as one actor's) instead of the account.
@@ -198,6 +201,21 @@ def _suggestion_decisions(user) -> Rows:
     )
 
 
+def _personalisation(user) -> Rows:
+    from .models import Personalisation
+
+    return _rows(Personalisation.objects.filter(user=user), ["enabled", "changed_at"])
+
+
+def _interest_statements(user) -> Rows:
+    from lianghui.insights.models import InterestStatement
+
+    return _rows(
+        InterestStatement.objects.filter(user=user).order_by("updated_at", "id"),
+        ["proposal__key", "member__key", "organization__key", "text", "updated_at"],
+    )
+
+
 def _reply_drafts(user) -> Rows:
     from lianghui.proposals.models import ReplyDraft
 
@@ -320,6 +338,12 @@ TABLES: list[Table] = [
         ("following.Follow.user",),
     ),
     Table("digest", gettext_lazy("Digest setting"), _digest, ("following.DigestSetting.user",)),
+    Table(
+        "personalisation",
+        gettext_lazy("Personalisation setting"),
+        _personalisation,
+        ("accounts.Personalisation.user",),
+    ),
     Table("api_tokens", gettext_lazy("API tokens (metadata)"), _tokens, ("api.Token.user",)),
     Table(
         "api_requests",
@@ -364,6 +388,12 @@ TABLES: list[Table] = [
         gettext_lazy("Reply drafts last edited"),
         _reply_drafts,
         ("proposals.ReplyDraft.updated_by",),
+    ),
+    Table(
+        "interest_statements",
+        gettext_lazy("Statements on interest flags"),
+        _interest_statements,
+        ("insights.InterestStatement.user",),
     ),
     Table("proposals_signed", gettext_lazy("Proposals signed"), _signed),
     Table("ratings_given", gettext_lazy("Ratings given"), _ratings),
@@ -439,8 +469,8 @@ def retention(user) -> list[str]:
     lines = [
         _(
             "Erased: your account (name, email, password), profile, mail consents, "
-            "follows, saved searches, digest setting, API tokens, sessions and "
-            "sign-in history."
+            "follows, saved searches, digest and personalisation settings, API tokens, "
+            "sessions and sign-in history."
         )
     ]
     if role == Role.MEMBER:
@@ -449,6 +479,12 @@ def retention(user) -> list[str]:
                 "Stays, as the public record: the proposals you signed and the ratings "
                 "you gave, on your member page. The member record is the public "
                 "figure, not your account."
+            )
+        )
+        lines.append(
+            _(
+                "Your statements on interest flags stay beside the flags, as the "
+                "member's public word, no longer linked to your account."
             )
         )
     elif role in {Role.OFFICE, Role.AGENCY, Role.SUPERVISOR, Role.ADMIN}:
@@ -505,8 +541,9 @@ def erase(*, user) -> dict[str, int]:
             0
         ]
     # The account row last: its cascades take the profile, consents, follows, digest
-    # setting, tokens, remembered requests and admin log; suggestion decisions and
-    # reply drafts lose their author (SET_NULL) and stay.
+    # and personalisation settings, tokens, remembered requests and admin log;
+    # suggestion decisions, reply drafts and statements on interest flags lose their
+    # author (SET_NULL) and stay.
     pk = user.pk
     deleted, detail = user.delete()
     done.update({label: n for label, n in detail.items() if n})
