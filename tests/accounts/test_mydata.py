@@ -464,9 +464,10 @@ def test_the_page_says_what_is_personalised_and_the_switch_is_kept(people, clien
     r = c.post("/accounts/my-data/personalisation/", {})
     assert r.status_code == 302 and r["Location"].endswith("#personalisation")
     assert not allowed(user)
-    assert mydata.TABLES and {t.name: t.rows(user) for t in mydata.TABLES}["personalisation"][0][
-        "enabled"
-    ] is False
+    assert (
+        mydata.TABLES
+        and {t.name: t.rows(user) for t in mydata.TABLES}["personalisation"][0]["enabled"] is False
+    )
     c.post("/accounts/my-data/personalisation/", {"enabled": "on"})
     assert allowed(user) and Personalisation.objects.get(user=user).enabled
     zh = c.get("/accounts/my-data/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()

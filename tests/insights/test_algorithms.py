@@ -47,7 +47,9 @@ def test_every_function_is_registered_with_its_texts_in_both_languages():
 
 
 def test_the_register_shows_the_trained_artifacts_figures_and_the_decisions(
-    history, accounts, _models
+    history,  # noqa: F811
+    accounts,
+    _models,  # noqa: F811
 ):
     out, _err = train("--body", "npc", "--json")
     routing = json.loads(out)["routing"]
@@ -151,9 +153,7 @@ def test_a_function_switched_off_for_a_body_does_not_run_there(
     assert similar_proposals(proposal=p) == []
     assert compute(p).show_topics is False
     with pytest.raises(ValidationError):
-        suggestion_decide(
-            proposal=p, kind="topics", decision="accepted", actor=accounts["office"]
-        )
+        suggestion_decide(proposal=p, kind="topics", decision="accepted", actor=accounts["office"])
     row = next(
         b
         for a in algorithms.register_of()
