@@ -134,6 +134,7 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
                 "assignment_id": reply.assignment_id,
                 "token_id": 1,
                 "kind": "topics",
+                "organization": "tencent",  # an interest flag's organization
                 "action": "submit" if name == "desks:member-action" else "apply",
             }[param]
     return out
