@@ -141,6 +141,7 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
                 }.get(name, "apply"),
                 "link": p1.regulation_links.order_by("pk").first().pk,
                 "version": 1,  # the small world has no texts: a missing one
+                "organization": "tencent",  # an interest flag's organization
             }[param]
     return out
 

@@ -19,6 +19,8 @@ from django.db import connection
 from django.test import Client
 
 from lianghui.accounts import mydata
+from lianghui.accounts.models import Personalisation
+from lianghui.accounts.personalisation import allowed, personalisation_set
 from lianghui.accounts.services import account_create
 from lianghui.api.models import IdempotentRequest, Token
 from lianghui.api.tokens.services import token_create
@@ -42,7 +44,7 @@ from lianghui.proposals.models import (
 pytestmark = pytest.mark.django_db
 D = dt.date
 PASSWORD = "a-Long-enough-pass-2026"
-ROLES = ["watcher", "member", "office", "agency", "admin"]
+ROLES = ["watcher", "member", "office", "agency", "supervisor", "admin"]
 
 
 def marks(role: str) -> dict[str, str]:
@@ -64,6 +66,7 @@ def people(small_world):
         "member": {"member": Member.objects.get(key="deputy-a")},
         "office": npc,
         "agency": {"agency": Organization.objects.get(key="miit")},
+        "supervisor": npc,
         "admin": {},
     }
     out = {}
@@ -153,6 +156,7 @@ def use_everything(user, role):
     following.follow_create(user=user, target="member", key="deputy-b")
     following.follow_create(user=user, target="search", key=f"q={m['first_name']}")
     following.digest_set(user=user, frequency="daily")
+    personalisation_set(user=user, enabled=False)
     token_create(user=user, name=f"script of {m['first_name']}")
     IdempotentRequest.objects.create(
         user=user, key=f"{m['username']}-1", request_hash="0" * 64, status=201, body={"ok": 1}
@@ -322,6 +326,10 @@ def test_after_deletion_no_personal_data_remains(people, handled, role, tmp_path
     c.get("/following/")  # a page rendered for them
     needles = list(m.values())
     assert _text_anywhere(needles), "the markers are there before"
+    # Dumps built while the account existed: they must not hold it either, since
+    # nothing rebuilds them for an account's deletion.
+    settings.LIANGHUI_DUMPS_DIR = tmp_path / "dumps-before"
+    call_command("dumps", "build", verbosity=0)
     pk = user.pk
     page = c.post("/accounts/my-data/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True)
     assert page.redirect_chain[-1][0] == "/accounts/deleted/"
@@ -342,6 +350,7 @@ def test_after_deletion_no_personal_data_remains(people, handled, role, tmp_path
     assert _text_anywhere(needles) == []
     settings.LIANGHUI_DUMPS_DIR = tmp_path / "dumps"
     call_command("dumps", "build", verbosity=0)
+    assert any((tmp_path / "dumps-before").rglob("*.jsonl*"))
     call_command(
         "export", "--format", "jsonl", "--output", str(tmp_path / "all.jsonl"), verbosity=0
     )
@@ -437,3 +446,30 @@ def test_the_page_costs_the_same_whatever_the_person_holds(
     c.force_login(member)
     with django_assert_max_num_queries(len(mydata.TABLES) + 12):
         assert c.get("/accounts/my-data/").status_code == 200
+
+
+# --- personalisation -----------------------------------------------------------------
+
+
+def test_the_page_says_what_is_personalised_and_the_switch_is_kept(people, client_for):
+    user = people["watcher"]
+    c = client_for(user)
+    html = c.get("/accounts/my-data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # Every ranked or recommended output is listed, none uses data about the person,
+    # and the page says that no interest profile is kept.
+    for key in ("similar_proposals", "search_ranking", "agency_routing"):
+        assert f'href="/algorithms/#{key}"' in html
+    assert "no: the same for everyone" in html and "We keep no interest profile" in html
+    assert allowed(user)
+    r = c.post("/accounts/my-data/personalisation/", {})
+    assert r.status_code == 302 and r["Location"].endswith("#personalisation")
+    assert not allowed(user)
+    assert (
+        mydata.TABLES
+        and {t.name: t.rows(user) for t in mydata.TABLES}["personalisation"][0]["enabled"] is False
+    )
+    c.post("/accounts/my-data/personalisation/", {"enabled": "on"})
+    assert allowed(user) and Personalisation.objects.get(user=user).enabled
+    zh = c.get("/accounts/my-data/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "我们不保存关于您的兴趣画像" in zh
+    assert not allowed(None)

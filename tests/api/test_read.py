@@ -37,6 +37,8 @@ ENDPOINTS = [
     ("/api/v1/regulations/?stage=effective", "/api/v1/regulations/"),
     ("/api/v1/regulations/pipl/", "/api/v1/regulations/{key}/"),
     ("/api/v1/bulk/", "/api/v1/bulk/"),
+    ("/api/v1/algorithms/", "/api/v1/algorithms/"),
+    ("/api/v1/proposals/p-1/interest-flags/", "/api/v1/proposals/{key}/interest-flags/"),
 ]
 
 
@@ -45,6 +47,28 @@ def test_every_read_endpoint_conforms_to_the_document(small_world, client, confo
     response = client.get(url)
     assert response.status_code == 200, response.content
     conforms(response, path)
+
+
+def test_interest_flags_with_a_statement_conform(small_world, client, conforms, settings, tmp_path):
+    import json
+
+    from lianghui.insights.services import interest_statement_set
+    from lianghui.people.models import Member, Organization
+    from lianghui.proposals.models import Proposal
+
+    vocabulary = tmp_path / "vocabulary.json"
+    vocabulary.write_text(json.dumps({"sector_topics": {"internet": ["ai"]}}), encoding="utf-8")
+    settings.LIANGHUI_INSIGHTS_VOCABULARY = str(vocabulary)
+    interest_statement_set(
+        proposal=Proposal.objects.get(key="p-1"),
+        member=Member.objects.get(key="ma-huateng"),
+        organization=Organization.objects.get(key="tencent"),
+        text="声明",
+        actor=None,
+    )
+    response = client.get("/api/v1/proposals/p-1/interest-flags/")
+    assert response.json()[0]["statement"]["text"] == "声明"
+    conforms(response, "/api/v1/proposals/{key}/interest-flags/")
 
 
 def test_cors_on_reads(small_world, client):

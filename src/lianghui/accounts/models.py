@@ -90,3 +90,19 @@ class MailConsent(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class Personalisation(models.Model):
+    """A person's choice about ranking and recommending by what is known of them.
+    Without a row personalisation is on; any function that ranks or recommends by
+    the person (insights.algorithms, ``personal=True``) asks
+    `accounts.personalisation.allowed(user)` first."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personalisation"
+    )
+    enabled = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'on' if self.enabled else 'off'}"

@@ -11,7 +11,8 @@ is kept by username, not by a relation, and is covered by name.
 Retention (`retention` says it to the person before deletion):
 
 - Everyone: the account (name, email, password), profile, mail consents,
-  notifications, follows and saved searches, digest setting, API tokens and remembered API
+  notifications, follows and saved searches, digest and personalisation settings, API tokens
+  and remembered API
   requests, sessions, sign-in history and the admin's change messages are
   erased.
 - A watcher has nothing else: nothing of theirs remains.
@@ -19,7 +20,9 @@ Retention (`retention` says it to the person before deletion):
   record: the proposals a member signed and the ratings they gave stay on the
   member's public page (the member record is the public figure, not the
   account); what an office decided or an agency replied stays with the body or
-  agency; suggestion decisions and reply drafts stay without an author.
+  agency; suggestion decisions and reply drafts stay without an author; a
+  member's statements on interest flags stay beside the flags (the member's
+  public word), without the account.
 - The audit log keeps every entry, with the actor's role and an anonymised
   label (`erased-<role>-<random>`, one per erased account so that its entries
   still read as one actor's) instead of the account.
@@ -234,6 +237,21 @@ def _link_decisions(user) -> Rows:
     )
 
 
+def _personalisation(user) -> Rows:
+    from .models import Personalisation
+
+    return _rows(Personalisation.objects.filter(user=user), ["enabled", "changed_at"])
+
+
+def _interest_statements(user) -> Rows:
+    from lianghui.insights.models import InterestStatement
+
+    return _rows(
+        InterestStatement.objects.filter(user=user).order_by("updated_at", "id"),
+        ["proposal__key", "member__key", "organization__key", "text", "updated_at"],
+    )
+
+
 def _reply_drafts(user) -> Rows:
     from lianghui.proposals.models import ReplyDraft
 
@@ -362,6 +380,12 @@ TABLES: list[Table] = [
         _notifications,
         ("notifications.Notification.user",),
     ),
+    Table(
+        "personalisation",
+        gettext_lazy("Personalisation setting"),
+        _personalisation,
+        ("accounts.Personalisation.user",),
+    ),
     Table("api_tokens", gettext_lazy("API tokens (metadata)"), _tokens, ("api.Token.user",)),
     Table(
         "api_requests",
@@ -412,6 +436,12 @@ TABLES: list[Table] = [
         gettext_lazy("Reply drafts last edited"),
         _reply_drafts,
         ("proposals.ReplyDraft.updated_by",),
+    ),
+    Table(
+        "interest_statements",
+        gettext_lazy("Statements on interest flags"),
+        _interest_statements,
+        ("insights.InterestStatement.user",),
     ),
     Table("proposals_signed", gettext_lazy("Proposals signed"), _signed),
     Table("ratings_given", gettext_lazy("Ratings given"), _ratings),
@@ -502,8 +532,8 @@ def retention(user) -> list[str]:
     lines = [
         _(
             "Erased: your account (name, email, password), profile, mail consents, "
-            "notifications, follows, saved searches, digest setting, API tokens, sessions and "
-            "sign-in history."
+            "notifications, follows, saved searches, digest and personalisation settings, "
+            "API tokens, sessions and sign-in history."
         )
     ]
     if role == Role.MEMBER:
@@ -512,6 +542,12 @@ def retention(user) -> list[str]:
                 "Stays, as the public record: the proposals you signed and the ratings "
                 "you gave, on your member page. The member record is the public "
                 "figure, not your account."
+            )
+        )
+        lines.append(
+            _(
+                "Your statements on interest flags stay beside the flags, as the "
+                "member's public word, no longer linked to your account."
             )
         )
     elif role in {Role.OFFICE, Role.AGENCY, Role.SUPERVISOR, Role.ADMIN}:
@@ -568,8 +604,9 @@ def erase(*, user) -> dict[str, int]:
             0
         ]
     # The account row last: its cascades take the profile, consents, notifications,
-    # follows, digest setting, tokens, remembered requests and admin log; suggestion decisions and
-    # reply drafts lose their author (SET_NULL) and stay.
+    # follows, digest and personalisation settings, tokens, remembered requests and
+    # admin log; suggestion decisions, reply drafts and statements on interest flags
+    # lose their author (SET_NULL) and stay.
     pk = user.pk
     deleted, detail = user.delete()
     done.update({label: n for label, n in detail.items() if n})

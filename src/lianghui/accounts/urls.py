@@ -17,6 +17,7 @@ urlpatterns = [
     path("my-data/", views.mydata, name="mydata"),
     path("my-data/archive.zip", views.mydata_archive, name="mydata_archive"),
     path("my-data/delete/", views.mydata_erase, name="mydata_erase"),
+    path("my-data/personalisation/", views.mydata_personalisation, name="mydata_personalisation"),
     path("deleted/", views.erased, name="erased"),
     path("mail/", views.mail, name="mail"),
     # Django's own password-reset flow; the same confirm page sets an invited

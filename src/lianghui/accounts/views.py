@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from lianghui.core.roles import role_of
 from lianghui.following.services import digest_consent
 
-from . import consent
+from . import consent, personalisation
 from . import mydata as mydata_service
 from .enums import ConsentHow, MailKind
 from .forms import EraseForm, ProfileForm
@@ -90,9 +91,32 @@ def mydata(request: HttpRequest) -> HttpResponse:
             "tables": mydata_service.summary(user),
             "retention": mydata_service.retention(user),
             "role": role_of(user),
+            "personalisation": _personalisation(user),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _personalisation(user) -> dict:
+    from lianghui.insights.algorithms import algorithms
+
+    return {
+        "enabled": personalisation.allowed(user),
+        "functions": algorithms(),
+        "profile": personalisation.profile_of(user),
+    }
+
+
+@login_required
+@require_http_methods(["POST"])
+def mydata_personalisation(request: HttpRequest) -> HttpResponse:
+    on = request.POST.get("enabled") == "on"
+    personalisation.personalisation_set(user=request.user, enabled=on)
+    messages.success(
+        request,
+        _("Personalisation is on.") if on else _("Personalisation is off."),
+    )
+    return redirect(reverse("accounts:mydata") + "#personalisation")
 
 
 @login_required

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from lianghui.api import schema
 from lianghui.api.bulk import views as bulk_views
-from lianghui.api.read import timeline, views
+from lianghui.api.read import algorithms, timeline, views
 from lianghui.api.write import views as writes
 
 app_name = "api"
@@ -31,6 +31,12 @@ urlpatterns = [
     path("bulk/", bulk_views.BulkIndexView.as_view(), name="bulk"),
     path("bulk/<slug:dump>/<str:name>", bulk_views.BulkFileView.as_view(), name="bulk-file"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("algorithms/", algorithms.AlgorithmsView.as_view(), name="algorithms"),
+    path(
+        f"proposals/{KEY}/interest-flags/",
+        algorithms.InterestFlagsView.as_view(),
+        name="proposal-interest-flags",
+    ),
     path(
         f"proposals/{KEY}/timeline/",
         timeline.ProposalTimelineView.as_view(),

@@ -318,6 +318,11 @@ TRACKED: dict[str, list[tuple[str, str]]] = {
         ("proposals.Feedback", "pk"),
         ("proposals.Proposal", "reply.assignment.proposal_id"),
     ],
+    # A statement shows beside its interest flag on the proposal and member pages.
+    "insights.InterestStatement": [
+        ("proposals.Proposal", "proposal_id"),
+        ("people.Member", "member_id"),
+    ],
     "proposals.Body": [("proposals.Body", "pk")],
     "proposals.ProposalKind": [("proposals.ProposalKind", "pk")],
     "proposals.Session": [("proposals.Session", "pk")],

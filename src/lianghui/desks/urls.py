@@ -14,6 +14,11 @@ urlpatterns = [
     path("member/<slug:key>/edit/", views.draft_edit, name="draft-edit"),
     path("member/<slug:key>/<slug:action>/", views.member_action, name="member-action"),
     path("member/replies/<int:reply_id>/rate/", views.rate_reply, name="rate"),
+    path(
+        "member/flags/<slug:key>/<slug:organization>/",
+        insights_views.interest_statement,
+        name="interest-statement",
+    ),
     path("office/", views.office_queue, name="office"),
     path("office/bulk/", views.office_bulk, name="office-bulk"),
     path("office/proposals/<slug:key>/", views.office_proposal, name="office-proposal"),

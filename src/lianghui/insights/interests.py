@@ -9,15 +9,20 @@ organization works in its main sector always and in its further sectors
 states a fact worth seeing beside the proposal, with its reason, not a finding
 of wrongdoing.
 
+The member concerned may attach a statement to a flag (`InterestStatement`);
+it comes with the flag wherever the flag is shown. Flags are not computed for
+a body that switched them off (`algorithms.enabled`).
+
 Each selector runs at most one query, whatever the number of signers,
-affiliations or proposals, and none when nothing could match.
+affiliations or proposals, and none when nothing could match; a member's flags
+take one more for their statements when there are any flags.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from lianghui.people.enums import Sector
@@ -36,6 +41,7 @@ class InterestFlag:
     topics: list = field(default_factory=list)  # the proposal's topics in the sector
     proposal: Proposal | None = None
     sectors: list = field(default_factory=list)  # the organization's sectors that meet them
+    statement: object = None  # the member's InterestStatement, if they made one
 
     @property
     def organization(self):
@@ -91,6 +97,11 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
     prefetched signers and topics; one query)."""
     from lianghui.people.models import OrganizationSector
 
+    from .algorithms import enabled
+    from .models import InterestStatement
+
+    if not enabled("interest_flags", proposal.session.body):
+        return []
     vocab = vocabulary_map()
     topics = list(proposal.topics.all())
     sectors = vocab.sectors_of_topics(t.key for t in topics)
@@ -101,6 +112,9 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
     if not members:
         return []
     year = proposal.session.year
+    statements = InterestStatement.objects.filter(
+        proposal=proposal, member=OuterRef("member_id"), organization=OuterRef("organization_id")
+    )
     # One row per affiliation and further sector of its organization (LEFT JOIN): the
     # further sectors come with the affiliations, in the same query.
     rows = (
@@ -109,6 +123,10 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
         .filter(Q(start_year__isnull=True) | Q(start_year__lte=year))
         .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
         .annotate(
+            # The member's statement on this flag comes in the same query.
+            statement_pk=Subquery(statements.values("pk")[:1]),
+            statement_text=Subquery(statements.values("text")[:1]),
+            statement_at=Subquery(statements.values("updated_at")[:1]),
             further_sector=F("organization__sectors__sector"),
             further_start=F("organization__sectors__start_year"),
             further_end=F("organization__sectors__end_year"),
@@ -130,8 +148,41 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
     for a, further in found.values():
         met, matched = _meeting(vocab, _sectors_in(a.organization, year, further), topics)
         if matched:
-            flags.append(InterestFlag(member=a.member, affiliation=a, topics=matched, sectors=met))
+            statement = None
+            if a.statement_pk:
+                statement = InterestStatement(
+                    pk=a.statement_pk,
+                    proposal=proposal,
+                    member=a.member,
+                    organization=a.organization,
+                    text=a.statement_text,
+                    updated_at=a.statement_at,
+                )
+            flags.append(
+                InterestFlag(
+                    member=a.member,
+                    affiliation=a,
+                    topics=matched,
+                    sectors=met,
+                    statement=statement,
+                )
+            )
     flags.sort(key=lambda f: order[f.member.pk])
+    return flags
+
+
+def _with_statements(flags: list[InterestFlag], *, member) -> list[InterestFlag]:
+    """A member's flags with their statements (one query, none without flags)."""
+    from .models import InterestStatement
+
+    if not flags:
+        return flags
+    found = InterestStatement.objects.filter(
+        member=member, proposal_id__in={f.proposal.pk for f in flags}
+    )
+    by_flag = {(s.proposal_id, s.organization_id): s for s in found}
+    for f in flags:
+        f.statement = by_flag.get((f.proposal.pk, f.affiliation.organization_id))
     return flags
 
 
@@ -139,6 +190,8 @@ def member_interest_flags(member: Member, *, published_only: bool = True) -> lis
     """Flags over a member's signed proposals (uses prefetched affiliations with their
     organizations and their further sectors); newest session first."""
     from lianghui.proposals.models import Proposal as P
+
+    from .algorithms import enabled
 
     vocab = vocabulary_map()
 
@@ -156,12 +209,14 @@ def member_interest_flags(member: Member, *, published_only: bool = True) -> lis
     keys = {k for a in affiliations for s in every_sector(a) for k in vocab.topics_of_sector(s)}
     rows = P.topics.through.objects.filter(
         proposal__signers__member=member, topic__key__in=keys
-    ).select_related("topic", "proposal__session")
+    ).select_related("topic", "proposal__session__body")
     if published_only:
         rows = rows.filter(proposal__published=True)
     by_pair: dict[tuple[int, int], InterestFlag] = {}
     for row in rows.order_by("-proposal__session__year", "proposal__key", "topic__key"):
         p = row.proposal
+        if not enabled("interest_flags", p.session.body):
+            continue
         year = p.session.year
         for a in affiliations:
             if not _current(a, year):
@@ -173,4 +228,4 @@ def member_interest_flags(member: Member, *, published_only: bool = True) -> lis
                 )
                 flag.topics.append(row.topic)
                 flag.sectors += [s for s in met if s not in flag.sectors]
-    return list(by_pair.values())
+    return _with_statements(list(by_pair.values()), member=member)

@@ -57,3 +57,45 @@ class SuggestionDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.kind}: {self.decision} {self.suggested}"
+
+
+class InterestStatement(models.Model):
+    """What the member concerned says about an interest flag, shown beside it.
+
+    A flag is computed, not stored: it is the proposal, the member and the
+    organization, so the statement is kept under those three and shows again
+    whenever the flag does. Written only by `services.interest_statement_set`.
+    """
+
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="interest_statements"
+    )
+    # CASCADE: a statement speaks of one member's tie to one organization; without them
+    # there is no flag to stand beside.
+    member = models.ForeignKey(
+        "people.Member", on_delete=models.CASCADE, related_name="interest_statements"
+    )
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.CASCADE, related_name="interest_statements"
+    )
+    text = models.TextField(help_text=_("The member's statement, in their own words."))
+    # SET_NULL: the statement is the member's public word; it stays when the account goes.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interest_statements",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["proposal", "member", "organization"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "member", "organization"], name="one_statement_per_flag"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.member_id}/{self.organization_id}"

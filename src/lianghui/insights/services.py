@@ -28,14 +28,28 @@ from .models import SuggestionDecision
 __all__ = [
     "agency_suggestion_apply",
     "duplicate_suggestion_apply",
+    "interest_statement_set",
     "suggestion_decide",
     "topics_suggestion_apply",
 ]
 
 
-def _check_enabled(proposal: Proposal) -> None:
-    if not proposal.session.body.suggestions_enabled:
+# The register's function behind each kind of suggestion (insights.algorithms).
+ALGORITHM_OF = {
+    SuggestionKind.TOPICS: "topics",
+    SuggestionKind.AGENCY: "agency_routing",
+    SuggestionKind.DUPLICATE: "duplicates",
+}
+
+
+def _check_enabled(proposal: Proposal, kind: str | None = None) -> None:
+    from .algorithms import enabled
+
+    body = proposal.session.body
+    if not body.suggestions_enabled:
         raise ValidationError(_("Suggestions are switched off for this body."))
+    if kind in ALGORITHM_OF and not enabled(ALGORITHM_OF[kind], body):
+        raise ValidationError(_("This kind of suggestion is switched off for this body."))
 
 
 @transaction.atomic
@@ -59,7 +73,7 @@ def suggestion_decide(
         raise ValidationError({"decision": _("Unknown decision.")})
     if decision == Decision.OVERRIDDEN and not chosen:
         raise ValidationError({"chosen": _("Say what was chosen instead.")})
-    _check_enabled(proposal)
+    _check_enabled(proposal, kind)
     record = SuggestionDecision.objects.create(
         proposal=proposal,
         kind=kind,
@@ -184,3 +198,50 @@ def duplicate_suggestion_apply(
         actor=actor,
     )
     return proposal
+
+
+STATEMENT_MAX = 2000
+
+
+@transaction.atomic
+def interest_statement_set(*, proposal: Proposal, member, organization, text: str, actor):
+    """The member's statement on the interest flag tying them, through
+    ``organization``, to ``proposal``; an empty text withdraws it. Public: it is
+    shown beside the flag (the caller checks that ``actor`` is the member)."""
+    from .interests import proposal_interest_flags
+    from .models import InterestStatement
+
+    text = (text or "").strip()
+    if len(text) > STATEMENT_MAX:
+        raise ValidationError({"text": _("At most %(n)d characters.") % {"n": STATEMENT_MAX}})
+    flags = proposal_interest_flags(proposal)
+    if not any(f.member.pk == member.pk and f.organization.pk == organization.pk for f in flags):
+        raise ValidationError(_("There is no such interest flag on this proposal."))
+    current = (
+        InterestStatement.objects.select_for_update()
+        .filter(proposal=proposal, member=member, organization=organization)
+        .first()
+    )
+    before = current.text if current else ""
+    if before == text:
+        return current
+    if not text:
+        current.delete()
+        statement = None
+    elif current is None:
+        statement = InterestStatement.objects.create(
+            proposal=proposal, member=member, organization=organization, text=text, user=actor
+        )
+    else:
+        current.text, current.user = text, actor
+        current.save(update_fields=["text", "user", "updated_at"])
+        statement = current
+    audit.record(
+        actor=actor,
+        root=proposal,
+        action="interest-statement",
+        changes={"interest_statement": (before, text)},
+        target=f"{member.key}/{organization.key}",
+        public=True,
+    )
+    return statement

@@ -118,14 +118,17 @@ def compute(proposal: Proposal, *, all_topics=None, agencies=None) -> Suggestion
     out = Suggestions()
     if proposal.status not in REVIEW_STATES | ASSIGN_STATES or not text.strip():
         return out
-    out.show_topics = True
-    out.show_duplicates = proposal.status in REVIEW_STATES
-    out.show_agencies = proposal.status in ASSIGN_STATES
+    from .algorithms import enabled
+
+    out.show_topics = enabled("topics", body)
+    out.show_duplicates = proposal.status in REVIEW_STATES and enabled("duplicates", body)
+    out.show_agencies = proposal.status in ASSIGN_STATES and enabled("agency_routing", body)
     # Only the body's own topics and agencies are candidates: a model trained on every
     # body's proposals may name another body's agency, which this body cannot assign.
     if all_topics is None:
         all_topics = list(proposal_selectors.topics_for(body).order_by("key"))
-    _topics(out, proposal, text, body.key, all_topics)
+    if out.show_topics:
+        _topics(out, proposal, text, body.key, all_topics)
     if out.show_agencies:
         if agencies is None:
             agencies = list(proposal_selectors.agencies_for(body))

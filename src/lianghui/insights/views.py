@@ -128,3 +128,54 @@ def office_suggestion(request: HttpRequest, key: str, kind: str, action: str) ->
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return back
+
+
+@login_required
+def interest_statement(request: HttpRequest, key: str, organization: str) -> HttpResponse:
+    """The member concerned by an interest flag writes (or withdraws) their statement."""
+    from django.shortcuts import render
+
+    from .interests import proposal_interest_flags
+
+    profile = getattr(request.user, "profile", None)
+    member = profile.member if profile and profile.member_id else None
+    if member is None:
+        raise PermissionDenied(_("Only the member concerned may make a statement on a flag."))
+    proposal = get_object_or_404(
+        visibility.proposals_for(request.user)
+        .select_related("session__body")
+        .prefetch_related("topics", "signers"),
+        key=key,
+    )
+    flag = next(
+        (
+            f
+            for f in proposal_interest_flags(proposal)
+            if f.member.pk == member.pk and f.organization.key == organization
+        ),
+        None,
+    )
+    if flag is None:
+        raise Http404
+    error = ""
+    text = flag.statement.text if flag.statement else ""
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            services.interest_statement_set(
+                proposal=proposal,
+                member=member,
+                organization=flag.organization,
+                text=text,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Your statement is saved; it is shown beside the flag."))
+            return redirect("portal:proposal", key=proposal.key)
+    return render(
+        request,
+        "insights/interest_statement.html",
+        {"proposal": proposal, "flag": flag, "text": text, "error": error},
+    )

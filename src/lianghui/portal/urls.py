@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.language, name="language"),
+    path("algorithms/", views.algorithms, name="algorithms"),
     path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<slug:key>/", views.proposal_detail, name="proposal"),
     path("members/", views.member_list, name="members"),

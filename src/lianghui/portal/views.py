@@ -97,6 +97,17 @@ def language(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def algorithms(request: HttpRequest) -> HttpResponse:
+    """The public register of algorithms. Not in the page cache: its figures come
+    from trained artifacts on disk too, which the data version does not follow."""
+    from lianghui.insights.algorithms import register_of
+
+    return render(
+        request, "portal/algorithms.html", {"section": "algorithms", "register": register_of()}
+    )
+
+
+@require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(

@@ -136,6 +136,16 @@ class Body(Bilingual, TimeStamped):
         default=True,
         help_text=_("Show machine suggestions (topics, agencies, duplicates) to the office."),
     )
+    # Keys of the public register's algorithms (insights.algorithms) switched off
+    # for this body; each function asks `algorithms.enabled(key, body)` where it runs.
+    algorithms_off = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "Keys of automated functions switched off for this body (see the register of"
+            " algorithms), e.g. interest_flags."
+        ),
+    )
     description_zh = models.TextField(
         blank=True, help_text=_("What the body is and what it receives, for the home page.")
     )

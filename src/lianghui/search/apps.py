@@ -6,6 +6,8 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self) -> None:
+        from .algorithms import register_search
         from .tasks import connect
 
         connect()
+        register_search()

@@ -212,7 +212,12 @@ def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
 
 
 def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
-    """Published proposals most like ``proposal``, best first, each with its reasons."""
+    """Published proposals most like ``proposal``, best first, each with its reasons;
+    none where the proposal's body switched the function off (the register)."""
+    from lianghui.insights.algorithms import enabled
+
+    if not enabled("similar_proposals", proposal.session.body):
+        return []
     terms = distinctive_terms(*proposal_tokens(proposal))
     if not terms:
         return []

@@ -504,6 +504,7 @@ class ApiRootView(ConditionalMixin, APIView):
         links = {name: reverse(f"api:{_basename(name)}-list") for name in ROOT_LINKS}
         links |= {
             "inbox": reverse("api:inbox"),
+            "algorithms": reverse("api:algorithms"),
             "bulk": reverse("api:bulk"),
             "schema": reverse("api:schema"),
             "docs": reverse("api:docs"),

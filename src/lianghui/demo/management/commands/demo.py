@@ -185,6 +185,7 @@ class Command(BaseCommand):
         run inline). Retrain on real data with `lianghui insights train --from-db`."""
         from django.tasks import default_task_backend
 
+        from lianghui.demo.tasks import record_office_decisions
         from lianghui.insights.tasks import train_suggestion_models
 
         for body in Body.objects.filter(suggestions_enabled=True):
@@ -194,3 +195,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Suggestion models for {body.key}: queued for the worker")
             else:
                 self.stdout.write(f"Suggestion models for {body.key}: {result.return_value}")
+            # Then the office's decisions on them, for the register of algorithms.
+            decided = record_office_decisions.using(priority=-60).enqueue(body.key)
+            if not default_task_backend.supports_defer:
+                self.stdout.write(f"Office decisions for {body.key}: {decided.return_value}")
