@@ -480,6 +480,13 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         .first()
     )
     agency = Organization.objects.filter(key="miit").first()
+    # The written-questions chamber's member with the most questions answered.
+    questioner = (
+        Member.objects.filter(generated=True, memberships__body__key="wq")
+        .annotate(live=Count("signed", filter=Q(signed__proposal__status="replied")))
+        .order_by("-live", "key")
+        .first()
+    )
     wanted = [
         ("admin", "admin", {}, "everything"),
         ("office-npc", "office", {"body": bodies.get("npc")}, "NPC office"),
@@ -488,6 +495,14 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         ("supervisor-npc", "supervisor", {"body": bodies.get("npc")}, "NPC key proposals"),
         ("deputy", "member", {"member": member}, member.name if member else ""),
         ("watcher", "watcher", {}, "public records"),
+        ("office-wq", "office", {"body": bodies.get("wq")}, "Written Questions Chamber office"),
+        (
+            "agency-wq-treasury",
+            "agency",
+            {"agency": Organization.objects.filter(key="wq-treasury").first()},
+            "Department of the Treasury (written questions)",
+        ),
+        ("questioner", "member", {"member": questioner}, questioner.name if questioner else ""),
     ]
     existing = set(get_user_model().objects.values_list("username", flat=True))
     for username, role, links, what in wanted:

@@ -43,6 +43,9 @@ from .filters import (
 from .templatetags.portal import jurisdiction_name, short
 
 PER_PAGE = 50
+# The source the demo cites for the figures no article states: a body citing it is
+# one of the demo's seeded bodies, which the home page's note on sources concerns.
+DEMO_ASSUMPTIONS = "demo-assumptions"
 PREVIEW = 50  # rows of a related list shown on a detail page before "see all"
 MAX_KEY_LENGTH = 160
 
@@ -102,8 +105,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "section": "home",
-            # The bodies configured, in their own words (not a fixed "Two Sessions").
-            "bodies": list(proposals.body_list()),
+            # The bodies configured, in their own words (not a fixed "Two Sessions");
+            # the note on the demo's sources names only the bodies that cite them.
+            "bodies": list(proposals.bodies_described(DEMO_ASSUMPTIONS)),
             "proposal_totals": proposals.proposal_totals(),
             "people_totals": people.people_totals(),
             "regulation_totals": laws.regulation_totals(),

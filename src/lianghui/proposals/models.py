@@ -140,6 +140,8 @@ class Body(Bilingual, TimeStamped):
         blank=True, help_text=_("What the body is and what it receives, for the home page.")
     )
     description_en = models.TextField(blank=True)
+    # A body invented to demonstrate the software: every page of it says so.
+    generated = models.BooleanField(default=False)
     citations = GenericRelation(Citation)
 
     class Meta:

@@ -146,6 +146,18 @@ def join_names(bodies) -> str:
 
 
 @register.filter
+def cites(bodies) -> list:
+    """The bodies whose record cites the source a note concerns (``bodies_described``),
+    generated bodies aside."""
+    return [b for b in bodies if getattr(b, "cites", False) and not b.generated]
+
+
+@register.filter
+def generated_only(bodies) -> list:
+    return [b for b in bodies if b.generated]
+
+
+@register.filter
 def alternate_lang(obj, field: str) -> str:
     """The lang attribute for ``obj|alternate:field``."""
     return EN if shown_lang(obj, field) == ZH else ZH

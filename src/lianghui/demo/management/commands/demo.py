@@ -72,6 +72,7 @@ class Command(BaseCommand):
         if no_generated:
             return
         generated = self._generate(seed, sessions, last_year, per_session, options)
+        generated += self._second_body(seed)
         self._index()
         if generated and not options.get("no_train"):
             self._train()
@@ -129,6 +130,18 @@ class Command(BaseCommand):
         )
         return outcome.proposals
 
+    def _second_body(self, seed: int) -> int:
+        """The generated written-questions chamber beside the Two Sessions: a body in
+        English, answered in working days, with its own words (demo/questions.py)."""
+        from lianghui.demo import questions
+
+        if questions.exists():
+            self.stdout.write("Written questions: already generated, skipped")
+            return 0
+        outcome = questions.generate(seed=seed)
+        self.stdout.write(f"Written questions: generated {outcome.questions} questions")
+        return outcome.questions
+
     def _index(self) -> None:
         """The search index, built here rather than left to the worker: one pass
         over the demo takes seconds, while the worker, catching up record by record
@@ -148,9 +161,12 @@ class Command(BaseCommand):
         run inline). Retrain on real data with `lianghui insights train --from-db`."""
         from django.tasks import default_task_backend
 
+        from lianghui.demo import questions
         from lianghui.insights.tasks import train_suggestion_models
 
-        for body in Body.objects.filter(suggestions_enabled=True):
+        # The written-questions chamber is left untrained on purpose: its office sees
+        # agencies suggested from their remits, as a newly added body would.
+        for body in Body.objects.filter(suggestions_enabled=True).exclude(key=questions.BODY):
             # After the index and documents: the site is searchable first.
             result = train_suggestion_models.using(priority=-50).enqueue(body.key)
             if default_task_backend.supports_defer:  # a queue: the worker trains
