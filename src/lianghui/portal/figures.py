@@ -104,7 +104,12 @@ def session_flow(*, session) -> tuple[list[Stage], str, figures.Funnel]:
         stage(named(Status.FILED), flow.filed, definition=d["filed"]),
         stage(_("Assigned to agencies"), flow.assigned, definition=d["assigned_proposals"]),
         stage(Status.REPLIED.label, flow.replied, definition=d["replied_proposals"]),
-        stage(_("Rated by the proposer"), flow.rated, definition=d["rated"]),
+        # A body whose replies are not rated has no rating stage.
+        *(
+            [stage(_("Rated by the proposer"), flow.rated, definition=d["rated"])]
+            if flow.rated or vocabulary.has(session.body_id, vocabulary.SATISFACTION)
+            else []
+        ),
     ]
     chart = (
         hbar_chart(
