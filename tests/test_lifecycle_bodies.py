@@ -100,9 +100,7 @@ def test_services_take_a_proposal_through_its_whole_life(case):
             services.feedback_give(reply=reply, rating="satisfied", on=case.due_on)
     assert services.proposal_close(proposal=p).status == "closed"
     history = [e.action for e in audit.history(p)]
-    assert {"status:submitted", "status:filed", "assign", "reply", "status:closed"} <= set(
-        history
-    )
+    assert {"status:submitted", "status:filed", "assign", "reply", "status:closed"} <= set(history)
 
 
 def test_services_refuse_and_end_a_proposal_by_the_bodys_rules(case):
@@ -228,4 +226,6 @@ def test_the_api_takes_a_proposal_through_its_whole_life(case, users):
     assert r.status_code == 200, r.content
     detail = APIClient().get(f"/api/v1/proposals/{key}/?include=assignments").json()
     assert detail["status"] == "closed"
-    assert detail["assignments"][0]["due_on"] == str(Assignment.objects.get(proposal__key=key).due_on)
+    assert detail["assignments"][0]["due_on"] == str(
+        Assignment.objects.get(proposal__key=key).due_on
+    )

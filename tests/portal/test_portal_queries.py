@@ -57,7 +57,7 @@ DETAIL_PAGES = [
     # organization, children, citations, assignments, affiliations, seats,
     # regulations issued, assignments and first replies per year (the headline
     # is the per-year table's total line: no query of its own), the bodies' vocabularies
-    ("/organizations/t-cac/", 10),
+    ("/organizations/t-cac/", 11),  # with the bodies whose words its figures use
     # session, citations, totals, status counts, kind counts, funnel (with the
     # not-filed reasons), topics, assignments and first replies per agency, the
     # agencies, key proposals, the bodies' vocabularies

@@ -26,7 +26,7 @@ from django.db import transaction
 from lianghui.core import events
 from lianghui.exchange.importer import import_files
 from lianghui.people.models import Member, Organization
-from lianghui.proposals import services
+from lianghui.proposals import services, vocabulary
 from lianghui.proposals.models import Body, Proposal, ProposalKind, Session, Topic
 
 BODY = "wq"
@@ -189,6 +189,12 @@ def generate(seed: int = 2025, count: int = QUESTIONS) -> Outcome:
         load_definition(rng)
         if exists():
             return outcome
+        return _questions(rng, count, outcome)
+
+
+def _questions(rng: random.Random, count: int, outcome: Outcome) -> Outcome:
+    # After the import: the terms are read once, with the chamber's among them.
+    with vocabulary.cached():
         session = Session.objects.get(key=SESSION)
         kind = ProposalKind.objects.get(key="wq-question")
         members = list(Member.objects.filter(memberships__body__key=BODY).order_by("key"))

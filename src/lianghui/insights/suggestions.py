@@ -224,7 +224,9 @@ def _agencies(out: Suggestions, proposal: Proposal, text: str, body_key: str, ag
     # Co-handlers in the body's own roles: a body answered by a single department
     # (only the lead role) gets one suggestion, and none once it has its lead.
     roles = vocabulary.codes(proposal.session.body_id, vocabulary.HANDLING_ROLE)
-    co_role = next((r for r in (AssignmentRole.JOINT, AssignmentRole.ASSISTING) if r in roles), None)
+    co_role = next(
+        (r for r in (AssignmentRole.JOINT, AssignmentRole.ASSISTING) if r in roles), None
+    )
     if co_role is None:
         ranked = [] if has_lead else ranked[:1]
     for i, s in enumerate(ranked):

@@ -6,6 +6,7 @@ from django.db import transaction
 from lianghui.demo.generator import DEMO_PASSWORD, Plan, demo_accounts, generate
 from lianghui.exchange.importer import ImportFailed, import_files
 from lianghui.exchange.mappings import MAPPINGS
+from lianghui.proposals import vocabulary
 from lianghui.proposals.models import Body, Proposal
 
 SEED_FACTS = Path(__file__).resolve().parents[2] / "fixtures" / "seed_facts.jsonl"
@@ -118,7 +119,7 @@ class Command(BaseCommand):
 
             # disable=None: a bar on a terminal, silence in logs and pipes
             bar = tqdm(total=total, unit=" proposals", desc="generating", leave=False, disable=None)
-        with transaction.atomic():
+        with transaction.atomic(), vocabulary.cached():
             outcome = generate(
                 Plan(years=todo, per_session=per_session, seed=seed),
                 progress=bar.update if bar else None,
