@@ -148,7 +148,9 @@ def _topics(out: Suggestions, proposal: Proposal, text: str, body_key: str, all_
         scored = [(t.topic, t.score, t.terms) for t in topic_model.tag([text])[0]]
         out.versions["topics"] = model.version
     else:
-        tagger = serving.keyword_tagger([(t.key, t.name_zh, t.name_en) for t in all_topics])
+        tagger = serving.keyword_tagger(
+            [(t.key, t.name_zh, t.name_en) for t in all_topics], body_key
+        )
         scored = [(t.topic, t.score, t.terms) for t in tagger.tag(text)]
         out.versions["topics"] = "keywords"
     out.topics = [
