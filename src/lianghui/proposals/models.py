@@ -406,6 +406,11 @@ class Proposal(Bilingual, TimeStamped):
     def title(self) -> str:
         return self.localized("title")
 
+    def get_status_display(self) -> str:
+        # A review outcome by the body's name for it ("Tabled", not "Filed").
+        vocabulary = _vocabulary()
+        return vocabulary.outcome_name(vocabulary.body_of(self), self.status)
+
     def get_absolute_url(self) -> str:
         return reverse("portal:proposal", args=[self.key])
 
