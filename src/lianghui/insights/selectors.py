@@ -26,6 +26,11 @@ def proposal_decisions(*, proposal: Proposal, limit: int = 20):
 def office_insights(*, proposal: Proposal) -> dict:
     """Everything the office proposal page shows from insights, in a fixed number of
     queries: interest flags always; suggestions only where the body has them on."""
+    with proposal_vocabulary.cached():  # the body's terms read once, even outside a request
+        return _office_insights(proposal)
+
+
+def _office_insights(proposal: Proposal) -> dict:
     from django.db.models import prefetch_related_objects
 
     if "topics" not in getattr(proposal, "_prefetched_objects_cache", {}):

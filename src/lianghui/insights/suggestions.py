@@ -59,6 +59,11 @@ class AgencySuggestion:
     examples: list[Example] = field(default_factory=list)
     remit: float = 0.0
     history: bool = True
+    role_label: str = ""  # the body's name for the role (set by the office page)
+
+    @property
+    def role_name(self) -> str:
+        return self.role_label or str(AssignmentRole(self.role).label) if self.role else ""
 
     def reasons(self) -> dict:
         return {

@@ -22,8 +22,8 @@ from lianghui.people import selectors as people
 from lianghui.people.enums import OrganizationKind, Sector
 from lianghui.proposals import figures as proposal_figures
 from lianghui.proposals import selectors as proposals
-from lianghui.proposals import visibility
-from lianghui.proposals.enums import Status
+from lianghui.proposals import visibility, vocabulary
+from lianghui.proposals.enums import ReviewDecision, Status
 from lianghui.proposals.filters import PROPOSAL_FILTERS
 from lianghui.proposals.timeline import proposal_timeline
 from lianghui.search.similar import similar_proposals
@@ -136,6 +136,13 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     if body is not None:
         choices["session"] = [(s.key, s.name) for s in sessions]
         choices["topic"] = [(t.key, t.name) for t in proposals.topics_for(body)]
+        # Its statuses in its words, without the outcomes it does not use.
+        outcomes = set(vocabulary.codes(body, vocabulary.OUTCOME))
+        choices["status"] = [
+            (code, vocabulary.outcome_name(body, code))
+            for code, _label in Status.choices
+            if code not in ReviewDecision.values or code in outcomes
+        ]
     fs = read(params, form_filters(PROPOSAL_FILTERS, params, choices=choices))
     filters = proposals.ProposalFilters(**declared_values(fs, PROPOSAL_FILTERS))
     page = _page(request, proposals.proposal_search(query=fs.query, filters=filters))
