@@ -37,6 +37,13 @@ class Command(BaseCommand):
             " Seed 000 reports 8,993 submissions to the 2022 sessions, NPC and CPPCC"
             " together; the default is about a tenth of that, to build in seconds.",
         )
+        parser.add_argument(
+            "--questions",
+            type=int,
+            default=240,
+            help="Written questions generated for the second demo body, the written-questions"
+            " chamber (0: leave that body out).",
+        )
         parser.add_argument("--no-generated", action="store_true", help="Load the seed facts only.")
         parser.add_argument(
             "--no-train",
@@ -73,7 +80,8 @@ class Command(BaseCommand):
         if no_generated:
             return
         generated = self._generate(seed, sessions, last_year, per_session, options)
-        generated += self._second_body(seed)
+        if options.get("questions", 240) > 0:
+            generated += self._second_body(seed, options["questions"])
         self._index()
         if generated and not options.get("no_train"):
             self._train()
@@ -131,7 +139,7 @@ class Command(BaseCommand):
         )
         return outcome.proposals
 
-    def _second_body(self, seed: int) -> int:
+    def _second_body(self, seed: int, count: int) -> int:
         """The generated written-questions chamber beside the Two Sessions: a body in
         English, answered in working days, with its own words (demo/questions.py)."""
         from lianghui.demo import questions
@@ -139,7 +147,7 @@ class Command(BaseCommand):
         if questions.exists():
             self.stdout.write("Written questions: already generated, skipped")
             return 0
-        outcome = questions.generate(seed=seed)
+        outcome = questions.generate(seed=seed, count=count)
         self.stdout.write(f"Written questions: generated {outcome.questions} questions")
         return outcome.questions
 
