@@ -233,7 +233,13 @@ class Generator:
         self.outcome.reference = _load_reference(self.rng, self.plan, n_npc, n_cppcc)
         self.topics = {t.key: t for t in Topic.objects.all()}
         self.topic_keys = [k for k in SUBJECTS if k in self.topics]
-        self.agencies = {o.key: o for o in Organization.objects.filter(kind="agency")}
+        # The Two Sessions' own agencies and members: another body's (the demo's
+        # written-questions chamber) never handle or sign these proposals.
+        ours = ["npc", "cppcc"]
+        self.agencies = {
+            o.key: o
+            for o in Organization.objects.filter(kind="agency", bodies__key__in=ours).distinct()
+        }
         self.by_topic: dict[str, list[Organization]] = {}
         for key, *_rest, topics in AGENCIES:
             for topic in topics:
@@ -246,7 +252,8 @@ class Generator:
             .select_related("body")
             .order_by("key")
         }
-        members = Member.objects.filter(generated=True).prefetch_related(
+        members = Member.objects.filter(generated=True, memberships__body__key__in=ours)
+        members = members.distinct().prefetch_related(
             "memberships__body", "affiliations__organization"
         )
         self.members: dict[str, list[Member]] = {"npc": [], "cppcc": []}
