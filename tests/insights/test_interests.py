@@ -202,3 +202,30 @@ def test_sokon_chairman_asking_for_factory_workers_is_flagged(seed_facts):
     assert flag.organization.key == "sokon" and flag.sectors == ["automotive"]
     assert {t.key for t in flag.topics} == {"labour", "manufacturing"}
     assert "Zhang Xinghai is chairman of Sokon Group" in flag.reason
+
+
+def test_the_map_is_per_body(small_world, settings, tmp_path):
+    """A body listed under "bodies" has its own tables: the NPC's internet companies
+    meet AI there, while the default (every other body) keeps them apart."""
+    path = tmp_path / "vocabulary.json"
+    path.write_text(
+        json.dumps(
+            {
+                "sector_topics": {"internet": ["labour"]},
+                "bodies": {"npc": {"sector_topics": {"internet": ["ai"]}}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    settings.LIANGHUI_INSIGHTS_VOCABULARY = str(path)
+    from lianghui.insights.vocabulary import vocabulary_map
+
+    assert vocabulary_map("npc").topics_of_sector("internet") == ("ai",)
+    assert vocabulary_map("cppcc").topics_of_sector("internet") == ("labour",)
+    # Narrowed to a body's topics, the map never names another body's.
+    assert vocabulary_map("npc", topics=["labour"]).topics_of_sector("internet") == ()
+    [flag] = proposal_interest_flags(Proposal.objects.get(key="p-1"))  # an NPC proposal
+    assert [t.key for t in flag.topics] == ["ai"]
+    assert {
+        f.proposal.key for f in member_interest_flags(Member.objects.get(key="ma-huateng"))
+    } == {"p-1"}

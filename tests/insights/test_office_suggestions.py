@@ -323,13 +323,15 @@ def test_office_insights_runs_a_pinned_number_of_queries(
             .get(pk=p.pk)
         )
 
-    # review: topics, decisions, all topics, index refresh, candidate rows
+    # review: topics, decisions, all topics, index refresh, candidate rows, the body's
+    # terms (its handling roles; read once per request, so free on a page that labels
+    # anything)
     p = fresh(second)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         office_insights(proposal=p)
-    # filed: topics, decisions, all topics, agencies
+    # filed: topics, decisions, all topics, agencies, the body's terms
     p = fresh(first)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         office_insights(proposal=p)
     # switched off: the topics, for the interest flags; nothing else
     Body.objects.filter(key="npc").update(suggestions_enabled=False)

@@ -21,14 +21,15 @@ SIMILAR = 3 if connection.vendor == "postgresql" else 2
 LIST_PAGES = [
     # counts (proposals, members, agencies, regulations, sessions), latest
     # sessions, recent proposals + their lead signers + topics, tracker, the bodies
-    # the page describes
-    ("/", 11),
-    # filter options (sessions, bodies, kinds, topics), count, rows, lead signers, topics
-    ("/proposals/", 8),
-    ("/proposals/?session=t-npc-2022&status=replied&topic=t-ai&generated=0", 8),
+    # the page describes, the bodies' vocabularies (statuses in the body's words)
+    ("/", 12),
+    # filter options (sessions, bodies, kinds, topics), count, rows, lead signers, topics,
+    # the bodies' vocabularies (statuses in the body's words)
+    ("/proposals/", 9),
+    ("/proposals/?session=t-npc-2022&status=replied&topic=t-ai&generated=0", 9),
     # ... plus one lookup to validate a member or agency key
-    ("/proposals/?member=t-lei", 9),
-    ("/proposals/?agency=t-cac", 9),
+    ("/proposals/?member=t-lei", 10),
+    ("/proposals/?agency=t-cac", 10),
     # body options, count, rows, memberships, affiliations
     ("/members/", 5),
     ("/members/?organization=t-tencent", 6),
@@ -57,7 +58,8 @@ DETAIL_PAGES = [
     # organization, children, citations, assignments, affiliations, seats,
     # regulations issued, assignments and first replies per year (the headline
     # is the per-year table's total line: no query of its own), the bodies' vocabularies
-    ("/organizations/t-cac/", 11),  # + its commitments (none: one count)
+    # + its commitments (one count), the bodies whose words its figures use
+    ("/organizations/t-cac/", 12),
     # session, citations, totals, status counts, kind counts, funnel (with the
     # not-filed reasons), topics, assignments and first replies per agency, the
     # agencies, key proposals, the bodies' vocabularies
@@ -111,6 +113,6 @@ def test_proposal_detail_with_more_of_everything_runs_the_same_queries(
 
 def test_second_page_runs_the_same_queries(client, grow, django_assert_num_queries):
     grow(60)
-    response = _count(client, django_assert_num_queries, "/proposals/?page=2", 8)
+    response = _count(client, django_assert_num_queries, "/proposals/?page=2", 9)
     assert len(response.context["page_obj"].object_list) == 13
     _count(client, django_assert_num_queries, "/members/?page=2", 5)

@@ -52,6 +52,48 @@ def test_working_days_across_national_day_and_a_long_count(mainland):
     assert working(254, D(2023, 12, 31), mainland).on == D(2025, 1, 6)
 
 
+@pytest.fixture
+def england(seed_facts):
+    """The demo's England and Wales calendar: bank holidays, no make-up days."""
+    return HolidayCalendar.objects.get(key="uk-england-wales").pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start", "count", "expected"),
+    [
+        # Thursday 1 May 2025; Monday 5 May is the Early May bank holiday.
+        (D(2025, 5, 1), 5, D(2025, 5, 9)),
+        # Thursday 2 April 2026: Good Friday and Easter Monday are skipped.
+        (D(2026, 4, 2), 1, D(2026, 4, 7)),
+        (D(2026, 4, 2), 5, D(2026, 4, 13)),
+        # Across a month end with no holiday: Friday 28 November 2025.
+        (D(2025, 11, 28), 5, D(2025, 12, 5)),
+        # Across Christmas, Boxing Day and New Year's Day into the next year.
+        (D(2025, 12, 18), 5, D(2025, 12, 29)),
+        (D(2025, 12, 23), 5, D(2026, 1, 2)),
+        # Boxing Day 2026 is a Saturday: its substitute, Monday 28 December, is off.
+        (D(2026, 12, 24), 1, D(2026, 12, 29)),
+        # Starting on a bank holiday: the next working day is the first.
+        (D(2025, 8, 25), 1, D(2025, 8, 26)),
+    ],
+)
+def test_working_days_on_the_england_and_wales_calendar(england, start, count, expected):
+    assert working(count, start, england).on == expected
+
+
+@pytest.mark.django_db
+def test_working_days_from_a_make_up_day_and_across_a_month_end(mainland):
+    # Saturday 28 February 2026 is worked: a reply counted from it starts on Monday
+    # 2 March, in the next month.
+    assert working(1, D(2026, 2, 28), mainland).on == D(2026, 3, 2)
+    # Friday 30 January 2026 plus 5 working days ends in February.
+    assert working(5, D(2026, 1, 30), mainland).on == D(2026, 2, 6)
+    # Counting into a make-up day at a month end: the 6th working day after
+    # Friday 13 February is Saturday 28 February, the month's last day.
+    assert working(6, D(2026, 2, 13), mainland).on == D(2026, 2, 28)
+
+
 def test_working_days_skip_weekends_and_the_start_day_does_not_count():
     friday, saturday = D(2026, 3, 6), D(2026, 3, 7)
     assert working(1, friday).on == D(2026, 3, 9)

@@ -302,3 +302,21 @@ def test_the_migration_s_frozen_defaults_are_the_enums_words():
     assert [tuple(row) for row in frozen.DEFAULTS] == [
         tuple(d[w] for w in vocabulary.WORDS) for d in vocabulary.defaults()
     ]
+
+
+def test_terms_are_read_once_within_a_block_of_work(small_world, django_assert_num_queries):
+    """Outside a request (the worker's tasks, the demo), ``cached()`` reads the terms
+    once; an import that writes a body's words within the block is seen at once."""
+    npc = Body.objects.get(key="npc")
+    with django_assert_num_queries(1), vocabulary.cached():
+        for _ in range(3):
+            assert vocabulary.codes(npc, vocabulary.REPLY_CATEGORY) == ["A", "B", "C"]
+            vocabulary.label(npc, vocabulary.SATISFACTION, "satisfied")
+    with django_assert_num_queries(2):  # no block: each call reads afresh
+        vocabulary.codes(npc, vocabulary.REPLY_CATEGORY)
+        vocabulary.codes(npc, vocabulary.REPLY_CATEGORY)
+    with vocabulary.cached():
+        assert not vocabulary.has(Body(pk=0), vocabulary.REPLY_CATEGORY)
+        import_files([], extra=iter([("parliament", enumerate([PARLIAMENT], 1))]))
+        parl = Body.objects.get(key="parl")
+        assert vocabulary.codes(parl, vocabulary.REPLY_CATEGORY) == ["answered", "holding"]

@@ -233,7 +233,13 @@ class Generator:
         self.outcome.reference = _load_reference(self.rng, self.plan, n_npc, n_cppcc)
         self.topics = {t.key: t for t in Topic.objects.all()}
         self.topic_keys = [k for k in SUBJECTS if k in self.topics]
-        self.agencies = {o.key: o for o in Organization.objects.filter(kind="agency")}
+        # The Two Sessions' own agencies and members: another body's (the demo's
+        # written-questions chamber) never handle or sign these proposals.
+        ours = ["npc", "cppcc"]
+        self.agencies = {
+            o.key: o
+            for o in Organization.objects.filter(kind="agency", bodies__key__in=ours).distinct()
+        }
         self.by_topic: dict[str, list[Organization]] = {}
         for key, *_rest, topics in AGENCIES:
             for topic in topics:
@@ -246,7 +252,8 @@ class Generator:
             .select_related("body")
             .order_by("key")
         }
-        members = Member.objects.filter(generated=True).prefetch_related(
+        members = Member.objects.filter(generated=True, memberships__body__key__in=ours)
+        members = members.distinct().prefetch_related(
             "memberships__body", "affiliations__organization"
         )
         self.members: dict[str, list[Member]] = {"npc": [], "cppcc": []}
@@ -480,6 +487,13 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         .first()
     )
     agency = Organization.objects.filter(key="miit").first()
+    # The written-questions chamber's member with the most questions answered.
+    questioner = (
+        Member.objects.filter(generated=True, memberships__body__key="wq")
+        .annotate(live=Count("signed", filter=Q(signed__proposal__status="replied")))
+        .order_by("-live", "key")
+        .first()
+    )
     wanted = [
         ("admin", "admin", {}, "everything"),
         ("office-npc", "office", {"body": bodies.get("npc")}, "NPC office"),
@@ -488,6 +502,14 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         ("supervisor-npc", "supervisor", {"body": bodies.get("npc")}, "NPC key proposals"),
         ("deputy", "member", {"member": member}, member.name if member else ""),
         ("watcher", "watcher", {}, "public records"),
+        ("office-wq", "office", {"body": bodies.get("wq")}, "Written Questions Chamber office"),
+        (
+            "agency-wq-treasury",
+            "agency",
+            {"agency": Organization.objects.filter(key="wq-treasury").first()},
+            "Department of the Treasury (written questions)",
+        ),
+        ("questioner", "member", {"member": questioner}, questioner.name if questioner else ""),
     ]
     existing = set(get_user_model().objects.values_list("username", flat=True))
     for username, role, links, what in wanted:

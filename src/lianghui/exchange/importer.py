@@ -634,6 +634,7 @@ class Importer:
                 if not ln.rec["vocabulary"]:
                     vocabulary.vocabulary_defaults_copy(body=Body(pk=pk))
             self.registry.vocabularies = None
+            vocabulary.forget()  # a command or task holding the terms reads them anew
         if spec.name == "proposal":
             # merged_into may point forward: set at the end (and cleared on changed rows).
             for pk, ln in changed:

@@ -322,6 +322,7 @@ BODY = Spec(
         F("topic_schemes", "keys", max_length=40, default=("tech",)),
         t("description_zh"),
         t("description_en"),
+        b("generated"),
     ],
     children=[
         # The body's own words (proposals.vocabulary); none given: the Chinese defaults.

@@ -91,6 +91,16 @@ def _meeting(vocab, sectors: list[str], topics) -> tuple[list[str], list]:
     return met, matched
 
 
+def _body_key(proposal) -> str:
+    """The proposal's body's key, from what is loaded (a body's own map, if any)."""
+    from lianghui.proposals.models import Body
+
+    session = proposal.session
+    if "body" in session._state.fields_cache:
+        return session.body.key
+    return Body.objects.filter(pk=session.body_id).values_list("key", flat=True).first() or ""
+
+
 def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
     """Flags for one proposal: each member signer's current affiliations with an
     organization working in a sector that meets one of the proposal's topics (uses
@@ -102,8 +112,9 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
 
     if not enabled("interest_flags", proposal.session.body):
         return []
-    vocab = vocabulary_map()
     topics = list(proposal.topics.all())
+    # The proposal's body's map: another body's sectors and topics never meet these.
+    vocab = vocabulary_map(_body_key(proposal))
     sectors = vocab.sectors_of_topics(t.key for t in topics)
     if not sectors:
         return []
@@ -193,7 +204,14 @@ def member_interest_flags(member: Member, *, published_only: bool = True) -> lis
 
     from .algorithms import enabled
 
-    vocab = vocabulary_map()
+    whole = vocabulary_map()
+    # A member may sit in several bodies: each proposal is read with its body's map.
+    maps: dict[str, object] = {key: whole.for_body(key) for key in whole.bodies}
+
+    def map_of(body_key: str):
+        return maps.get(body_key) or maps.setdefault(body_key, whole.for_body(body_key))
+
+    every_map = [whole, *maps.values()]
 
     def every_sector(a) -> list[str]:
         org = a.organization
@@ -202,11 +220,17 @@ def member_interest_flags(member: Member, *, published_only: bool = True) -> lis
     affiliations = [
         a
         for a in member.affiliations.all()
-        if any(vocab.topics_of_sector(s) for s in every_sector(a))
+        if any(m.topics_of_sector(s) for m in every_map for s in every_sector(a))
     ]
     if not affiliations:
         return []
-    keys = {k for a in affiliations for s in every_sector(a) for k in vocab.topics_of_sector(s)}
+    keys = {
+        k
+        for a in affiliations
+        for s in every_sector(a)
+        for m in every_map
+        for k in m.topics_of_sector(s)
+    }
     rows = P.topics.through.objects.filter(
         proposal__signers__member=member, topic__key__in=keys
     ).select_related("topic", "proposal__session__body")
@@ -218,6 +242,7 @@ def member_interest_flags(member: Member, *, published_only: bool = True) -> lis
         if not enabled("interest_flags", p.session.body):
             continue
         year = p.session.year
+        vocab = map_of(p.session.body.key)
         for a in affiliations:
             if not _current(a, year):
                 continue

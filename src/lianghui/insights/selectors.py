@@ -6,6 +6,7 @@ import json
 import logging
 
 from lianghui.proposals import selectors as proposal_selectors
+from lianghui.proposals import vocabulary as proposal_vocabulary
 from lianghui.proposals.models import Proposal
 
 from . import suggestions as engine
@@ -25,6 +26,11 @@ def proposal_decisions(*, proposal: Proposal, limit: int = 20):
 def office_insights(*, proposal: Proposal) -> dict:
     """Everything the office proposal page shows from insights, in a fixed number of
     queries: interest flags always; suggestions only where the body has them on."""
+    with proposal_vocabulary.cached():  # the body's terms read once, even outside a request
+        return _office_insights(proposal)
+
+
+def _office_insights(proposal: Proposal) -> dict:
     from django.db.models import prefetch_related_objects
 
     if "topics" not in getattr(proposal, "_prefetched_objects_cache", {}):
@@ -53,6 +59,9 @@ def office_insights(*, proposal: Proposal) -> dict:
     s.duplicates = [
         d for d in s.duplicates if (SuggestionKind.DUPLICATE, d.proposal.key) not in dismissed
     ]
+    roles = proposal_vocabulary.choices(body, proposal_vocabulary.HANDLING_ROLE)
+    for a in s.agencies:  # the role in the body's words ("Answering department")
+        a.role_label = dict(roles).get(a.role, a.role)
     current = {t.key for t in proposal.topics.all()}
     suggested = {t.topic.key: t for t in s.topics}
     topics_key = ",".join(sorted(suggested))
@@ -78,6 +87,8 @@ def office_insights(*, proposal: Proposal) -> dict:
                 {t.topic.key: t.terms for t in s.topics}, ensure_ascii=False
             ),
             "agencies": agencies,
+            # The body's handling roles, for choosing another agency and its role.
+            "roles": roles,
         }
     )
     return context

@@ -185,7 +185,7 @@ def remit_ranker(remits: dict[str, str]) -> RemitRanker:
 _taggers: dict[str, Any] = {}
 
 
-def database_scheme(topics: Sequence[tuple[str, str, str]]):
+def database_scheme(topics: Sequence[tuple[str, str, str]], body: str | None = None):
     """A topic scheme over the database's topics ``(key, name_zh, name_en)``.
 
     Each topic's seed keywords are its own names, the keywords of the scheme
@@ -194,7 +194,8 @@ def database_scheme(topics: Sequence[tuple[str, str, str]]):
     from .topics import Topic, TopicScheme, load_scheme
     from .vocabulary import vocabulary_map
 
-    vocab = vocabulary_map()
+    # The body's map, narrowed to these topics: no other body's keywords seed them.
+    vocab = vocabulary_map(body, topics=[key for key, _zh, _en in topics])
     shipped = load_scheme()
     seeds: dict[str, list[str]] = {key: [zh, en] for key, zh, en in topics}
     for scheme_key, targets in vocab.scheme_topics.items():
@@ -220,16 +221,20 @@ def database_scheme(topics: Sequence[tuple[str, str, str]]):
     )
 
 
-def keyword_tagger(topics: Sequence[tuple[str, str, str]]):
-    """A `KeywordTagger` over `database_scheme(topics)`, built once per set of topics."""
+def keyword_tagger(topics: Sequence[tuple[str, str, str]], body: str | None = None):
+    """A `KeywordTagger` over `database_scheme(topics, body)`, built once per set of
+    topics and body."""
     from .topics import KeywordTagger
     from .vocabulary import vocabulary_map
 
-    digest = hashlib.sha256(repr((sorted(topics), vocabulary_map().version)).encode()).hexdigest()
+    digest = hashlib.sha256(
+        repr((sorted(topics), body, vocabulary_map().version)).encode()
+    ).hexdigest()
     with _lock:
         if digest not in _taggers:
-            _taggers.clear()
-            _taggers[digest] = KeywordTagger(database_scheme(topics))
+            if len(_taggers) > 8:  # a few bodies' taggers, not one per call
+                _taggers.clear()
+            _taggers[digest] = KeywordTagger(database_scheme(topics, body))
         return _taggers[digest]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lianghui.people.models import Organization
 from lianghui.proposals import selectors as proposal_selectors
+from lianghui.proposals import vocabulary
 from lianghui.proposals.enums import AssignmentRole, Status
 from lianghui.proposals.models import Proposal, Topic
 
@@ -58,6 +59,11 @@ class AgencySuggestion:
     examples: list[Example] = field(default_factory=list)
     remit: float = 0.0
     history: bool = True
+    role_label: str = ""  # the body's name for the role (set by the office page)
+
+    @property
+    def role_name(self) -> str:
+        return self.role_label or str(AssignmentRole(self.role).label) if self.role else ""
 
     def reasons(self) -> dict:
         return {
@@ -150,7 +156,9 @@ def _topics(out: Suggestions, proposal: Proposal, text: str, body_key: str, all_
         scored = [(t.topic, t.score, t.terms) for t in topic_model.tag([text])[0]]
         out.versions["topics"] = model.version
     else:
-        tagger = serving.keyword_tagger([(t.key, t.name_zh, t.name_en) for t in all_topics])
+        tagger = serving.keyword_tagger(
+            [(t.key, t.name_zh, t.name_en) for t in all_topics], body_key
+        )
         scored = [(t.topic, t.score, t.terms) for t in tagger.tag(text)]
         out.versions["topics"] = "keywords"
     out.topics = [
@@ -223,8 +231,16 @@ def _agencies(out: Suggestions, proposal: Proposal, text: str, body_key: str, ag
     ranked = [
         s for i, s in enumerate(ranked) if i == 0 or s.score >= max(MIN_SCORE, CO_SHARE * top)
     ][:N_AGENCIES]
+    # Co-handlers in the body's own roles: a body answered by a single department
+    # (only the lead role) gets one suggestion, and none once it has its lead.
+    roles = vocabulary.codes(proposal.session.body_id, vocabulary.HANDLING_ROLE)
+    co_role = next(
+        (r for r in (AssignmentRole.JOINT, AssignmentRole.ASSISTING) if r in roles), None
+    )
+    if co_role is None:
+        ranked = [] if has_lead else ranked[:1]
     for i, s in enumerate(ranked):
-        s.role = AssignmentRole.LEAD if i == 0 and not has_lead else AssignmentRole.JOINT
+        s.role = AssignmentRole.LEAD if i == 0 and not has_lead else co_role
     out.agencies = ranked
 
 

@@ -216,7 +216,16 @@ def train_topics(body, *, say, segmenter=None):
     if len(texts) < MIN_ROWS or n_topics < 2:
         say("topics: not enough labelled proposals; the keyword scheme stays in use")
         return None
-    scheme = database_scheme(list(Topic.objects.values_list("key", "name_zh", "name_en")))
+    # The body's own topics and map (every topic when training across bodies).
+    if body is not None:
+        from lianghui.proposals.selectors import topics_for
+
+        topics = topics_for(body)
+    else:
+        topics = Topic.objects.all()
+    scheme = database_scheme(
+        list(topics.values_list("key", "name_zh", "name_en")), body.key if body else None
+    )
 
     def weighted(rows):
         xs = [texts[i] for i in rows] + [texts[i] for i in rows if keys[i] in corrected]

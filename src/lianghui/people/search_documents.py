@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianghui.search.enums import TagFacet
 from lianghui.search.registry import Doc, DocumentType, register, snip
-from lianghui.search.text import index_tokens
+from lianghui.search.text import has_cjk, index_tokens
 
 from .models import Affiliation, Member, Membership, Organization
 
@@ -72,7 +72,8 @@ def organization_documents(ids: list[int]) -> Iterator[Doc]:
                 "title_en": o.name_en or o.short_name_en,
                 "context_zh": (o.parent.name_zh or o.parent.name_en) if o.parent_id else "",
                 "context_en": (o.parent.name_en or o.parent.name_zh) if o.parent_id else "",
-                "text_zh": snip(o.responsibilities),
+                # The remit in the language it is written in (a snippet's lang attribute).
+                ("text_zh" if has_cjk(o.responsibilities) else "text_en"): snip(o.responsibilities),
                 "title_tokens": index_tokens(o.name_zh, o.name_en, o.short_name_en),
                 "text_tokens": index_tokens(o.responsibilities, *parent),
                 "body": o.body.key if o.body_id else "",

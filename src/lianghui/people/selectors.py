@@ -131,7 +131,10 @@ def organization_detail(*, key: str) -> Organization:
     return (
         Organization.objects.select_related("parent", "body")
         .prefetch_related(
-            Prefetch("children", queryset=Organization.objects.order_by("key")), _cited()
+            Prefetch("children", queryset=Organization.objects.order_by("key")),
+            # The bodies an agency serves: its figures are laid out in their words.
+            "bodies",
+            _cited(),
         )
         .get(key=key)
     )

@@ -104,7 +104,12 @@ def session_flow(*, session) -> tuple[list[Stage], str, figures.Funnel]:
         stage(named(Status.FILED), flow.filed, definition=d["filed"]),
         stage(_("Assigned to agencies"), flow.assigned, definition=d["assigned_proposals"]),
         stage(Status.REPLIED.label, flow.replied, definition=d["replied_proposals"]),
-        stage(_("Rated by the proposer"), flow.rated, definition=d["rated"]),
+        # A body whose replies are not rated has no rating stage.
+        *(
+            [stage(_("Rated by the proposer"), flow.rated, definition=d["rated"])]
+            if flow.rated or vocabulary.has(session.body_id, vocabulary.SATISFACTION)
+            else []
+        ),
     ]
     chart = (
         hbar_chart(
@@ -226,15 +231,53 @@ AGENCY_DEFINITIONS = (
 # An agency across years
 
 
+def words_of(bodies) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The reply categories and satisfaction levels these bodies use, (code, label),
+    each code once, named as the first body names it: an agency's figures in the
+    words of the bodies it serves, never another body's (nor the defaults')."""
+    categories: dict[str, str] = {}
+    ratings: dict[str, str] = {}
+    for body in bodies:
+        for code, label in vocabulary.choices(body, vocabulary.REPLY_CATEGORY):
+            categories.setdefault(code, label)
+        for code, label in vocabulary.choices(body, vocabulary.SATISFACTION):
+            ratings.setdefault(code, label)
+    return list(categories.items()), list(ratings.items())
+
+
 def agency_years(*, agency) -> dict:
     years = figures.agency_years(agency=agency)
     if not years:
         return {"years": []}
     labels = [str(y.key) for y in years]
+    categories, ratings = words_of(agency.bodies.all())
+    category_codes = [c for c, _label in categories]
+    rating_codes = [c for c, _label in ratings]
+    total = figures.total(years)
+    rates = [Series(_("Replied on time"), "bar bar-on-time")]
+    if ratings:
+        rates.append(Series(_("Satisfied or basically satisfied"), "bar bar-satisfied"))
     return {
         "years": years,
-        "total": figures.total(years),
-        "definitions": definitions(*AGENCY_DEFINITIONS),
+        "total": total,
+        # Each year's counts in the columns' order, for the table.
+        "rows": [
+            (y, y.counts("categories", category_codes), y.counts("ratings", rating_codes))
+            for y in years
+        ],
+        "total_categories": total.counts("categories", category_codes),
+        "total_ratings": total.counts("ratings", rating_codes),
+        "categories": categories,
+        "ratings": ratings,
+        "definitions": definitions(
+            *(
+                d
+                for d in AGENCY_DEFINITIONS
+                # The A/B/C definition only where the categories are A, B and C.
+                if (d != "abc" or category_codes == list(ReplyCategory.values))
+                and (d != "satisfaction_rate" or ratings)
+            )
+        ),
         "handled_chart": column_chart(
             columns=[
                 (label, [y.on_time, y.late, y.overdue, y.pending])
@@ -256,30 +299,43 @@ def agency_years(*, agency) -> dict:
             chart_id="agency-years",
         ),
         "abc_chart": column_chart(
-            columns=[(label, [y.a, y.b, y.c]) for label, y in zip(labels, years, strict=True)],
-            series=_abc_series(),
-            title=_("Replies by category per year"),
-            desc=_(
-                "Stacked columns: answered assignments whose first published reply was in"
-                " category A, B or C each year; the table below gives the same figures."
-            ),
-            chart_id="agency-abc",
-        ),
-        "rates_chart": column_chart(
             columns=[
-                (label, [y.on_time_rate, y.satisfaction_rate])
+                (label, y.counts("categories", category_codes))
                 for label, y in zip(labels, years, strict=True)
             ],
             series=[
-                Series(_("Replied on time"), "bar bar-on-time"),
-                Series(_("Satisfied or basically satisfied"), "bar bar-satisfied"),
+                Series(str(label), ABC_CSS[n % len(ABC_CSS)])
+                for n, (_code, label) in enumerate(categories)
             ],
-            title=_("On-time replies and proposers’ satisfaction per year"),
+            title=_("Replies by category per year"),
+            desc=_(
+                "Stacked columns: answered assignments by the category of their first"
+                " published reply each year; the table below gives the same figures."
+            ),
+            chart_id="agency-abc",
+        )
+        if categories
+        else "",
+        "rates_chart": column_chart(
+            columns=[
+                (label, [y.on_time_rate, y.satisfaction_rate][: len(rates)])
+                for label, y in zip(labels, years, strict=True)
+            ],
+            series=rates,
+            title=_("On-time replies and proposers’ satisfaction per year")
+            if ratings
+            else _("On-time replies per year"),
             desc=_(
                 "Paired columns, in percent: the share of due assignments answered by"
                 " their due date (an assignment overdue without a reply counts against),"
                 " and the share of rated replies the proposer was satisfied or basically"
                 " satisfied with; the table below gives the same figures."
+            )
+            if ratings
+            else _(
+                "Columns, in percent: the share of due assignments answered by their due"
+                " date (an assignment overdue without a reply counts against); the table"
+                " below gives the same figures."
             ),
             chart_id="agency-rates",
             stacked=False,

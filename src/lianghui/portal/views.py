@@ -24,8 +24,8 @@ from lianghui.people import selectors as people
 from lianghui.people.enums import OrganizationKind, Sector
 from lianghui.proposals import figures as proposal_figures
 from lianghui.proposals import selectors as proposals
-from lianghui.proposals import visibility
-from lianghui.proposals.enums import Status
+from lianghui.proposals import visibility, vocabulary
+from lianghui.proposals.enums import ReviewDecision, Status
 from lianghui.proposals.filters import PROPOSAL_FILTERS
 from lianghui.proposals.timeline import proposal_timeline
 from lianghui.search.similar import similar_proposals
@@ -45,6 +45,9 @@ from .filters import (
 from .templatetags.portal import jurisdiction_name, short
 
 PER_PAGE = 50
+# The source the demo cites for the figures no article states: a body citing it is
+# one of the demo's seeded bodies, which the home page's note on sources concerns.
+DEMO_ASSUMPTIONS = "demo-assumptions"
 PREVIEW = 50  # rows of a related list shown on a detail page before "see all"
 MAX_KEY_LENGTH = 160
 
@@ -115,8 +118,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "section": "home",
-            # The bodies configured, in their own words (not a fixed "Two Sessions").
-            "bodies": list(proposals.body_list()),
+            # The bodies configured, in their own words (not a fixed "Two Sessions");
+            # the note on the demo's sources names only the bodies that cite them.
+            "bodies": list(proposals.bodies_described(DEMO_ASSUMPTIONS)),
             "proposal_totals": proposals.proposal_totals(),
             "people_totals": people.people_totals(),
             "regulation_totals": laws.regulation_totals(),
@@ -145,6 +149,13 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     if body is not None:
         choices["session"] = [(s.key, s.name) for s in sessions]
         choices["topic"] = [(t.key, t.name) for t in proposals.topics_for(body)]
+        # Its statuses in its words, without the outcomes it does not use.
+        outcomes = set(vocabulary.codes(body, vocabulary.OUTCOME))
+        choices["status"] = [
+            (code, vocabulary.outcome_name(body, code))
+            for code, _label in Status.choices
+            if code not in ReviewDecision.values or code in outcomes
+        ]
     fs = read(params, form_filters(PROPOSAL_FILTERS, params, choices=choices))
     filters = proposals.ProposalFilters(**declared_values(fs, PROPOSAL_FILTERS))
     page = _page(request, proposals.proposal_search(query=fs.query, filters=filters))

@@ -150,6 +150,8 @@ class Body(Bilingual, TimeStamped):
         blank=True, help_text=_("What the body is and what it receives, for the home page.")
     )
     description_en = models.TextField(blank=True)
+    # A body invented to demonstrate the software: every page of it says so.
+    generated = models.BooleanField(default=False)
     citations = GenericRelation(Citation)
 
     class Meta:
@@ -413,6 +415,11 @@ class Proposal(Bilingual, TimeStamped):
     @property
     def title(self) -> str:
         return self.localized("title")
+
+    def get_status_display(self) -> str:
+        # A review outcome by the body's name for it ("Tabled", not "Filed").
+        vocabulary = _vocabulary()
+        return vocabulary.outcome_name(vocabulary.body_of(self), self.status)
 
     def get_absolute_url(self) -> str:
         return reverse("portal:proposal", args=[self.key])

@@ -51,6 +51,18 @@ def body_list() -> QuerySet[Body]:
     return Body.objects.select_related("calendar").order_by("key")
 
 
+def bodies_described(source: str) -> QuerySet[Body]:
+    """The bodies, each with ``cites``: whether its record cites ``source`` (the home
+    page says which bodies a note on sources concerns), in the one query."""
+    cited = Citation.objects.filter(
+        content_type__app_label=Body._meta.app_label,
+        content_type__model=Body._meta.model_name,
+        object_id=OuterRef("pk"),
+        source__key=source,
+    )
+    return body_list().annotate(cites=Exists(cited))
+
+
 def proposal_kind_list() -> QuerySet[ProposalKind]:
     return ProposalKind.objects.select_related("body").order_by("body__key", "code")
 

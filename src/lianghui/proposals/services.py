@@ -676,10 +676,15 @@ def feedback_give(
 
 @transaction.atomic
 def proposal_close(*, proposal: Proposal, actor=None) -> Proposal:
-    """Close handling once every agency's latest reply has been rated. After an
+    """Close handling once every agency's latest reply has been rated (once every
+    agency has replied, for a body whose replies are not rated). After an
     unsatisfied rating the office chooses: reopen, or close with the record as it is."""
     proposal = _locked(proposal)
     check_transition(proposal.status, Status.CLOSED)
+    if not vocabulary.has(proposal.kind.body_id, vocabulary.SATISFACTION):
+        # Replies to this body are not rated: the last reply ends handling.
+        _move(proposal, Status.CLOSED, actor)
+        return proposal
     for assignment in proposal.assignments.filter(active=True):
         last = assignment.replies.order_by("-replied_on", "-id").first()
         if last is None or not Feedback.objects.filter(reply=last).exists():

@@ -110,14 +110,25 @@ def _sentence(e: Event) -> str:
                 n,
             ) % {"lead": lead.name, "n": n}
         return _("Submitted by %(lead)s") % {"lead": lead.name}
+    if e.kind in ("filed", "not_filed"):
+        named = vocabulary.outcome_name(e.body, e.kind)
+        own = named != str(Status(e.kind).label)  # the body's own name for the outcome
     if e.kind == "filed":
+        if own:
+            return _("%(outcome)s by the office and made public") % {"outcome": named}
         return _("Filed by the office and made public")
     if e.kind == "not_filed":
         reason = d.get("reason")
         if reason:
-            return _("Not filed by the office: %(reason)s") % {
-                "reason": vocabulary.label(e.body, vocabulary.NOT_FILED_REASON, reason)
-            }
+            reason = vocabulary.label(e.body, vocabulary.NOT_FILED_REASON, reason)
+            if own:
+                return _("%(outcome)s by the office: %(reason)s") % {
+                    "outcome": named,
+                    "reason": reason,
+                }
+            return _("Not filed by the office: %(reason)s") % {"reason": reason}
+        if own:
+            return _("%(outcome)s by the office") % {"outcome": named}
         return _("Not filed by the office")
     if e.kind == "merged":
         if e.link_label is not None:
@@ -149,6 +160,8 @@ def _sentence(e: Event) -> str:
             "category": vocabulary.label(e.body, vocabulary.REPLY_CATEGORY, d["category"]),
         }
     if e.kind == "all_replied":
+        if not vocabulary.has(e.body, vocabulary.SATISFACTION):
+            return _("Every assigned agency has replied")
         return _("Every assigned agency has replied; the proposer rates the replies")
     if e.kind == "rated":
         return _("The proposer rated the reply from %(agency)s: %(rating)s") % {

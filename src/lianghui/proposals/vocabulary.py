@@ -17,11 +17,14 @@ The enums in enums.py are the Chinese defaults, copied to a body created
 without a vocabulary of its own (``vocabulary_defaults_copy``).
 
 All terms are read in one query and kept for the rest of the request
-(``RequestCache``); outside a request each call reads them afresh.
+(``RequestCache``), or of a block of work outside requests (``cached()``: the
+worker's tasks, the commands, the demo's generator); elsewhere each call reads
+them afresh. A write to terms within either calls ``forget()``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections import defaultdict
 from collections.abc import Iterable
@@ -76,6 +79,21 @@ class RequestCache:
             return self.get_response(request)
         finally:
             _cache.reset(token)
+
+
+@contextlib.contextmanager
+def cached():
+    """Read the terms at most once within the block, as a request does: for work
+    outside requests that labels or checks many records (a task, a command). A
+    block within a request or another block shares that copy."""
+    if _cache.get() is not None:
+        yield
+        return
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
 
 
 def _body_id(body: Body | int) -> int:

@@ -146,6 +146,27 @@ def join_names(bodies) -> str:
 
 
 @register.filter
+def text_lang(text: str) -> str:
+    """The lang attribute of a text held in one field whatever its language (an
+    agency's remit): Chinese when it holds Chinese characters, else English."""
+    from lianghui.search.text import has_cjk
+
+    return ZH if has_cjk(text or "") else EN
+
+
+@register.filter
+def cites(bodies) -> list:
+    """The bodies whose record cites the source a note concerns (``bodies_described``),
+    generated bodies aside."""
+    return [b for b in bodies if getattr(b, "cites", False) and not b.generated]
+
+
+@register.filter
+def generated_only(bodies) -> list:
+    return [b for b in bodies if b.generated]
+
+
+@register.filter
 def alternate_lang(obj, field: str) -> str:
     """The lang attribute for ``obj|alternate:field``."""
     return EN if shown_lang(obj, field) == ZH else ZH

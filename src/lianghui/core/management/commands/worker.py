@@ -137,6 +137,9 @@ class LeasedWorker(Worker):
         if self.startup_delay and self.interval:
             time.sleep(self.interval * 0.5)
         beat(self.worker_id)
+        # The entry point, not core's library code: it may know the proposals app.
+        from lianghui.proposals import vocabulary
+
         heart = _Heart(self.worker_id, self.lease / 4)
         heart.start()
         try:
@@ -145,7 +148,8 @@ class LeasedWorker(Worker):
                 delivered = self.housekeeping()
                 task_result, asked = self._claim()
                 if task_result is not None:
-                    self.run_task(task_result)
+                    with vocabulary.cached():  # each task reads the terms once
+                        self.run_task(task_result)
                 elif self.batch and asked and not delivered and not events.pending_count():
                     return
                 if self.max_tasks is not None and self._run_tasks >= self.max_tasks:

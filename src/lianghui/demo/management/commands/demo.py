@@ -6,6 +6,7 @@ from django.db import transaction
 from lianghui.demo.generator import DEMO_PASSWORD, Plan, demo_accounts, generate
 from lianghui.exchange.importer import ImportFailed, import_files
 from lianghui.exchange.mappings import MAPPINGS
+from lianghui.proposals import vocabulary
 from lianghui.proposals.models import Body, Proposal
 
 SEED_FACTS = Path(__file__).resolve().parents[2] / "fixtures" / "seed_facts.jsonl"
@@ -35,6 +36,13 @@ class Command(BaseCommand):
             help="NPC suggestions per session (CPPCC gets 5/9 of it, the demo's assumption)."
             " Seed 000 reports 8,993 submissions to the 2022 sessions, NPC and CPPCC"
             " together; the default is about a tenth of that, to build in seconds.",
+        )
+        parser.add_argument(
+            "--questions",
+            type=int,
+            default=240,
+            help="Written questions generated for the second demo body, the written-questions"
+            " chamber (0: leave that body out).",
         )
         parser.add_argument("--no-generated", action="store_true", help="Load the seed facts only.")
         parser.add_argument(
@@ -73,6 +81,8 @@ class Command(BaseCommand):
         if no_generated:
             return
         generated = self._generate(seed, sessions, last_year, per_session, options)
+        if options.get("questions", 240) > 0:
+            generated += self._second_body(seed, options["questions"])
         self._index()
         if generated:
             self._highlights()
@@ -135,7 +145,7 @@ class Command(BaseCommand):
 
             # disable=None: a bar on a terminal, silence in logs and pipes
             bar = tqdm(total=total, unit=" proposals", desc="generating", leave=False, disable=None)
-        with transaction.atomic():
+        with transaction.atomic(), vocabulary.cached():
             outcome = generate(
                 Plan(years=todo, per_session=per_session, seed=seed),
                 progress=bar.update if bar else None,
@@ -146,6 +156,18 @@ class Command(BaseCommand):
             f"Generated {outcome.proposals} proposals for {', '.join(map(str, todo))}"
         )
         return outcome.proposals
+
+    def _second_body(self, seed: int, count: int) -> int:
+        """The generated written-questions chamber beside the Two Sessions: a body in
+        English, answered in working days, with its own words (demo/questions.py)."""
+        from lianghui.demo import questions
+
+        if questions.exists():
+            self.stdout.write("Written questions: already generated, skipped")
+            return 0
+        outcome = questions.generate(seed=seed, count=count)
+        self.stdout.write(f"Written questions: generated {outcome.questions} questions")
+        return outcome.questions
 
     def _index(self) -> None:
         """The search index, built here rather than left to the worker: one pass
@@ -185,10 +207,13 @@ class Command(BaseCommand):
         run inline). Retrain on real data with `lianghui insights train --from-db`."""
         from django.tasks import default_task_backend
 
+        from lianghui.demo import questions
         from lianghui.demo.tasks import record_office_decisions
         from lianghui.insights.tasks import train_suggestion_models
 
-        for body in Body.objects.filter(suggestions_enabled=True):
+        # The written-questions chamber is left untrained on purpose: its office sees
+        # agencies suggested from their remits, as a newly added body would.
+        for body in Body.objects.filter(suggestions_enabled=True).exclude(key=questions.BODY):
             # After the index and documents: the site is searchable first.
             result = train_suggestion_models.using(priority=-50).enqueue(body.key)
             if default_task_backend.supports_defer:  # a queue: the worker trains
