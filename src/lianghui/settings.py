@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "lianghui.people",
     "lianghui.proposals",
     "lianghui.laws",
+    "lianghui.consultations",
     "lianghui.accounts",
     "lianghui.exchange",
     "lianghui.desks",

@@ -6,7 +6,10 @@ Dumps (see docs/bulk-data.md):
 - one per session (named by its key): the session's public proposals, with
   their signers, review, assignments and published replies with the rating
   (the proposer's comment only where they published it; no transfer requests);
-- ``regulations``: regulations, with related proposals limited to public ones.
+- ``regulations``: regulations, with related proposals limited to public ones;
+- ``consultations``: public consultations with their published comments,
+  accepted themes and published response (not an import format: a flat table
+  per record type; a withdrawn or unpublished comment is never in it).
 
 What is public is the policy's to say (proposals/visibility.py).
 
@@ -42,6 +45,51 @@ from lianghui.proposals.models import Session
 SCHEMA_VERSION = "1"
 REFERENCE = "reference"
 REGULATIONS = "regulations"
+CONSULTATIONS = "consultations"
+# The consultations dump's tables: record type -> (CSV table, columns).
+CONSULTATION_TABLES = {
+    "consultation": (
+        "consultations",
+        [
+            "key",
+            "regulation",
+            "version",
+            "title_zh",
+            "title_en",
+            "opens_on",
+            "closes_on",
+            "closed_at",
+            "run_by",
+            "use_of_comments_zh",
+            "use_of_comments_en",
+            "generated",
+            "response_published_at",
+            "response_summary_zh",
+            "response_summary_en",
+        ],
+    ),
+    "comment": (
+        "consultation_comments",
+        [
+            "key",
+            "consultation",
+            "provision",
+            "capacity",
+            "organization_name",
+            "text",
+            "created_at",
+            "edited_at",
+            "moderated_at",
+            "campaign",
+            "theme",
+            "generated",
+        ],
+    ),
+    "theme": (
+        "consultation_themes",
+        ["key", "consultation", "label_zh", "label_en", "keywords", "comments"],
+    ),
+}
 REFERENCE_TYPES = [
     "source",
     "holiday_calendar",
@@ -111,6 +159,12 @@ def regulation_records() -> Iterator[tuple[str, dict]]:
             else:
                 rec.pop("related_proposals", None)
             yield "regulation", rec
+
+
+def consultation_records() -> Iterator[tuple[str, dict]]:
+    from lianghui.consultations.selectors import dump_records
+
+    yield from dump_records()
 
 
 # --- flattening to CSV ------------------------------------------------------------------
@@ -205,6 +259,52 @@ def write_dump(name: str, records: Iterable[tuple[str, dict]], types: list[str],
     return manifest
 
 
+def write_flat_dump(name: str, records: Iterable[tuple[str, dict]], tables: dict, **meta) -> dict:
+    """Write ``records`` as records.jsonl plus one flat CSV per record type
+    (``tables``: type -> (table, columns)) into dumps_dir()/name."""
+    root = dumps_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    counts = {table: 0 for table, _cols in tables.values()}
+    jsonl_rows = 0
+    try:
+        with ExitStack() as stack:
+            jsonl = stack.enter_context(open(tmp / RECORDS, "w", encoding="utf-8"))
+            writers = {}
+            for type_name, (table, header) in tables.items():
+                handle = stack.enter_context(
+                    open(tmp / f"{table}.csv", "w", newline="", encoding="utf-8")
+                )
+                writers[type_name] = csv.writer(handle, lineterminator="\n")
+                writers[type_name].writerow(header)
+            for type_name, rec in records:
+                jsonl.write(dumps(rec))
+                jsonl.write("\n")
+                jsonl_rows += 1
+                table, header = tables[type_name]
+                writers[type_name].writerow([cell(rec.get(c)) for c in header])
+                counts[table] += 1
+        files = [_describe(tmp, RECORDS, "jsonl", "", jsonl_rows, None)]
+        files += [
+            _describe(tmp, f"{t}.csv", "csv", t, counts[t], cols)
+            for t, cols in sorted(tables.values())
+        ]
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "dump": name,
+            "generated_at": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
+            **meta,
+            "files": files,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+        _swap(tmp, root / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
 def tables_of(types: list[str]) -> set[str]:
     """The CSV tables of these record types and their nested parts."""
     out: set[str] = set()
@@ -266,11 +366,27 @@ def build_regulations() -> dict:
     return write_dump(REGULATIONS, regulation_records(), ["regulation"])
 
 
+def build_consultations() -> dict:
+    return write_flat_dump(CONSULTATIONS, consultation_records(), CONSULTATION_TABLES)
+
+
+SHARED = {
+    REFERENCE: build_reference,
+    REGULATIONS: build_regulations,
+    CONSULTATIONS: build_consultations,
+}
+SHARED_RECORDS = {
+    REFERENCE: reference_records,
+    REGULATIONS: regulation_records,
+    CONSULTATIONS: consultation_records,
+}
+
+
 def build_all(*, session: str | None = None, progress=None) -> list[dict]:
     """Every dump (or one session's); ``progress(name)`` is called before each."""
     done = []
     if session is None:
-        for name, build in ((REFERENCE, build_reference), (REGULATIONS, build_regulations)):
+        for name, build in SHARED.items():
             if progress:
                 progress(name)
             done.append(build())
