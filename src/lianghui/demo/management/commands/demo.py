@@ -72,6 +72,7 @@ class Command(BaseCommand):
         if no_generated:
             return
         generated = self._generate(seed, sessions, last_year, per_session, options)
+        self._consultation()
         self._index()
         if generated and not options.get("no_train"):
             self._train()
@@ -128,6 +129,13 @@ class Command(BaseCommand):
             f"Generated {outcome.proposals} proposals for {', '.join(map(str, todo))}"
         )
         return outcome.proposals
+
+    def _consultation(self) -> None:
+        from lianghui.demo.consultation import build
+
+        written = build()
+        if written:
+            self.stdout.write(f"Consultation: {written} generated comments")
 
     def _index(self) -> None:
         """The search index, built here rather than left to the worker: one pass
