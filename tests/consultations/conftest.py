@@ -22,6 +22,11 @@ DURING, AFTER = at(dt.date(2021, 9, 1)), at(dt.date(2021, 9, 27))
 
 @pytest.fixture
 def draft(small_world):
+    return make_draft()
+
+
+def make_draft() -> RegulationVersion:
+    """A draft of three articles of the small world's regulation."""
     version = RegulationVersion.objects.create(
         regulation=Regulation.objects.get(key="pipl"),
         kind="draft",
@@ -44,11 +49,16 @@ def draft(small_world):
 
 @pytest.fixture
 def consultation(draft):
+    return make_consultation(draft, OPENS, CLOSES)
+
+
+def make_consultation(draft, opens_on, closes_on):
+    """Run by an agency, moderated by the NPC's office."""
     return services.consultation_open(
         version=draft,
         key="pipl-draft",
-        opens_on=OPENS,
-        closes_on=CLOSES,
+        opens_on=opens_on,
+        closes_on=closes_on,
         run_by=Organization.objects.get(key="miit"),
         body=Body.objects.get(key="npc"),
         use_of_comments_en="Comments are read by the drafting office.",
