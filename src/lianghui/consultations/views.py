@@ -224,7 +224,7 @@ def moderate(request: HttpRequest, key: str, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a decision."))
     else:
         try:
-            services.comment_moderate(
+            comment = services.comment_moderate(
                 comment=comment,
                 moderator=request.user,
                 decision=form.cleaned_data["decision"],
