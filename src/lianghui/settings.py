@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
         "MailKindEnum": "lianghui.accounts.enums.MailKind",
         "ConsentHowEnum": "lianghui.accounts.enums.ConsentHow",
         "LanguageEnum": "lianghui.core.models.Language",
+        "CapacityEnum": "lianghui.consultations.enums.Capacity",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -69,12 +69,12 @@ urlpatterns = [
         name="comment-create",
     ),
     path(
-        f"consultations/{KEY}/comments/<int:pk>/edit/",
+        f"consultations/{KEY}/comments/<int:comment>/edit/",
         consultations.CommentEditView.as_view(),
         name="comment-edit",
     ),
     path(
-        f"consultations/{KEY}/comments/<int:pk>/withdraw/",
+        f"consultations/{KEY}/comments/<int:comment>/withdraw/",
         consultations.CommentWithdrawView.as_view(),
         name="comment-withdraw",
     ),

@@ -201,7 +201,7 @@ class CommentViewSet(ReadViewSet):
 
 
 class CommentInput(inputs.StrictInput):
-    capacity = inputs.StrictChoice(choices=Capacity.values, help_text="The capacity you speak in.")
+    capacity = inputs.StrictChoice(choices=Capacity.choices, help_text="The capacity you speak in.")
     text = inputs.StrictChar(max_length=services.MAX_COMMENT, help_text="Your comment.")
     provision = s.IntegerField(
         required=False,
@@ -256,10 +256,11 @@ class CommentCreateView(WriteView):
 
 
 class OwnCommentView(WriteView):
-    def target(self, request, key, pk):
+    def target(self, request, key, comment):
         consultation = selectors.consultation_detail(key=key)
         try:
-            return selectors.own_comments(consultation=consultation, user=request.user).get(pk=pk)
+            mine = selectors.own_comments(consultation=consultation, user=request.user)
+            return mine.get(pk=comment)
         except ObjectDoesNotExist:
             raise Http404 from None
 
