@@ -62,8 +62,8 @@ DETAIL_PAGES = [
     # not-filed reasons), topics, assignments and first replies per agency, the
     # agencies, key proposals, the bodies' vocabularies
     ("/sessions/t-npc-2022/", 12),
-    # regulation, issuers, related proposals, events, citations
-    ("/regulations/t-algo-rules/", 5),
+    # regulation, issuers, related proposals, events, citations, consultations
+    ("/regulations/t-algo-rules/", 6),
 ]
 
 
