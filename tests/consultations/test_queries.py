@@ -20,8 +20,8 @@ PINNED = {
     # consultation, response, comments (+ the feed's lookup)
     "/feeds/consultations/pipl-draft/": 4,
     "/api/v1/consultations/": 1,
-    # consultation, themes, counts, quotes, response
-    "/api/v1/consultations/pipl-draft/": 5,
+    # consultation, articles, themes, counts, quotes, response
+    "/api/v1/consultations/pipl-draft/": 6,
     "/api/v1/consultation-comments/?consultation=pipl-draft": 1,
 }
 URLS = list(PINNED)

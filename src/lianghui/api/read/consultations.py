@@ -68,9 +68,20 @@ class ConsultationSerializer(s.Serializer):
         return obj.is_open()
 
 
+class ProvisionOut(s.Serializer):
+    id = s.IntegerField(help_text="What a comment's provision names.")
+    number = s.CharField()
+    heading_zh = s.CharField()
+    heading_en = s.CharField()
+
+
 class ConsultationDetailSerializer(ConsultationSerializer):
+    provisions = s.SerializerMethodField()
     themes = s.SerializerMethodField()
     response = s.SerializerMethodField()
+
+    def get_provisions(self, obj) -> list[dict]:
+        return ProvisionOut(selectors.provisions_of(obj), many=True).data
 
     def get_themes(self, obj) -> list[dict]:
         return ThemeOut(
