@@ -74,7 +74,7 @@ def _detail_context(request, consultation, form=None) -> dict:
 
 def _initial(request) -> dict:
     provision = request.GET.get("provision", "")
-    return {"provision": int(provision)} if provision.isdigit() else {}
+    return {"provision": int(provision)} if _is_number(provision) else {}
 
 
 @require_safe
@@ -337,7 +337,12 @@ def _lang(request) -> str:
 
 
 def _int(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    return int(value) if _is_number(str(value or "")) else None
+
+
+def _is_number(text: str) -> bool:
+    # isdigit() alone takes "²" for a digit, which int() refuses.
+    return text.isascii() and text.isdigit()
 
 
 @login_required

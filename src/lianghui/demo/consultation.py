@@ -231,10 +231,9 @@ def build() -> int:
         generated=True,
     )
     articles = {p.number: p for p in version.provisions.all()}
-    rows = list(COMMENTS) + [CAMPAIGN] * CAMPAIGN_SIZE
-    written = 0
+    rows = [(*row, "published") for row in [*COMMENTS, *[CAMPAIGN] * CAMPAIGN_SIZE]]
     day = timezone.make_aware(dt.datetime.combine(OPENS, dt.time(10)))
-    for n, (capacity, org, number, text) in enumerate(rows):
+    for n, (capacity, org, number, text, decision) in enumerate([*rows, *HIDDEN]):
         when = day + dt.timedelta(hours=9 * n)
         c = services.comment_create(
             consultation=consultation,
@@ -246,22 +245,9 @@ def build() -> int:
             generated=True,
             now=when,
         )
-        services.comment_moderate(comment=c, moderator=None, decision="published", now=when)
+        services.comment_moderate(comment=c, moderator=None, decision=decision, now=when)
         # Dated inside the window, as sent (the create stamped today).
         Comment.objects.filter(pk=c.pk).update(created_at=when)
-        written += 1
-    for capacity, org, number, text, decision in HIDDEN:
-        c = services.comment_create(
-            consultation=consultation,
-            author=None,
-            capacity=capacity,
-            text=text,
-            provision=articles.get(number),
-            organization_name=org,
-            generated=True,
-            now=day,
-        )
-        services.comment_moderate(comment=c, moderator=None, decision=decision, now=day)
-        written += 1
+    written = len(rows) + len(HIDDEN)
     services.themes_propose(consultation=consultation)
     return written

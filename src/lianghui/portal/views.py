@@ -15,8 +15,8 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from lianghui.following.enums import Target
 from lianghui.consultations.selectors import consultation_list
+from lianghui.following.enums import Target
 from lianghui.laws import selectors as laws
 from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.people import selectors as people

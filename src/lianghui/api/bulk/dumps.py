@@ -217,12 +217,31 @@ def _sha256(path: Path) -> str:
 
 def write_dump(name: str, records: Iterable[tuple[str, dict]], types: list[str], **meta) -> dict:
     """Write ``records`` as records.jsonl plus one CSV per table into dumps_dir()/name."""
+    wanted = tables_of(types)
+    cols = {t: c for t, c in columns().items() if t in wanted}
+    return _write(
+        name, records, cols, lambda type_name, rec: flatten(SPECS[type_name], rec, cols), meta
+    )
+
+
+def write_flat_dump(name: str, records: Iterable[tuple[str, dict]], tables: dict, **meta) -> dict:
+    """Write ``records`` as records.jsonl plus one flat CSV per record type
+    (``tables``: type -> (table, columns)) into dumps_dir()/name."""
+
+    def rows(type_name: str, rec: dict):
+        table, header = tables[type_name]
+        yield table, [rec.get(c) for c in header]
+
+    return _write(name, records, dict(tables.values()), rows, meta)
+
+
+def _write(name: str, records, cols: dict[str, list[str]], rows, meta: dict) -> dict:
+    """The files of a dump, written to a temporary folder and swapped in whole;
+    ``rows(type, record)`` gives the (table, raw values) rows of a record."""
     root = dumps_dir()
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
-    wanted = tables_of(types)
-    cols = {t: c for t, c in columns().items() if t in wanted}
     counts = dict.fromkeys(cols, 0)
     jsonl_rows = 0
     try:
@@ -239,57 +258,11 @@ def write_dump(name: str, records: Iterable[tuple[str, dict]], types: list[str],
                 jsonl.write(dumps(rec))
                 jsonl.write("\n")
                 jsonl_rows += 1
-                for table, row in flatten(SPECS[type_name], rec, cols):
+                for table, row in rows(type_name, rec):
                     writers[table].writerow([cell(v) for v in row])
                     counts[table] += 1
         files = [_describe(tmp, RECORDS, "jsonl", "", jsonl_rows, None)]
         files += [_describe(tmp, f"{t}.csv", "csv", t, counts[t], cols[t]) for t in sorted(cols)]
-        manifest = {
-            "schema_version": SCHEMA_VERSION,
-            "dump": name,
-            "generated_at": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
-            **meta,
-            "files": files,
-        }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-        _swap(tmp, root / name)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return manifest
-
-
-def write_flat_dump(name: str, records: Iterable[tuple[str, dict]], tables: dict, **meta) -> dict:
-    """Write ``records`` as records.jsonl plus one flat CSV per record type
-    (``tables``: type -> (table, columns)) into dumps_dir()/name."""
-    root = dumps_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    counts = {table: 0 for table, _cols in tables.values()}
-    jsonl_rows = 0
-    try:
-        with ExitStack() as stack:
-            jsonl = stack.enter_context(open(tmp / RECORDS, "w", encoding="utf-8"))
-            writers = {}
-            for type_name, (table, header) in tables.items():
-                handle = stack.enter_context(
-                    open(tmp / f"{table}.csv", "w", newline="", encoding="utf-8")
-                )
-                writers[type_name] = csv.writer(handle, lineterminator="\n")
-                writers[type_name].writerow(header)
-            for type_name, rec in records:
-                jsonl.write(dumps(rec))
-                jsonl.write("\n")
-                jsonl_rows += 1
-                table, header = tables[type_name]
-                writers[type_name].writerow([cell(rec.get(c)) for c in header])
-                counts[table] += 1
-        files = [_describe(tmp, RECORDS, "jsonl", "", jsonl_rows, None)]
-        files += [
-            _describe(tmp, f"{t}.csv", "csv", t, counts[t], cols)
-            for t, cols in sorted(tables.values())
-        ]
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "dump": name,
