@@ -112,6 +112,7 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
         "member": "p-1",
         "office": "p-1",
         "sources": "src-a",
+        "consultations": "pipl-draft",
     }
     out = {}
     for param in params:
@@ -133,7 +134,8 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
                 "reply_id": reply.pk,
                 "assignment_id": reply.assignment_id,
                 "token_id": 1,
-                "pk": 1,
+                "pk": 1,  # a consultation's comment or theme
+                "comment": 1,
                 "kind": "topics",
                 "action": {
                     "desks:member-action": "submit",
@@ -226,6 +228,12 @@ def quiet():
 
 @pytest.fixture
 def clients(accounts, quiet):
+    from django.utils import timezone
+
+    from tests.consultations.conftest import make_consultation, make_draft
+
+    today = timezone.localdate()
+    make_consultation(make_draft(), today, today)  # "pipl-draft", open today
     anonymous = Client(raise_request_exception=False)
     staff = Client(raise_request_exception=False)
     staff.force_login(accounts["admin"])

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "lianghui.laws",
     "lianghui.commitments",
     "lianghui.digests",
+    "lianghui.consultations",
     "lianghui.accounts",
     "lianghui.exchange",
     "lianghui.desks",
@@ -350,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "MailKindEnum": "lianghui.accounts.enums.MailKind",
         "ConsentHowEnum": "lianghui.accounts.enums.ConsentHow",
         "LanguageEnum": "lianghui.core.models.Language",
+        "CapacityEnum": "lianghui.consultations.enums.Capacity",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

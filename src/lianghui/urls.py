@@ -12,6 +12,7 @@ urlpatterns = [
     path("desk/", include("lianghui.desks.urls")),
     path("search/", include("lianghui.search.urls")),
     path("following/", include("lianghui.following.urls")),
+    path("consultations/", include("lianghui.consultations.urls")),
     path("feeds/", include("lianghui.following.feed_urls")),
     path("", include("lianghui.search.pages_urls")),
     path("api/v1/me/notifications/", include("lianghui.notifications.api_urls")),

@@ -18,7 +18,7 @@ def test_dumps_hold_public_records_with_a_manifest(small_world, settings, client
     call_command("dumps", "build")
     root = settings.LIANGHUI_DUMPS_DIR
     names = sorted(p.name for p in root.iterdir())
-    assert names == ["cppcc-2022", "npc-2022", "reference", "regulations"]
+    assert names == ["consultations", "cppcc-2022", "npc-2022", "reference", "regulations"]
     manifest = json.loads((root / "npc-2022" / "manifest.json").read_text())
     assert manifest["schema_version"] == dumps.SCHEMA_VERSION and manifest["session"] == "npc-2022"
     for entry in manifest["files"]:

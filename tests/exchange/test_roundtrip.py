@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from lianghui.consultations.models import Consultation
 from lianghui.core.models import Citation, Source
 from lianghui.exchange.exporter import export_jsonl
 from lianghui.exchange.importer import import_files
@@ -23,6 +24,9 @@ def wipe():
     from django.contrib.auth.models import User
 
     User.objects.all().delete()
+    # Consultations are not in the exchange format (the bulk dump has them): they
+    # go first, since their drafts hold the regulations' versions.
+    Consultation.objects.all().delete()
     Regulation.objects.all().delete()
     Proposal.objects.update(merged_into=None)
     Proposal.objects.all().delete()

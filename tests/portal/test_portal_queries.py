@@ -64,8 +64,9 @@ DETAIL_PAGES = [
     # not-filed reasons), topics, assignments and first replies per agency, the
     # agencies, key proposals, the bodies' vocabularies
     ("/sessions/t-npc-2022/", 13),  # + whether highlights are published
-    # regulation, issuers, proposals that asked for it, events, versions, citations
-    ("/regulations/t-algo-rules/", 6),
+    # regulation, issuers, proposals that asked for it, events, versions, citations,
+    # consultations
+    ("/regulations/t-algo-rules/", 7),
 ]
 
 

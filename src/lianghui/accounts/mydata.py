@@ -15,6 +15,10 @@ Retention (`retention` says it to the person before deletion):
   and remembered API
   requests, sessions, sign-in history and the admin's change messages are
   erased.
+- Comments on public consultations are the commenter's own speech, not a
+  public figure's record: they are erased with the account (and leave search,
+  feeds, the API and the dumps through the change stream). Moderation and theme
+  decisions and published responses stay without an author.
 - A watcher has nothing else: nothing of theirs remains.
 - A member's or official's public record stays, because it is the public
   record: the proposals a member signed and the ratings they gave stay on the
@@ -268,6 +272,53 @@ def _reply_drafts(user) -> Rows:
     )
 
 
+def _consultation_comments(user) -> Rows:
+    from lianghui.consultations.models import Comment
+
+    return _rows(
+        Comment.objects.filter(author=user).order_by("created_at", "id"),
+        [
+            "consultation__key",
+            "provision__number",
+            "capacity",
+            "organization_name",
+            "text",
+            "status",
+            "hide_reason",
+            "created_at",
+            "edited_at",
+            "withdrawn_at",
+        ],
+    )
+
+
+def _comments_moderated(user) -> Rows:
+    from lianghui.consultations.models import Comment
+
+    return _rows(
+        Comment.objects.filter(moderated_by=user).order_by("moderated_at", "id"),
+        ["consultation__key", "id", "status", "hide_reason", "moderation_note", "moderated_at"],
+    )
+
+
+def _theme_decisions(user) -> Rows:
+    from lianghui.consultations.models import ThemeDecision
+
+    return _rows(
+        ThemeDecision.objects.filter(user=user).order_by("at", "id"),
+        ["at", "consultation__key", "theme_id", "action", "note"],
+    )
+
+
+def _consultation_responses(user) -> Rows:
+    from lianghui.consultations.models import Response
+
+    return _rows(
+        Response.objects.filter(published_by=user).order_by("published_at", "id"),
+        ["consultation__key", "published_at"],
+    )
+
+
 def _axes(model_name: str, fields: list[str]):
     def rows(user) -> Rows:
         from django.apps import apps
@@ -443,6 +494,30 @@ TABLES: list[Table] = [
         _interest_statements,
         ("insights.InterestStatement.user",),
     ),
+    Table(
+        "consultation_comments",
+        gettext_lazy("Comments on consultations"),
+        _consultation_comments,
+        ("consultations.Comment.author",),
+    ),
+    Table(
+        "comments_moderated",
+        gettext_lazy("Consultation comments you moderated"),
+        _comments_moderated,
+        ("consultations.Comment.moderated_by",),
+    ),
+    Table(
+        "theme_decisions",
+        gettext_lazy("Decisions on comment themes"),
+        _theme_decisions,
+        ("consultations.ThemeDecision.user",),
+    ),
+    Table(
+        "consultation_responses",
+        gettext_lazy("Consultation responses published"),
+        _consultation_responses,
+        ("consultations.Response.published_by",),
+    ),
     Table("proposals_signed", gettext_lazy("Proposals signed"), _signed),
     Table("ratings_given", gettext_lazy("Ratings given"), _ratings),
 ]
@@ -536,6 +611,15 @@ def retention(user) -> list[str]:
             "API tokens, sessions and sign-in history."
         )
     ]
+    from lianghui.consultations.models import Comment
+
+    if Comment.objects.filter(author=user).exists():
+        lines.append(
+            _(
+                "Erased: your comments on public consultations, published or not; they "
+                "leave the site, search, feeds, the API and the downloads."
+            )
+        )
     if role == Role.MEMBER:
         lines.append(
             _(
@@ -604,9 +688,11 @@ def erase(*, user) -> dict[str, int]:
             0
         ]
     # The account row last: its cascades take the profile, consents, notifications,
-    # follows, digest and personalisation settings, tokens, remembered requests and
-    # admin log; suggestion decisions, reply drafts and statements on interest flags
-    # lose their author (SET_NULL) and stay.
+    # follows, digest and personalisation settings, tokens, remembered requests,
+    # admin log and consultation comments (each reports its removal to the change
+    # stream, so derived copies drop it); suggestion and theme decisions,
+    # moderations, reply drafts and statements on interest flags lose their author
+    # (SET_NULL) and stay.
     pk = user.pk
     deleted, detail = user.delete()
     done.update({label: n for label, n in detail.items() if n})

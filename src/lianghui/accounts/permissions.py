@@ -81,3 +81,31 @@ def require_draft_author(user, proposal) -> None:
     require_lead(user, proposal)
     if proposal.status != Status.DRAFT:
         _deny(_("Only a draft can be edited."))
+
+
+def require_moderator(user, consultation) -> None:
+    """The office of the consultation's body, or an administrator."""
+    from lianghui.proposals.visibility import may_moderate
+
+    if not may_moderate(user, consultation):
+        _deny(_("Only the moderators of this consultation can do this."))
+
+
+def may_respond(user, consultation) -> bool:
+    """Moderators, and the officers of the body that runs the consultation."""
+    from lianghui.proposals.visibility import may_moderate
+
+    if may_moderate(user, consultation):
+        return True
+    profile = _profile(user)
+    return role_of(user) == Role.AGENCY and profile.agency_id == consultation.run_by_id
+
+
+def require_responder(user, consultation) -> None:
+    if not may_respond(user, consultation):
+        _deny(_("Only the body that runs this consultation can do this."))
+
+
+def require_commenter(user) -> None:
+    if not getattr(user, "is_authenticated", False):
+        _deny(_("Sign in to comment."))

@@ -42,7 +42,7 @@ def build_session_dump(session_key: str) -> dict:
 @task
 def build_shared_dump(name: str) -> dict:
     """Rebuild the reference or regulations dump; returns file names and row counts."""
-    build = {dumps.REFERENCE: dumps.build_reference, dumps.REGULATIONS: dumps.build_regulations}
+    build = dumps.SHARED
     cache.delete_many([PENDING.format(name), URGENT.format(name)])
     manifest = build[name]()
     return {f["name"]: f["rows"] for f in manifest["files"]}
@@ -178,6 +178,13 @@ def on_regulations_changed(label: str, ids: set[int]) -> None:
         _enqueue_once(build_shared_dump, dumps.REGULATIONS)
 
 
+def on_consultations_changed(label: str, ids: set[int]) -> None:
+    """Every comment's change reports its consultation's: a withdrawal, a hidden
+    comment or a published response reaches the consultations dump soon."""
+    if _debouncing():
+        _enqueue_once(build_shared_dump, dumps.CONSULTATIONS, urgent=True)
+
+
 def labels(types: list[str]) -> list[str]:
     """Model labels ("app.Model") of these record types, as core.events names them."""
     from lianghui.exchange.schema import SPECS
@@ -200,6 +207,7 @@ def connect() -> None:
         events.subscribe(label, on_reference_changed)
     for label in labels(REGULATION_TYPES):
         events.subscribe(label, on_regulations_changed)
+    events.subscribe("consultations.Consultation", on_consultations_changed)
 
 
 # --- drift of the bulk dumps (`lianghui verify`) ------------------------------------------------
@@ -228,10 +236,8 @@ def dump_drift():
     built = {m["dump"] for m in dumps.manifests()}
     sessions = {s.key: s for s in Session.objects.select_related("body")}
     for name in sorted(built):
-        if name == dumps.REFERENCE:
-            records = dumps.reference_records()
-        elif name == dumps.REGULATIONS:
-            records = dumps.regulation_records()
+        if name in dumps.SHARED_RECORDS:
+            records = dumps.SHARED_RECORDS[name]()
         elif name in sessions:
             records = dumps.session_records(sessions[name])
         else:
@@ -264,10 +270,8 @@ def dump_repair(drifts) -> int:
     names = {d.target[0] for d in drifts}
     sessions = set(Session.objects.filter(key__in=names).values_list("key", flat=True))
     for name in sorted(names):
-        if name == dumps.REFERENCE:
-            dumps.build_reference()
-        elif name == dumps.REGULATIONS:
-            dumps.build_regulations()
+        if name in dumps.SHARED:
+            dumps.SHARED[name]()
         elif name in sessions:
             dumps.build_session(name)
         else:

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from lianghui.api import schema
 from lianghui.api.bulk import views as bulk_views
-from lianghui.api.read import algorithms, timeline, views
+from lianghui.api.read import algorithms, consultations, timeline, views
 from lianghui.api.write import views as writes
 
 app_name = "api"
@@ -19,6 +19,8 @@ router.register("proposals", views.ProposalViewSet, basename="proposal")
 router.register("replies", views.ReplyViewSet, basename="reply")
 router.register("feedback", views.FeedbackViewSet, basename="feedback")
 router.register("regulations", views.RegulationViewSet, basename="regulation")
+router.register("consultations", consultations.ConsultationViewSet, basename="consultation")
+router.register("consultation-comments", consultations.CommentViewSet, basename="comment")
 
 KEY = "<slug:key>"
 PART = r"(?P<key>[A-Za-z0-9][A-Za-z0-9_-]*\.a[0-9]+(?:\.r[0-9]+)?)"
@@ -66,6 +68,21 @@ urlpatterns = [
     ),
     re_path(
         rf"^replies/{PART}/feedback/$", writes.FeedbackCreateView.as_view(), name="feedback-create"
+    ),
+    path(
+        f"consultations/{KEY}/comments/",
+        consultations.CommentCreateView.as_view(),
+        name="comment-create",
+    ),
+    path(
+        f"consultations/{KEY}/comments/<int:comment>/edit/",
+        consultations.CommentEditView.as_view(),
+        name="comment-edit",
+    ),
+    path(
+        f"consultations/{KEY}/comments/<int:comment>/withdraw/",
+        consultations.CommentWithdrawView.as_view(),
+        name="comment-withdraw",
     ),
     *router.urls,
     re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),

@@ -333,6 +333,14 @@ TRACKED: dict[str, list[tuple[str, str]]] = {
     "people.Organization": [("people.Organization", "pk")],
     "laws.Regulation": [("laws.Regulation", "pk")],
     "laws.RegulationEvent": [("laws.Regulation", "regulation_id")],
+    "consultations.Consultation": [("consultations.Consultation", "pk")],
+    "consultations.Comment": [
+        ("consultations.Comment", "pk"),
+        ("consultations.Consultation", "consultation_id"),
+    ],
+    "consultations.Theme": [("consultations.Consultation", "consultation_id")],
+    "consultations.Response": [("consultations.Consultation", "consultation_id")],
+    "consultations.ResponseChange": [("consultations.Consultation", "response.consultation_id")],
     "core.Source": [("core.Source", "pk")],
     "core.Citation": [("core.Source", "source_id"), ("", "object_id")],
 }

@@ -8,6 +8,7 @@ class Target(Vocabulary):
     AGENCY = "agency", _("Agency")
     TOPIC = "topic", _("Topic")
     REGULATION = "regulation", _("Regulation")
+    CONSULTATION = "consultation", _("Public consultation")
     SEARCH = "search", _("Saved search")
 
 
@@ -18,6 +19,7 @@ with_help(
         "agency": _("Proposals assigned to the agency, its replies, and rules it issued."),
         "topic": _("Proposals and replies on the topic."),
         "regulation": _("The regulation's milestones, events and versions."),
+        "consultation": _("Published comments, the close of the window and the response."),
         "search": _("New records matching a search."),
     },
 )

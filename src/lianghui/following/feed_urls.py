@@ -15,6 +15,8 @@ urlpatterns = [
     path("topics/<slug:key>/atom/", ATOM["topic"](), name="topic-atom"),
     path("regulations/<slug:key>/", FEEDS["regulation"](), name="regulation"),
     path("regulations/<slug:key>/atom/", ATOM["regulation"](), name="regulation-atom"),
+    path("consultations/<slug:key>/", FEEDS["consultation"](), name="consultation"),
+    path("consultations/<slug:key>/atom/", ATOM["consultation"](), name="consultation-atom"),
     path("search/", FEEDS["search"](), name="search"),
     path("search/atom/", ATOM["search"](), name="search-atom"),
 ]

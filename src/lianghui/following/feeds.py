@@ -143,6 +143,10 @@ class RegulationFeed(_Feed):
     target = Target.REGULATION
 
 
+class ConsultationFeed(_Feed):
+    target = Target.CONSULTATION
+
+
 class SearchFeed(_Feed):
     target = Target.SEARCH
 
@@ -210,6 +214,7 @@ FEEDS = {
     "agency": AgencyFeed,
     "topic": TopicFeed,
     "regulation": RegulationFeed,
+    "consultation": ConsultationFeed,
     "search": SearchFeed,
 }
 ATOM = {name: _atom(cls) for name, cls in FEEDS.items()}

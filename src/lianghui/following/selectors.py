@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from lianghui.laws import selectors as laws
 from lianghui.people.models import Member, Organization
@@ -54,6 +55,10 @@ def _lookup(target: str, key: str):
         return Topic.objects.filter(key=key).first()
     if target == Target.REGULATION:
         return laws.Regulation.objects.filter(key=key).first()
+    if target == Target.CONSULTATION:
+        from lianghui.consultations import selectors as consultations
+
+        return consultations.consultation_list().filter(key=key).first()
     return None
 
 
@@ -62,6 +67,7 @@ FEEDS = {
     Target.AGENCY: "agency",
     Target.TOPIC: "topic",
     Target.REGULATION: "regulation",
+    Target.CONSULTATION: "consultation",
 }
 
 
@@ -80,7 +86,7 @@ def followed(*, target: str, key: str) -> Followed | None:
     record = _lookup(target, key)
     if record is None:
         return None
-    name = record.title if target == Target.REGULATION else record.name
+    name = record.title if target in (Target.REGULATION, Target.CONSULTATION) else record.name
     url = (
         reverse("watch:topic", args=[key]) if target == Target.TOPIC else record.get_absolute_url()
     )
@@ -155,12 +161,61 @@ def items(
             if (not since or e.date >= since) and (not until or e.date < until)
         ]
         return list(reversed(out))[:MAX_ITEMS]
+    if target == Target.CONSULTATION:
+        return consultation_items(key=key, since=since, until=until)
     if target == Target.SEARCH:
         params = QueryDict(key)
         filters, _fields, _hidden, _ignored = search_params.read(params, search.reference_labels())
         return search_items(query=params.get("q", ""), filters=filters, since=since, until=until)
     field = {Target.MEMBER: "member", Target.AGENCY: "agency", Target.TOPIC: "topic"}[target]
     return search_items(filters=search.SearchFilters(**{field: key}), since=since, until=until)
+
+
+def consultation_items(
+    *, key: str, since: dt.date | None = None, until: dt.date | None = None
+) -> list[Item]:
+    """A consultation's published comments and its response, newest first. Read from
+    the records under the visibility policy, so a withdrawn comment leaves at once."""
+    from lianghui.consultations import selectors as consultations
+
+    try:
+        consultation = consultations.consultation_detail(key=key)
+    except consultations.Consultation.DoesNotExist:
+        return []
+    comments = consultations.comments_shown(consultation=consultation, viewer=None).order_by(
+        "-created_at", "-id"
+    )
+    if since:
+        comments = comments.filter(created_at__date__gte=since)
+    if until:
+        comments = comments.filter(created_at__date__lt=until)
+    out = []
+    response = consultations.response_of(consultation)
+    if response is not None:
+        day = response.published_at.date()
+        if (not since or day >= since) and (not until or day < until):
+            out.append(
+                Item(
+                    guid=f"consultation:{consultation.pk}:response",
+                    title=f"{consultation.title}: {_('What we heard and what changed')}",
+                    link=consultation.get_absolute_url() + "#response",
+                    description=response.summary,
+                    date=day,
+                    kind=str(_("Response")),
+                )
+            )
+    for c in comments[:MAX_ITEMS]:
+        out.append(
+            Item(
+                guid=f"comment:{c.pk}",
+                title=f"{consultation.title}: {c.get_capacity_display()}",
+                link=f"{consultation.get_absolute_url()}#comment-{c.pk}",
+                description=c.text[:1000],
+                date=c.created_at.date(),
+                kind=str(_("Consultation comment")),
+            )
+        )
+    return out[:MAX_ITEMS]
 
 
 def follows_of(*, user):

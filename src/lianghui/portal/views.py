@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from lianghui.commitments.selectors import agency_commitments
+from lianghui.consultations.selectors import consultation_list
 from lianghui.digests.selectors import digest_status
 from lianghui.following.enums import Target
 from lianghui.laws import selectors as laws
@@ -445,6 +446,7 @@ def regulation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "section": "regulations",
             "regulation": regulation,
             "timeline": laws.regulation_timeline(regulation=regulation),
+            "consultations": consultation_list().filter(version__regulation=regulation),
             "follow": figures.follow_context(request, Target.REGULATION, regulation.key),
         },
     )

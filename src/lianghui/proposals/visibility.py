@@ -29,6 +29,12 @@ Transfer requests (when and why an agency asked to be relieved)
 The audit trail
     its public entries are seen with the proposal; the whole trail by the
     office of the body and administrators.
+Consultations and their comments (lianghui.consultations)
+    a consultation, its accepted themes and its published response are public;
+    a comment is public once a moderator published it; until then (and when
+    hidden or marked as spam) only its author and the moderators (the office
+    of the consultation's body, administrators) see it; a withdrawn comment is
+    seen by its author alone and leaves every public channel.
 
 Public channels (search, similar proposals, feeds, bulk dumps, the stored API
 documents, portal lists and figures) show every viewer, signed in or not,
@@ -312,3 +318,58 @@ def public_record(rec: dict, public_keys: set[str]) -> dict:
     if rec.get("merged_into") and rec["merged_into"] not in public_keys:
         del rec["merged_into"]
     return rec
+
+
+# --- consultation comments ---------------------------------------------------------------
+
+
+def _moderator_q(v: Viewer, path: str) -> Q | None:
+    if v.role == Role.ADMIN:
+        return EVERYTHING
+    if v.role == Role.OFFICE and v.body_id:
+        return Q(**{_at(path, "consultation__body_id"): v.body_id})
+    return None
+
+
+def comments_q(user, *, path: str = "") -> Q:
+    """Comments the viewer may see, as a condition on the comment at ``path``."""
+    v = viewer_of(user)
+    public = Q(**{_at(path, "status"): "published"})
+    own = (
+        Q(**{_at(path, "author_id"): user.pk}) if getattr(user, "is_authenticated", False) else None
+    )
+    moderated = _moderator_q(v, path)
+    if moderated == EVERYTHING:
+        return EVERYTHING
+    if moderated is not None:
+        moderated &= ~Q(**{_at(path, "status"): "withdrawn"})
+    for extra in (own, moderated):
+        if extra is not None:
+            public |= extra
+    return public
+
+
+def comments_for(user):
+    from lianghui.consultations.models import Comment
+
+    return Comment.objects.filter(comments_q(user))
+
+
+def public_comments():
+    """The comments everyone may see: what search, feeds, the API and dumps show."""
+    from lianghui.consultations.models import Comment
+
+    return Comment.objects.filter(status="published")
+
+
+def public_consultations():
+    from lianghui.consultations.models import Consultation
+
+    return Consultation.objects.all()
+
+
+def may_moderate(user, consultation) -> bool:
+    v = viewer_of(user)
+    return v.role == Role.ADMIN or (
+        v.role == Role.OFFICE and v.body_id is not None and v.body_id == consultation.body_id
+    )

@@ -9,6 +9,8 @@ class DocType(Vocabulary):
     MEMBER = "member", _("Member")
     ORGANIZATION = "organization", _("Organization")
     REGULATION = "regulation", _("Regulation")
+    CONSULTATION = "consultation", _("Public consultation")
+    COMMENT = "comment", _("Consultation comment")
 
 
 class Sort(Vocabulary):

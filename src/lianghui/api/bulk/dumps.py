@@ -6,7 +6,10 @@ Dumps (see docs/bulk-data.md):
 - one per session (named by its key): the session's public proposals, with
   their signers, review, assignments and published replies with the rating
   (the proposer's comment only where they published it; no transfer requests);
-- ``regulations``: regulations, with related proposals limited to public ones.
+- ``regulations``: regulations, with related proposals limited to public ones;
+- ``consultations``: public consultations with their published comments,
+  accepted themes and published response (not an import format: a flat table
+  per record type; a withdrawn or unpublished comment is never in it).
 
 What is public is the policy's to say (proposals/visibility.py).
 
@@ -42,6 +45,51 @@ from lianghui.proposals.models import Session
 SCHEMA_VERSION = "1"
 REFERENCE = "reference"
 REGULATIONS = "regulations"
+CONSULTATIONS = "consultations"
+# The consultations dump's tables: record type -> (CSV table, columns).
+CONSULTATION_TABLES = {
+    "consultation": (
+        "consultations",
+        [
+            "key",
+            "regulation",
+            "version",
+            "title_zh",
+            "title_en",
+            "opens_on",
+            "closes_on",
+            "closed_at",
+            "run_by",
+            "use_of_comments_zh",
+            "use_of_comments_en",
+            "generated",
+            "response_published_at",
+            "response_summary_zh",
+            "response_summary_en",
+        ],
+    ),
+    "comment": (
+        "consultation_comments",
+        [
+            "key",
+            "consultation",
+            "provision",
+            "capacity",
+            "organization_name",
+            "text",
+            "created_at",
+            "edited_at",
+            "moderated_at",
+            "campaign",
+            "theme",
+            "generated",
+        ],
+    ),
+    "theme": (
+        "consultation_themes",
+        ["key", "consultation", "label_zh", "label_en", "keywords", "comments"],
+    ),
+}
 REFERENCE_TYPES = [
     "source",
     "holiday_calendar",
@@ -113,6 +161,12 @@ def regulation_records() -> Iterator[tuple[str, dict]]:
             yield "regulation", rec
 
 
+def consultation_records() -> Iterator[tuple[str, dict]]:
+    from lianghui.consultations.selectors import dump_records
+
+    yield from dump_records()
+
+
 # --- flattening to CSV ------------------------------------------------------------------
 
 
@@ -163,12 +217,31 @@ def _sha256(path: Path) -> str:
 
 def write_dump(name: str, records: Iterable[tuple[str, dict]], types: list[str], **meta) -> dict:
     """Write ``records`` as records.jsonl plus one CSV per table into dumps_dir()/name."""
+    wanted = tables_of(types)
+    cols = {t: c for t, c in columns().items() if t in wanted}
+    return _write(
+        name, records, cols, lambda type_name, rec: flatten(SPECS[type_name], rec, cols), meta
+    )
+
+
+def write_flat_dump(name: str, records: Iterable[tuple[str, dict]], tables: dict, **meta) -> dict:
+    """Write ``records`` as records.jsonl plus one flat CSV per record type
+    (``tables``: type -> (table, columns)) into dumps_dir()/name."""
+
+    def rows(type_name: str, rec: dict):
+        table, header = tables[type_name]
+        yield table, [rec.get(c) for c in header]
+
+    return _write(name, records, dict(tables.values()), rows, meta)
+
+
+def _write(name: str, records, cols: dict[str, list[str]], rows, meta: dict) -> dict:
+    """The files of a dump, written to a temporary folder and swapped in whole;
+    ``rows(type, record)`` gives the (table, raw values) rows of a record."""
     root = dumps_dir()
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
-    wanted = tables_of(types)
-    cols = {t: c for t, c in columns().items() if t in wanted}
     counts = dict.fromkeys(cols, 0)
     jsonl_rows = 0
     try:
@@ -185,7 +258,7 @@ def write_dump(name: str, records: Iterable[tuple[str, dict]], types: list[str],
                 jsonl.write(dumps(rec))
                 jsonl.write("\n")
                 jsonl_rows += 1
-                for table, row in flatten(SPECS[type_name], rec, cols):
+                for table, row in rows(type_name, rec):
                     writers[table].writerow([cell(v) for v in row])
                     counts[table] += 1
         files = [_describe(tmp, RECORDS, "jsonl", "", jsonl_rows, None)]
@@ -266,11 +339,27 @@ def build_regulations() -> dict:
     return write_dump(REGULATIONS, regulation_records(), ["regulation"])
 
 
+def build_consultations() -> dict:
+    return write_flat_dump(CONSULTATIONS, consultation_records(), CONSULTATION_TABLES)
+
+
+SHARED = {
+    REFERENCE: build_reference,
+    REGULATIONS: build_regulations,
+    CONSULTATIONS: build_consultations,
+}
+SHARED_RECORDS = {
+    REFERENCE: reference_records,
+    REGULATIONS: regulation_records,
+    CONSULTATIONS: consultation_records,
+}
+
+
 def build_all(*, session: str | None = None, progress=None) -> list[dict]:
     """Every dump (or one session's); ``progress(name)`` is called before each."""
     done = []
     if session is None:
-        for name, build in ((REFERENCE, build_reference), (REGULATIONS, build_regulations)):
+        for name, build in SHARED.items():
             if progress:
                 progress(name)
             done.append(build())

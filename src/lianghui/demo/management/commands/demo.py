@@ -81,6 +81,7 @@ class Command(BaseCommand):
         if no_generated:
             return
         generated = self._generate(seed, sessions, last_year, per_session, options)
+        self._consultation()
         if options.get("questions", 240) > 0:
             generated += self._second_body(seed, options["questions"])
         self._index()
@@ -168,6 +169,13 @@ class Command(BaseCommand):
         outcome = questions.generate(seed=seed, count=count)
         self.stdout.write(f"Written questions: generated {outcome.questions} questions")
         return outcome.questions
+
+    def _consultation(self) -> None:
+        from lianghui.demo.consultation import build
+
+        written = build()
+        if written:
+            self.stdout.write(f"Consultation: {written} generated comments")
 
     def _index(self) -> None:
         """The search index, built here rather than left to the worker: one pass
