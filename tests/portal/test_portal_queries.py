@@ -7,6 +7,7 @@ regulations) and the same pages must run exactly the same number of queries.
 
 import pytest
 
+from lianghui.search import similar
 from lianghui.search.services import rebuild
 
 # Similar proposals: the proposal's stored list (found by the worker) and those
@@ -49,7 +50,7 @@ DETAIL_PAGES = [
     # joined), replies (feedback joined), those of regulations, merged proposals,
     # citations and the proposal merged into that it has, the public audit trail,
     # the signers' interests, the bodies' vocabularies; similar proposals
-    ("/proposals/t-rich/", 10 + SIMILAR),
+    ("/proposals/t-rich/", 9 + SIMILAR),
     # member, memberships, affiliations, citations, signatures, topics, the
     # bodies' vocabularies, ratings
     ("/members/t-lei/", 8),
@@ -68,6 +69,7 @@ DETAIL_PAGES = [
 
 def _count(client, django_assert_num_queries, url, expected):
     rebuild()  # the search index, which similar proposals read
+    similar.refresh(ids=similar.public_ids())  # as the worker stores them
     client.get(url)  # warm caches
     with django_assert_num_queries(expected):
         response = client.get(url)
@@ -77,7 +79,13 @@ def _count(client, django_assert_num_queries, url, expected):
 
 @pytest.mark.parametrize(("url", "expected"), LIST_PAGES + DETAIL_PAGES)
 def test_query_count_is_pinned(client, portal_world, django_assert_num_queries, url, expected):
-    _count(client, django_assert_num_queries, url, expected)
+    if url == "/proposals/t-rich/":
+        # Nothing in the small world is like t-rich: an empty list has no documents
+        # to read (the grown world's has, below).
+        expected -= 1
+    response = _count(client, django_assert_num_queries, url, expected)
+    if url == "/proposals/t-rich/":
+        assert response.context["similar"] == []
 
 
 @pytest.mark.parametrize(("url", "expected"), LIST_PAGES + DETAIL_PAGES)
@@ -99,7 +107,7 @@ def test_proposal_detail_with_more_of_everything_runs_the_same_queries(
     grow(8)
     # x-proposal-3 has 6 signers, 3 assignments, 3 replies, feedback, 3 topics and
     # 3 citations, more of each than t-rich.
-    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 10 + SIMILAR)
+    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 9 + SIMILAR)
     assert response.context["similar"], "the grown world's proposals share their words"
     proposal = response.context["proposal"]
     assert len(proposal.signers.all()) == 6

@@ -17,6 +17,8 @@ def like(key):
 @pytest.fixture
 def world(search_world):
     rebuild()  # fresh planner statistics on PostgreSQL, as after an import
+    # and every list made again with them (`lianghui search similar --all`)
+    similar.refresh(ids=similar.public_ids(), neighbours=False)
 
 
 def test_the_proposal_on_the_same_subject_comes_first_with_its_reasons(world):
