@@ -102,7 +102,8 @@ def test_queries_are_pinned_and_do_not_grow_with_the_steps(
         proposal=p, agency=Organization.objects.get(key="mohrss"), role="joint", on=sc.DAY
     )
     assert _count(client, URL.format(p.key)) == before
-    # proposal, signers, topics, assignments, replies, regulations, merged_from,
-    # citations, the audit log, the body's vocabulary (for its words)
-    with django_assert_num_queries(10):
+    # proposal (with whether it has regulations, merged proposals and citations:
+    # none here), signers, topics, assignments, replies, the audit log, the body's
+    # vocabulary (for its words)
+    with django_assert_num_queries(7):
         client.get(URL.format(p.key))

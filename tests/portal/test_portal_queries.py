@@ -6,15 +6,13 @@ regulations) and the same pages must run exactly the same number of queries.
 """
 
 import pytest
-from django.db import connection
 
+from lianghui.search import similar
 from lianghui.search.services import rebuild
 
-# Similar proposals: (PostgreSQL) the highest id, the documents holding the
-# proposal's heaviest words, and the best of those. How many documents hold each
-# word is kept per process (SQLite's counts, PostgreSQL's statistics): the first
-# request reads it.
-SIMILAR = 3 if connection.vendor == "postgresql" else 2
+# Similar proposals: the proposal's stored list (found by the worker) and those
+# of its proposals the public may see now.
+SIMILAR = 2
 
 # (url, queries). A first request warms the content-type cache used by
 # citations (a generic relation), so the pinned figure is the steady state.
@@ -48,10 +46,12 @@ LIST_PAGES = [
 ]
 
 DETAIL_PAGES = [
-    # proposal (session, body, kind, review, merged_into joined), signers, topics,
-    # assignments (agency, transferred_from joined), replies (feedback joined),
-    # regulations, merged_from, citations, the bodies' vocabularies; similar proposals
-    ("/proposals/t-rich/", 10 + SIMILAR),
+    # proposal (session, body, kind, review joined; whether it has regulations,
+    # merged proposals and citations), signers, topics, assignments (agency
+    # joined), replies (feedback joined), those of regulations, merged proposals,
+    # citations and the proposal merged into that it has, the public audit trail,
+    # the signers' interests, the bodies' vocabularies; similar proposals
+    ("/proposals/t-rich/", 9 + SIMILAR),
     # member, memberships, affiliations, citations, signatures, topics, the
     # bodies' vocabularies, ratings, regulations that came of the proposals
     ("/members/t-lei/", 9),
@@ -72,6 +72,7 @@ DETAIL_PAGES = [
 
 def _count(client, django_assert_num_queries, url, expected):
     rebuild()  # the search index, which similar proposals read
+    similar.refresh(ids=similar.public_ids())  # as the worker stores them
     client.get(url)  # warm caches
     with django_assert_num_queries(expected):
         response = client.get(url)
@@ -81,7 +82,13 @@ def _count(client, django_assert_num_queries, url, expected):
 
 @pytest.mark.parametrize(("url", "expected"), LIST_PAGES + DETAIL_PAGES)
 def test_query_count_is_pinned(client, portal_world, django_assert_num_queries, url, expected):
-    _count(client, django_assert_num_queries, url, expected)
+    if url == "/proposals/t-rich/":
+        # Nothing in the small world is like t-rich: an empty list has no documents
+        # to read (the grown world's has, below).
+        expected -= 1
+    response = _count(client, django_assert_num_queries, url, expected)
+    if url == "/proposals/t-rich/":
+        assert response.context["similar"] == []
 
 
 @pytest.mark.parametrize(("url", "expected"), LIST_PAGES + DETAIL_PAGES)
@@ -103,7 +110,7 @@ def test_proposal_detail_with_more_of_everything_runs_the_same_queries(
     grow(8)
     # x-proposal-3 has 6 signers, 3 assignments, 3 replies, feedback, 3 topics and
     # 3 citations, more of each than t-rich.
-    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 10 + SIMILAR)
+    response = _count(client, django_assert_num_queries, "/proposals/x-proposal-3/", 9 + SIMILAR)
     assert response.context["similar"], "the grown world's proposals share their words"
     proposal = response.context["proposal"]
     assert len(proposal.signers.all()) == 6

@@ -17,6 +17,8 @@ def like(key):
 @pytest.fixture
 def world(search_world):
     rebuild()  # fresh planner statistics on PostgreSQL, as after an import
+    # and every list made again with them (`lianghui search similar --all`)
+    similar.refresh(ids=similar.public_ids(), neighbours=False)
 
 
 def test_the_proposal_on_the_same_subject_comes_first_with_its_reasons(world):
@@ -87,3 +89,50 @@ def test_words_in_over_a_fifth_of_a_large_index_are_left_out(world, monkeypatch)
     assert "人工智能" not in terms  # in 5 of the 21 documents
     assert "治理" in terms  # in 2
     forget_planner_figures()
+
+
+def _found_now(key):
+    """The list as the index gives it now (no stored list read)."""
+    from lianghui.search.models import SimilarList
+
+    proposal = Proposal.objects.get(key=key)
+    stored = list(SimilarList.objects.filter(proposal_id=proposal.id))
+    SimilarList.objects.filter(proposal_id=proposal.id).delete()
+    try:
+        return [(s.key, s.shared) for s in like(key)]
+    finally:
+        SimilarList.objects.bulk_create(stored)
+
+
+def test_stored_lists_give_what_the_index_gives(world):
+    from lianghui.search.models import SimilarList
+
+    keys = ("p-ai", "p-econ", "p-cppcc", "p-order")
+    similar.refresh(ids=Proposal.objects.filter(key__in=keys).values_list("id", flat=True))
+    for key in keys:
+        assert SimilarList.objects.filter(proposal_id=Proposal.objects.get(key=key).id).exists()
+        assert [(s.key, s.shared) for s in like(key)] == _found_now(key)
+
+
+def test_a_stored_list_shows_only_what_is_public_now(world):
+    similar.refresh(ids=[Proposal.objects.get(key="p-ai").id])
+    assert like("p-ai")[0].key == "p-cppcc"
+    Proposal.objects.filter(key="p-cppcc").update(published=False)
+    assert "p-cppcc" not in [s.key for s in like("p-ai")]
+
+
+def test_a_newly_published_proposal_joins_the_lists_of_those_like_it(
+    world, django_capture_on_commit_callbacks
+):
+    keys = ("p-ai", "p-cppcc", "p-gen")
+    similar.refresh(ids=Proposal.objects.filter(key__in=keys).values_list("id", flat=True))
+    assert all("p-hidden" not in [s.key for s in like(k)] for k in keys)
+    # a model's save() (as the admin does) reports the change: the worker stores
+    # p-hidden's list and makes again the lists of those on it
+    hidden = Proposal.objects.get(key="p-hidden")
+    hidden.published = True
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden.save()
+    assert any("p-hidden" in [s.key for s in like(k)] for k in keys)
+    for key in keys:
+        assert [(s.key, s.shared) for s in like(key)] == _found_now(key)

@@ -14,7 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
 
 from lianghui.core.models import Citation
 from lianghui.people.enums import OrganizationKind
@@ -316,45 +329,112 @@ def proposal_totals() -> dict[str, int]:
     return totals | Session.objects.aggregate(sessions=Count("id"))
 
 
+def _has(model, column: str, **equal) -> RawSQL:
+    """Whether ``model`` has a row whose ``column`` is the proposal's id (and whose
+    other columns equal ``equal``), as a column of the proposal's row. Raw SQL:
+    compiling the ORM's Exists costs as much as the query it saves."""
+    qn = connection.ops.quote_name
+    conds = [f"x.{qn(column)} = {qn(Proposal._meta.db_table)}.{qn('id')}"]
+    conds += [f"x.{qn(name)} = %s" for name in equal]
+    sql = f"EXISTS (SELECT 1 FROM {qn(model._meta.db_table)} x WHERE {' AND '.join(conds)})"
+    return RawSQL(sql, tuple(equal.values()), output_field=BooleanField())
+
+
 def proposal_detail(*, key: str, viewer=None) -> Proposal:
-    """One proposal with everything its page shows, in a fixed number of queries,
-    as ``viewer`` may see it (the policy: visibility.py). Replies carry
-    ``comment_shown``; ``merged_into`` is kept only if the viewer may see it too;
-    ``merged_from`` lists the visible ones; ``outcomes`` are the confirmed links
-    to regulations (what came of it)."""
-    assignments = (
-        Assignment.objects.select_related("agency", "transferred_from__agency")
-        .prefetch_related(Prefetch("replies", queryset=visibility.replies_with_comments(viewer)))
-        .order_by("assigned_on", "id")
-    )
-    # laws builds on proposals: its model is reached through the relation.
+    """One proposal with everything its page shows, as ``viewer`` may see it (the
+    policy: visibility.py). Replies carry ``comment_shown``; ``merged_into`` is
+    kept only if the viewer may see it too; ``merged_from`` lists the visible
+    ones; ``outcomes`` are the confirmed links to regulations (what came of it);
+    ``citations`` are prefetched.
+
+    Four queries for most proposals, which have no regulations, merges, sources or
+    transfers: the proposal's row says which of those it has, and only those are
+    fetched (a query each); an assignment transferred from another finds it among
+    the proposal's own. ``Regulation.related_proposals`` mirrors the confirmed
+    links, so its rows say whether there are outcomes to fetch."""
+    # laws builds on proposals: its models are reached through the relations.
+    related = Proposal._meta.get_field("regulations")
     links = Proposal._meta.get_field("regulation_links").related_model.objects
     outcomes = links.filter(status="confirmed").select_related("regulation")
     proposal = (
         visible_proposals(viewer=viewer)
-        .select_related("session__body", "kind", "merged_into", "review")
-        .prefetch_related(
-            Prefetch(
-                "signers",
-                queryset=Signer.objects.select_related("member", "group").order_by(
-                    "position", "id"
-                ),
+        .select_related("session__body", "kind", "review")
+        .annotate(
+            has_regulations=_has(related.through, "proposal_id"),
+            has_merged=_has(Proposal, "merged_into_id"),
+            has_citations=_has(
+                Citation,
+                "object_id",
+                content_type_id=ContentType.objects.get_for_model(Proposal).pk,
             ),
-            Prefetch("topics", queryset=Topic.objects.order_by("key")),
-            Prefetch("assignments", queryset=assignments),
+        )
+        .get(key=key)
+    )
+    assignments = (
+        Assignment.objects.select_related("agency")
+        .prefetch_related(Prefetch("replies", queryset=visibility.replies_with_comments(viewer)))
+        .order_by("assigned_on", "id")
+    )
+    lookups = [
+        Prefetch(
+            "signers",
+            queryset=Signer.objects.select_related("member", "group").order_by("position", "id"),
+        ),
+        Prefetch("topics", queryset=Topic.objects.order_by("key")),
+        Prefetch("assignments", queryset=assignments),
+    ]
+    optional = {
+        "outcomes": (
+            proposal.has_regulations,
             Prefetch(
                 "regulation_links",
                 queryset=outcomes.order_by("-score", "regulation__key"),
                 to_attr="outcomes",
             ),
+        ),
+        "merged_from": (
+            proposal.has_merged,
             Prefetch("merged_from", queryset=visible_proposals(viewer=viewer).order_by("key")),
-            cited(),
+        ),
+        "citations": (proposal.has_citations, cited()),
+    }
+    for name, (present, lookup) in optional.items():
+        if present:
+            lookups.append(lookup)
+        elif name == "outcomes":
+            proposal.outcomes = []
+        else:
+            _none_prefetched(proposal, name)
+    prefetch_related_objects([proposal], *lookups)
+    _transferred_from(list(proposal.assignments.all()))
+    if proposal.merged_into_id is not None:
+        merged_into = Proposal.objects.select_related("session").get(pk=proposal.merged_into_id)
+        proposal.merged_into = (
+            merged_into if visibility.may_see_proposal(viewer, merged_into) else None
         )
-        .get(key=key)
-    )
-    if proposal.merged_into and not visibility.may_see_proposal(viewer, proposal.merged_into):
-        proposal.merged_into = None
     return proposal
+
+
+def _transferred_from(assignments: list[Assignment]) -> None:
+    """Each assignment's earlier one, from among the proposal's own (with its agency)."""
+    by_id = {a.pk: a for a in assignments}
+    for a in assignments:
+        if a.transferred_from_id is not None:
+            earlier = by_id.get(a.transferred_from_id)
+            if earlier is None:
+                earlier = Assignment.objects.select_related("agency").get(pk=a.transferred_from_id)
+            a.transferred_from = earlier
+
+
+def _none_prefetched(instance, name: str) -> None:
+    """Mark the related list ``name`` as fetched and empty (known to be so). Its
+    prefetch cache is keyed by the relation's name, as a prefetch of it would be."""
+    # From the related model's manager: the relation's own manager builds its
+    # filter first, which costs as much as the query saved.
+    empty = instance._meta.get_field(name).related_model._default_manager.none()
+    empty._result_cache = []
+    empty._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = empty
 
 
 def member_signatures(*, member) -> QuerySet[Signer]:

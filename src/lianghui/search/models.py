@@ -86,3 +86,21 @@ class SearchTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class SimilarList(models.Model):
+    """A published proposal's similar proposals (similar.py), found by the worker
+    when the proposal changes, so its page reads them instead of searching the
+    index on every view. The page shows only those of them the public may see
+    when it is viewed; proposals published after the list was made join it when
+    the proposal changes again (or `lianghui search similar`)."""
+
+    proposal_id = models.BigIntegerField(unique=True)
+    items = models.JSONField(
+        default=list,
+        help_text=_("[proposal id, [shared words]] pairs, best first."),
+    )
+    made_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"similar to proposal {self.proposal_id}"

@@ -30,19 +30,22 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from . import engine
+from . import engine, registry
 from .engine.common import DOC, planner_figures_for
 from .engine.postgres import PG_MATCH, ts_expr, word_shares
 from .engine.sqlite import fts5_expr
 from .enums import DocType
 from .filters import SearchFilters
-from .models import SearchDocument
+from .models import SearchDocument, SimilarList
 from .query import ParsedQuery
+from .registry import chunks
 from .results import pick
 from .selectors import public_documents
 from .text import QUERY_STOPWORDS, has_cjk, index_tokens, stem
@@ -50,6 +53,11 @@ from .text import QUERY_STOPWORDS, has_cjk, index_tokens, stem
 TERMS = 12  # words looked up: enough to tell subjects apart, few enough to stay fast
 PER_WORD = 250  # newest proposals read per word (a rarer word's list is whole)
 SHOWN = 5
+STORED = 2 * SHOWN  # kept: some may leave the public record before the list is made again
+REFRESH_BATCH = 500
+# Beyond this many proposals at once (an import), neighbours' lists wait for
+# `lianghui search similar --all`.
+NEIGHBOURS_UP_TO = 200
 MIN_SHARED = 2  # a single shared word is a coincidence more often than a likeness
 LOOKED_UP = 40  # a text's most frequent words whose rarity is looked up
 COUNTED = 1000  # SQLite: documents counted per word at first
@@ -174,9 +182,25 @@ def proposal_tokens(proposal) -> tuple[str, str]:
     )
 
 
-def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
+def _holders(
+    terms: dict[str, float], memo: dict[str, list[int]] | None = None
+) -> dict[str, list[int]]:
+    """For each term, the ids of the newest PER_WORD proposal documents holding it:
+    one query for the terms not in ``memo`` (a batch of proposals shares most of
+    its words), each term's list a part of it."""
+    memo = {} if memo is None else memo
+    missing = [t for t in terms if t not in memo]
+    if missing:
+        found: dict[str, list[int]] = {t: [] for t in missing}
+        for position, doc_id in _holders_query(missing):
+            found[missing[position]].append(doc_id)
+        memo.update(found)
+    return {t: memo[t] for t in terms}
+
+
+def _holders_query(terms: list[str]) -> list[tuple[int, int]]:
     """(term's position in ``terms``, document id) for the newest PER_WORD proposal
-    documents holding each term: one query, each term's list a part of it."""
+    documents holding each term."""
     proposals = SearchFilters(type=DocType.PROPOSAL)
     words = [ParsedQuery(must=((((t,),),),)) for t in terms]
     with connection.cursor() as cur:
@@ -211,13 +235,11 @@ def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
         return cur.fetchall()
 
 
-def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
-    """Published proposals most like ``proposal``, best first, each with its reasons;
-    none where the proposal's body switched the function off (the register)."""
-    from lianghui.insights.algorithms import enabled
-
-    if not enabled("similar_proposals", proposal.session.body):
-        return []
+def _ranked(
+    proposal, *, limit: int, memo: dict[str, list[int]] | None = None
+) -> list[tuple[int, tuple[str, ...]]]:
+    """(document id, shared words) of the index's proposals most like ``proposal``,
+    best first, at most ``limit`` + 1 (it may be among them)."""
     terms = distinctive_terms(*proposal_tokens(proposal))
     if not terms:
         return []
@@ -225,8 +247,9 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
     # Words counted as one for MIN_SHARED: a word and the parts of it also listed.
     word_of = {t: max(_wholes(t, order), key=len) for t in order}
     shared: dict[int, list[str]] = defaultdict(list)
-    for position, doc_id in _holders(terms):
-        shared[doc_id].append(order[position])
+    for term, doc_ids in _holders(terms, memo).items():
+        for doc_id in doc_ids:
+            shared[doc_id].append(term)
     needed = min(MIN_SHARED, len(set(word_of.values())))
     score = {
         d: sum(terms[t] for t in words)
@@ -234,23 +257,120 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
         if len({word_of[t] for t in words}) >= needed
     }
     best = sorted(score, key=lambda d: (-score[d], -d))[: limit + 1]  # + 1: itself
+    return [(d, _whole_words(tuple(sorted(shared[d], key=order.index)))) for d in best]
+
+
+def found_similar(proposal, *, memo: dict[str, list[int]] | None = None) -> list[list]:
+    """What ``SimilarList.items`` holds for ``proposal``: [proposal id, [shared
+    words]] of the STORED most like it, best first. ``memo``: the holders of each
+    word, shared by the proposals of one batch."""
+    ranked = _ranked(proposal, limit=STORED, memo=memo)
+    object_ids = dict(
+        SearchDocument.objects.filter(id__in=[d for d, _w in ranked]).values_list("id", "object_id")
+    )
+    items = [
+        [object_ids[d], list(words)]
+        for d, words in ranked
+        if d in object_ids and object_ids[d] != proposal.id
+    ]
+    return items[:STORED]
+
+
+def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
+    """Published proposals most like ``proposal``, best first, each with its reasons:
+    from its stored list when the worker has made one (a published proposal), else
+    found in the index now; none where the proposal's body switched the function
+    off (the register of algorithms)."""
+    from lianghui.insights.algorithms import enabled
+
+    if not enabled("similar_proposals", proposal.session.body):
+        return []
+    stored = (
+        SimilarList.objects.filter(proposal_id=proposal.id).values_list("items", flat=True).first()
+    )
+    if stored is not None:
+        return _shown(stored, proposal=proposal, limit=limit)
+    ranked = _ranked(proposal, limit=limit)
     # Only what the public may see now (the index may lag behind an unpublish).
     docs = (
         SearchDocument.objects.filter(public_documents())
-        .only("object_id", "key", "title_zh", "title_en", "context_zh", "context_en")
-        .in_bulk(best)
+        .only(*SHOWN_FIELDS)
+        .in_bulk([d for d, _w in ranked])
     )
+    rows = [(docs.get(d), words) for d, words in ranked]
+    return _listed(rows, proposal=proposal, limit=limit)
+
+
+SHOWN_FIELDS = ("object_id", "key", "title_zh", "title_en", "context_zh", "context_en")
+
+
+def _shown(items: list, *, proposal, limit: int) -> list[SimilarProposal]:
+    """A stored list as shown: those of its proposals the public may see now."""
+    ids = [object_id for object_id, _words in items]
+    public = registry.get(DocType.PROPOSAL).public_records().filter(pk=OuterRef("object_id"))
+    docs = {
+        d.object_id: d
+        for d in SearchDocument.objects.filter(
+            Exists(public), doc_type=DocType.PROPOSAL, object_id__in=ids
+        ).only(*SHOWN_FIELDS)
+    }
+    rows = [(docs.get(object_id), tuple(words)) for object_id, words in items]
+    return _listed(rows, proposal=proposal, limit=limit)
+
+
+def _listed(rows, *, proposal, limit: int) -> list[SimilarProposal]:
     out = []
-    for doc_id in best:
-        doc = docs.get(doc_id)
+    for doc, words in rows:
         if doc is None or doc.object_id == proposal.id or len(out) == limit:
             continue
         title, lang = pick(doc.title_zh, doc.title_en)
         context, _lang = pick(doc.context_zh, doc.context_en)
-        words = tuple(sorted(shared[doc_id], key=order.index))
         url = reverse("portal:proposal", args=[doc.key])
-        out.append(SimilarProposal(doc.key, url, title, lang, context, _whole_words(words)))
+        out.append(SimilarProposal(doc.key, url, title, lang, context, words))
     return out
+
+
+def refresh(*, ids: Iterable[int], neighbours: bool = True) -> int:
+    """Find and store the similar proposals of these proposals (those the public may
+    see; the lists of the others are dropped). A proposal is most likely new to the
+    lists of those on its own: with ``neighbours``, and for a few proposals (an edit,
+    a new one), those lists are made again too, so a new proposal shows on the pages
+    of those like it. Returns how many lists were made."""
+    ids = sorted(set(ids))
+    memo: dict[str, list[int]] = {}
+    made = 0
+    found: set[int] = set()
+    public = registry.get(DocType.PROPOSAL).public_records()
+    for chunk in chunks(ids, REFRESH_BATCH):
+        proposals = (
+            public.filter(id__in=chunk)
+            .only(*(f"{f}_{lang}" for f in ("title", "summary", "text") for lang in ("zh", "en")))
+            .prefetch_related("topics")
+        )
+        lists = [
+            SimilarList(proposal_id=p.id, items=found_similar(p, memo=memo)) for p in proposals
+        ]
+        with transaction.atomic():
+            SimilarList.objects.filter(proposal_id__in=chunk).delete()
+            SimilarList.objects.bulk_create(lists)
+        made += len(lists)
+        found.update(object_id for s in lists for object_id, _words in s.items)
+    if neighbours and len(ids) <= NEIGHBOURS_UP_TO:
+        others = SimilarList.objects.filter(proposal_id__in=found - set(ids))
+        made += refresh(ids=others.values_list("proposal_id", flat=True), neighbours=False)
+    return made
+
+
+def public_ids() -> list[int]:
+    public = registry.get(DocType.PROPOSAL).public_records()
+    return list(public.order_by("id").values_list("id", flat=True))
+
+
+def missing_ids() -> list[int]:
+    """Published proposals without a stored list (after an import or a migration)."""
+    listed = SimilarList.objects.filter(proposal_id=OuterRef("pk"))
+    public = registry.get(DocType.PROPOSAL).public_records()
+    return list(public.filter(~Exists(listed)).order_by("id").values_list("id", flat=True))
 
 
 def _whole_words(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from . import services
+from . import registry, services, similar
+from .enums import DocType
 
 # Removals dropped in the writer's process only for commits touching at most this
 # many records: an import's hundred thousand rows wait for the worker.
@@ -22,9 +23,20 @@ def reindex_records(label: str, ids: list[int]) -> int:
     return services.index_records(label=label, ids=ids)
 
 
+# After the index: the words of a proposal's similar list are weighed by the index.
+@task(priority=40)
+def refresh_similar(ids: list[int]) -> int:
+    return similar.refresh(ids=ids)
+
+
 def on_records_changed(label: str, ids: set[int]) -> None:
     """core.events subscriber, on delivery: rebuild these records' documents."""
     reindex_records.enqueue(label, sorted(ids))
+
+
+def on_proposals_changed(label: str, ids: set[int]) -> None:
+    """core.events subscriber, on delivery: find these proposals' similar ones again."""
+    refresh_similar.enqueue(sorted(ids))
 
 
 def drop_hidden(label: str, ids: set[int]) -> None:
@@ -40,5 +52,8 @@ def connect() -> None:
 
     for label in services.indexed_labels():
         events.subscribe(label, on_records_changed)
+    proposals = registry.get(DocType.PROPOSAL)
+    if proposals is not None:
+        events.subscribe(proposals.model, on_proposals_changed)
     for label in services.removable_labels():
         events.subscribe(label, drop_hidden, at_commit=True)

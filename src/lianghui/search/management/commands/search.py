@@ -1,4 +1,5 @@
-"""`lianghui search reindex` rebuilds the index; `lianghui search query WORDS`
+"""`lianghui search reindex` rebuilds the index; `lianghui search similar` stores
+the similar proposals of those without a list; `lianghui search query WORDS`
 runs the same search as the page, from the command line; `lianghui search
 proposals WORDS --topic ...` lists proposals as the proposal list does (pages
 and API: the one proposal search, its filters derived from their declaration)."""
@@ -10,8 +11,9 @@ from tqdm import tqdm
 
 from lianghui.proposals.filters import PROPOSAL_FILTERS
 from lianghui.proposals.selectors import ProposalFilters, proposal_search
-from lianghui.search import selectors, services
+from lianghui.search import selectors, services, similar
 from lianghui.search.filters import FLAG
+from lianghui.search.registry import chunks
 
 
 class Command(BaseCommand):
@@ -21,6 +23,13 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         reindex = sub.add_parser("reindex", help="Rebuild the whole index (one transaction).")
         reindex.add_argument("--no-progress", action="store_true")
+        similar_lists = sub.add_parser(
+            "similar",
+            help="Find and store the similar proposals of the published proposals that have"
+            " no list yet (after an import or a restore), or of every one (--all).",
+        )
+        similar_lists.add_argument("--all", action="store_true")
+        similar_lists.add_argument("--no-progress", action="store_true")
         query = sub.add_parser("query", help="Search, as the search page does.")
         query.add_argument("words", nargs="*")
         query.add_argument("--type", default="")
@@ -36,6 +45,10 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "reindex":
             return self.reindex(progress=not options["no_progress"])
+        if action == "similar":
+            return self.similar_lists(
+                everything=options["all"], progress=not options["no_progress"]
+            )
         if action == "query":
             return self.query(options)
         if action == "proposals":
@@ -59,6 +72,15 @@ class Command(BaseCommand):
         self.stdout.write(
             "Indexed " + ", ".join(f"{n} documents from {label}" for label, n in written.items())
         )
+
+    def similar_lists(self, *, everything: bool, progress: bool) -> None:
+        ids = similar.public_ids() if everything else similar.missing_ids()
+        made = 0
+        with tqdm(total=len(ids), unit=" proposals", disable=None if progress else True) as bar:
+            for chunk in chunks(ids, similar.REFRESH_BATCH * 4):
+                made += similar.refresh(ids=chunk)
+                bar.update(len(chunk))
+        self.stdout.write(f"Stored the similar proposals of {made} proposals")
 
     def query(self, options) -> None:
         results = selectors.search(
