@@ -181,6 +181,7 @@ def test_query_counts_do_not_grow_with_the_text(client, algo, django_assert_num_
         )
         Provision.objects.create(version=final, position=10 + n, kind="article", text_zh="新" * n)
     assert counts() == before
-    # The page: regulation, issuers, links, events, versions, citations; a version:
-    # itself, its provisions, citations; the comparison: two versions.
-    assert before == [6, 3, 6, 5, 8]
+    # The page: regulation, issuers, links, events, versions, citations,
+    # consultations; a version: itself, its provisions, citations; the comparison:
+    # two versions.
+    assert before == [7, 3, 6, 5, 8]
