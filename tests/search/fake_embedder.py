@@ -18,6 +18,9 @@ class Concepts:
     dim = len(CONCEPTS) + 1
     crosses_languages = True
     related = 0.6
+    duplicate = 0.95
+    centred_queries = False
+    query_floor = 0.6
 
     def _one(self, text: str) -> np.ndarray:
         low = f" {text.lower()} "

