@@ -86,7 +86,7 @@ def test_filters_and_exclusions_hold_for_meaning_too(meaning_world):
 
 def test_the_switch_turns_meaning_off(meaning_world, settings):
     settings.LIANGHUI_EMBEDDINGS = "off"
-    assert found("元宇宙") == []
+    assert found("元宇宙") == [("p-meta-zh", False)]  # by its words only
     assert found("data security") == []
     assert all(not m for _k, m in found("人工智能"))
 

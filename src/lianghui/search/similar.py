@@ -222,7 +222,7 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
     # Words counted as one for MIN_SHARED: a word and the parts of it also listed.
     word_of = {t: max(_wholes(t, order), key=len) for t in order}
     shared: dict[int, list[str]] = defaultdict(list)
-    for position, doc_id in _holders(terms):
+    for position, doc_id in _holders(terms) if terms else ():
         shared[doc_id].append(order[position])
     needed = min(MIN_SHARED, len(set(word_of.values())))
     score = {
