@@ -37,7 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianghui.settings")
 
-QUERIES_ZH = "元宇宙 数据安全 外卖骑手 人工智能 芯片 养老 新能源汽车 乡村振兴 个人信息 碳中和".split()
+QUERIES_ZH = (
+    "元宇宙 数据安全 外卖骑手 人工智能 芯片 养老 新能源汽车 乡村振兴 个人信息 碳中和"
+).split()
 QUERIES_EN = [
     "metaverse",
     "data security",
@@ -101,7 +103,9 @@ def main() -> None:
     chars = sum(len(t) for t in texts)
     per_doc = cpu / len(texts)
     print(f"embedded text: {chars / len(texts):.0f} characters on average ({len(texts)} texts)")
-    print(f"throughput: {chars / cpu:.0f} characters and {len(texts) / cpu:.1f} texts per CPU-second")
+    print(
+        f"throughput: {chars / cpu:.0f} characters and {len(texts) / cpu:.1f} texts per CPU-second"
+    )
 
     n = args.documents
     try:
