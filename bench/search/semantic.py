@@ -13,7 +13,8 @@
   the index of the database in DATABASE_URL when it holds one, else 8,000),
   and the wall time that is on two free cores; with ``--fill``, the worker's
   own loop (``semantic.fill``) is run on that database until every indexed
-  record has a vector (vectors already there are kept), timed.
+  record has a vector (vectors already there are kept) or for
+  ``--fill-seconds``, timed.
 - Query cost at ``--vectors`` records: the stored vectors' matrix (the
   sample's vectors with noise, as many as asked), one query embedded (never
   the same text twice: no cache) and scored against every row with the
@@ -82,6 +83,7 @@ def main() -> None:
     ap.add_argument("--vectors", type=int, default=150_000)
     ap.add_argument("--queries", type=int, default=60)
     ap.add_argument("--fill", action="store_true")
+    ap.add_argument("--fill-seconds", type=float, default=float("inf"))
     args = ap.parse_args()
 
     import django
@@ -123,11 +125,21 @@ def main() -> None:
         print(f"filling: {total['embedded']} of {total['documents']} records have vectors")
         wall, cpu0, done = time.perf_counter(), time.process_time(), 0
         more = True
-        while more:
+        while more and time.perf_counter() - wall < args.fill_seconds:
             batch, more = semantic.fill()
             done += batch
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu0
-        print(f"filled {done} records in {wall:.0f} s ({cpu:.0f} CPU-seconds)")
+        print(
+            f"filled {done} records in {wall:.0f} s ({cpu:.0f} CPU-seconds,"
+            f" {done / max(cpu, 1e-9):.1f} records per CPU-second with the database writes)"
+            + (
+                ""
+                if not more
+                else f"; stopped after --fill-seconds, {total['documents']}"
+                f" records would take {total['documents'] * cpu / max(done, 1) / 2 / 60:.1f}"
+                " minutes on two free cores"
+            )
+        )
 
     rng = np.random.default_rng(1)
     base = np.repeat(vectors, args.vectors // len(vectors) + 1, axis=0)[: args.vectors]

@@ -443,6 +443,9 @@ def _excluded(q: ParsedQuery, words: str) -> bool:
     return any(all(f" {' '.join(atom)} " in words for atom in alt) for alt in q.must_not)
 
 
+# Records meaning alone adds to a search, at most: a page's worth. Past the
+# nearest few, cosines say "same field", not "what was asked for".
+MEANING_ONLY = 20
 # Reciprocal rank fusion's constant: ranks past the first few count about equally.
 RRF_K = 60
 
@@ -459,6 +462,8 @@ def fuse(keyword: list[tuple], near: list[tuple]) -> tuple[list[tuple], set[int]
     meaning_only = set()
     for rank, r in enumerate(near):
         if r[0] not in row_of:
+            if len(meaning_only) == MEANING_ONLY:
+                continue
             meaning_only.add(r[0])
             row_of[r[0]] = r
         score[r[0]] = score.get(r[0], 0) + 1 / (RRF_K + rank)
