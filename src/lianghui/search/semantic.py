@@ -154,7 +154,8 @@ def _missing(m: embeddings.Embedder):
 
 def fill(limit: int = FILL_BATCH) -> tuple[int, bool]:
     """Embed up to ``limit`` indexed records that have no vector yet, proposals
-    first. Returns (how many, whether more are waiting)."""
+    first, real ones before generated ones. Returns (how many, whether more are
+    waiting)."""
     m = model()
     if m is None:
         return 0, False
@@ -167,7 +168,8 @@ def fill(limit: int = FILL_BATCH) -> tuple[int, bool]:
                 output_field=IntegerField(),
             )
         )
-        .order_by("first", "-id")
+        # Proposals first, real (cited) records before generated ones, newest first.
+        .order_by("first", "generated", "-id")
         .values_list("doc_type", "object_id", *_TEXT_FIELDS)[: limit + 1]
     )
     more = len(rows) > limit
