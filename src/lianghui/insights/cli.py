@@ -82,8 +82,14 @@ def add_arguments(parser: argparse.ArgumentParser, **subparser_kwargs) -> None:
     p.add_argument(
         "--untrained",
         action="store_true",
-        help="the hand-set near-duplicate blend instead of the shipped paraphrase model "
-        "(better for edited copies of one text)",
+        help="the hand-set near-duplicate blend (same as --scorer blend; better for "
+        "edited copies of one text)",
+    )
+    p.add_argument(
+        "--scorer",
+        choices=["combined", "embedding", "paraphrase", "blend", "tfidf"],
+        help="default: the best validated scorer that can run here (combined with a "
+        "multilingual embedding model installed, else paraphrase); tfidf is the baseline",
     )
     common(p)
 
@@ -271,22 +277,25 @@ def _read_pairs(path: str) -> tuple[list[tuple[str, str]], list[int | None]]:
 
 
 def cmd_score_pairs(args, out, say) -> int:
+    from . import pairs as scorers
     from .duplicates import PairScorer
 
-    if args.train or args.untrained:
-        scorer = PairScorer(_segmenter(args))
-    else:
-        scorer = PairScorer.shipped(_segmenter(args))
+    pairs, labels = _read_pairs(args.file)
     if args.train:
+        scorer = PairScorer(_segmenter(args))
         tp, tl = _read_pairs(args.train)
         keep = [(p, y) for p, y in zip(tp, tl, strict=True) if y is not None]
         say(f"learning pair weights from {len(keep)} labelled pairs")
         scorer.fit([p for p, _ in keep], [y for _, y in keep])
-    pairs, labels = _read_pairs(args.file)
-    say(f"scoring {len(pairs)} pairs")
-    scores = scorer.score(pairs)
+        name = "trained"
+        say(f"scoring {len(pairs)} pairs")
+        scores = scorer.score(pairs)
+    else:
+        name = "blend" if args.untrained else args.scorer or scorers.default_name()
+        say(f"scoring {len(pairs)} pairs with {name}")
+        scores = scorers.score(name, pairs, _segmenter(args))
     if args.json:
-        result = {"n": len(pairs), "scores": [round(float(s), 6) for s in scores]}
+        result = {"n": len(pairs), "scorer": name, "scores": [round(float(s), 6) for s in scores]}
         known = [(s, y) for s, y in zip(scores, labels, strict=True) if y is not None]
         if known and len({y for _, y in known}) == 2:
             from sklearn.metrics import roc_auc_score

@@ -95,6 +95,9 @@ class DuplicateSuggestion:
     same_session: bool
     # Where a merge would go: the candidate, or what the candidate itself was merged into.
     merge_into_key: str = ""
+    # Found by sentence vectors (a reworded or translated copy): ``similarity`` is
+    # their cosine, ``passages`` the sentences that say the same, "a ↔ b".
+    by_meaning: bool = False
 
     def reasons_json(self) -> str:
         return json.dumps(
@@ -293,6 +296,34 @@ def verify(mine: str, theirs: list[str], scorer) -> list[float]:
     return scores
 
 
+def _near_in_meaning(proposal: Proposal) -> list[tuple[int, float]]:
+    """Proposals of the same body close enough in meaning to be the same one
+    reworded or translated (the search index's vectors; none when it is off)."""
+    from lianghui.search import semantic
+    from lianghui.search.enums import DocType
+
+    doc = semantic.text_of(
+        proposal.title_zh, proposal.title_en, proposal.summary_zh, proposal.summary_en
+    )
+    near = semantic.near_text(doc, DocType.PROPOSAL, limit=5)
+    near = [(pk, s) for pk, s in near if pk != proposal.pk]
+    same_body = set(
+        Proposal.objects.filter(
+            pk__in=[pk for pk, _s in near], session__body_id=proposal.session.body_id
+        ).values_list("pk", flat=True)
+    )
+    return [(pk, s) for pk, s in near if pk in same_body]
+
+
+def _matching_sentences(a: str, b: str) -> list[tuple[str, str, float]]:
+    from lianghui.search import semantic
+
+    from .embeddings import matching_sentences
+
+    m = semantic.model()
+    return matching_sentences(m, a, b) if m is not None else []
+
+
 def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) -> None:
     from .duplicates import matching_passages
 
@@ -302,6 +333,10 @@ def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) 
         out.versions["duplicate"] = "minhash-lsh"
         return
     candidates = index.candidates(text, exclude=proposal.pk, limit=30)
+    # Reworded or translated copies share few character shingles: their
+    # candidates come from the sentence vectors (search/semantic.py).
+    meaning = dict(_near_in_meaning(proposal))
+    candidates += [(pk, s) for pk, s in meaning.items() if pk not in dict(candidates)]
     if not candidates:
         out.versions["duplicate"] = "minhash-lsh"
         return
@@ -318,7 +353,8 @@ def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) 
             return True
         return p.session.year < mine_year
 
-    keep = [rows[pk] for pk, _ in candidates if pk in rows and earlier_or_same(rows[pk])][:10]
+    keep = [rows[pk] for pk, _ in candidates if pk in rows and earlier_or_same(rows[pk])]
+    keep = keep[:10] + [p for p in keep[10:] if p.pk in meaning]
     if not keep:
         out.versions["duplicate"] = "minhash-lsh"
         return
@@ -327,9 +363,14 @@ def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) 
     theirs = [serving.proposal_text(p)[:PAIR_CHARS] for p in keep]
     found = []
     for p, t, s in zip(keep, theirs, verify(mine, theirs, scorer), strict=True):
-        if s < DUPLICATE_THRESHOLD:
+        by_meaning = s < DUPLICATE_THRESHOLD and p.pk in meaning
+        if s < DUPLICATE_THRESHOLD and not by_meaning:
             continue
-        passages = [m.text for m in matching_passages(mine, t, min_chars=6)[:3]]
+        if by_meaning:
+            s = meaning[p.pk]
+            passages = [f"{x} ↔ {y}" for x, y, _c in _matching_sentences(mine[:600], t[:600])]
+        else:
+            passages = [m.text for m in matching_passages(mine, t, min_chars=6)[:3]]
         target = p.merged_into if p.status == Status.MERGED and p.merged_into else p
         if target.status in NOT_MERGE_TARGETS:
             target = None
@@ -340,6 +381,7 @@ def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) 
                 passages=passages,
                 same_session=p.session_id == proposal.session_id,
                 merge_into_key=target.key if target and target.pk != proposal.pk else "",
+                by_meaning=by_meaning,
             )
         )
     found.sort(key=lambda d: -d.similarity)

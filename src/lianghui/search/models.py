@@ -104,3 +104,31 @@ class SimilarList(models.Model):
 
     def __str__(self) -> str:
         return f"similar to proposal {self.proposal_id}"
+
+
+class DocumentVector(models.Model):
+    """A record's sentence embedding (search/semantic.py), one per record and model.
+
+    Keyed by the record, not by the index row: documents are written afresh on
+    every change, the vector only when the embedded text changed (``digest``).
+    """
+
+    doc_type = models.CharField(max_length=20, choices=DocType.choices)
+    object_id = models.BigIntegerField()
+    model = models.CharField(max_length=60, help_text=_("The embedding model's name."))
+    digest = models.CharField(max_length=32, help_text=_("A hash of the text embedded."))
+    language = models.CharField(
+        max_length=8, blank=True, help_text=_("The language of the text embedded: zh or en.")
+    )
+    vector = models.BinaryField(help_text=_("float16, the model's dimension."))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "doc_type", "object_id"], name="one_vector_per_record_and_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.doc_type}:{self.object_id}"

@@ -90,6 +90,7 @@ class Hit:
     snippet: object  # SafeString, highlighted
     snippet_lang: str
     status_label: str
+    by_meaning: bool = False  # found by what the query means, not by its words
 
 
 @dataclass
@@ -107,6 +108,10 @@ class SearchResults:
     @property
     def hits(self) -> list[Hit]:
         return list(self.page.object_list)
+
+    @property
+    def any_by_meaning(self) -> bool:
+        return any(h.by_meaning for h in self.page.object_list)
 
 
 def order(rows: list[tuple], sort: str) -> list[int]:
@@ -132,8 +137,13 @@ def count_facets(rows: list[tuple]) -> dict[str, Counter]:
     return counts
 
 
-def make_hits(docs: list[SearchDocument], tokens: list[str]) -> list[Hit]:
-    return [hit(doc, tokens) for doc in docs]
+def make_hits(
+    docs: list[SearchDocument], tokens: list[str], *, by_meaning=frozenset()
+) -> list[Hit]:
+    hits = [hit(doc, tokens) for doc in docs]
+    for h in hits:
+        h.by_meaning = h.doc.pk in by_meaning
+    return hits
 
 
 def _zh() -> bool:

@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from lianghui.core import versioning
 from lianghui.people.models import Member, Organization
 
-from . import engine, registry
+from . import engine, registry, semantic
 from .engine.common import CAP, MAX_PAGES, PER_PAGE
 from .enums import DocType, Sort
 from .filters import SearchFilters
@@ -112,6 +112,7 @@ class _Found:
     page_number: int
     docs: list[SearchDocument]
     orgs: dict[str, Organization]
+    by_meaning: frozenset[int] = frozenset()  # found by meaning, not by the words
 
 
 def _find(q, f, sort, page, *, cap, with_facets) -> _Found:
@@ -121,6 +122,16 @@ def _find(q, f, sort, page, *, cap, with_facets) -> _Found:
     capped = bool(cap) and len(rows) > cap
     if capped:
         rows = rows[:cap]
+    by_meaning: set[int] = set()
+    # Meaning joins the words in relevance order only: date orders list what
+    # the words match, which the database can page through by itself.
+    near = semantic.nearest(q, f) if ranked else None
+    if near and near.rows:
+        rows, by_meaning = semantic.fuse(rows, near.rows)
+        if cap and len(rows) > cap:
+            rows = sorted(rows, key=lambda r: (r[3], r[0]))[:cap]
+            by_meaning &= {r[0] for r in rows}
+            capped = True
     total = len(rows)
     counts = count_facets(rows) if with_facets else {}
     paginator = Paginator(range(min(total, PER_PAGE * MAX_PAGES)), PER_PAGE)
@@ -139,7 +150,9 @@ def _find(q, f, sort, page, *, cap, with_facets) -> _Found:
         ]
     } | {v for v in (f.agency, f.group) if v}
     orgs = {o.key: o for o in Organization.objects.filter(key__in=org_keys)} if org_keys else {}
-    return _Found(total, capped, counts, current.number, _documents(ids), orgs)
+    return _Found(
+        total, capped, counts, current.number, _documents(ids), orgs, frozenset(by_meaning)
+    )
 
 
 def _cache_seconds() -> int:
@@ -150,7 +163,10 @@ def _cache_seconds() -> int:
 
 
 def _cache_key(q: ParsedQuery, f: SearchFilters, sort: str, page, cap, with_facets) -> str:
-    raw = repr((connection.vendor, q.must, q.must_not, f, sort, page, cap, with_facets, PER_PAGE))
+    raw = repr(
+        (connection.vendor, q.must, q.must_not, f, sort, page, cap, with_facets, PER_PAGE)
+        + (semantic.spec(), q.text if q.must else "")
+    )
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     return f"search:{versioning.current()}:{digest}"
 
@@ -204,7 +220,7 @@ def search(
         found = _Found(0, False, {}, 1, [], {})
     paginator = Paginator(range(min(found.total, PER_PAGE * MAX_PAGES)), PER_PAGE)
     current = paginator.get_page(found.page_number)
-    current.object_list = make_hits(found.docs, q.positive_tokens)
+    current.object_list = make_hits(found.docs, q.positive_tokens, by_meaning=found.by_meaning)
     if found.capped and with_facets:
         messages.append(
             _(

@@ -164,6 +164,9 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None) -> dict[
             progress(label, 0, 0)
     _bulk_end()
     versioning.bump()
+    from .tasks import start_filling  # the tasks module imports this one
+
+    transaction.on_commit(start_filling)
     return written
 
 

@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from . import engine, registry
+from . import engine, registry, semantic
 from .engine.common import DOC, planner_figures_for
 from .engine.postgres import PG_MATCH, ts_expr, word_shares
 from .engine.sqlite import fts5_expr
@@ -72,6 +72,7 @@ class SimilarProposal:
     title_lang: str
     context: str
     shared: tuple[str, ...]  # the distinctive words it has in common, heaviest first
+    by_meaning: bool = False  # close in meaning (search/semantic.py), few words shared
 
 
 # English function words (stemmed as the index is): they say how, not what.
@@ -237,17 +238,18 @@ def _holders_query(terms: list[str]) -> list[tuple[int, int]]:
 
 def _ranked(
     proposal, *, limit: int, memo: dict[str, list[int]] | None = None
-) -> list[tuple[int, tuple[str, ...]]]:
-    """(document id, shared words) of the index's proposals most like ``proposal``,
-    best first, at most ``limit`` + 1 (it may be among them)."""
+) -> list[tuple[int, tuple[str, ...], bool]]:
+    """(document id, shared words, found by meaning) of the index's proposals most
+    like ``proposal``, best first, at most ``limit`` + 1 (it may be among them)."""
     terms = distinctive_terms(*proposal_tokens(proposal))
-    if not terms:
+    near = semantic.neighbours(DocType.PROPOSAL, proposal.id, limit=limit)
+    if not terms and not near:
         return []
     order = list(terms)
     # Words counted as one for MIN_SHARED: a word and the parts of it also listed.
     word_of = {t: max(_wholes(t, order), key=len) for t in order}
     shared: dict[int, list[str]] = defaultdict(list)
-    for term, doc_ids in _holders(terms, memo).items():
+    for term, doc_ids in (_holders(terms, memo) if terms else {}).items():
         for doc_id in doc_ids:
             shared[doc_id].append(term)
     needed = min(MIN_SHARED, len(set(word_of.values())))
@@ -257,20 +259,40 @@ def _ranked(
         if len({word_of[t] for t in words}) >= needed
     }
     best = sorted(score, key=lambda d: (-score[d], -d))[: limit + 1]  # + 1: itself
-    return [(d, _whole_words(tuple(sorted(shared[d], key=order.index)))) for d in best]
+    by_meaning: set[int] = set()
+    if near:
+        # Fused by reciprocal rank, as search fuses words and meaning.
+        near_ids = dict(
+            SearchDocument.objects.filter(
+                doc_type=DocType.PROPOSAL, object_id__in=[o for o, _s in near]
+            ).values_list("object_id", "id")
+        )
+        ranked = [near_ids[o] for o, _s in near if o in near_ids]
+        by_meaning = set(ranked) - set(best)
+        fused: dict[int, float] = defaultdict(float)
+        for ranking in (best, ranked):
+            for rank, d in enumerate(ranking):
+                fused[d] += 1 / (semantic.RRF_K + rank)
+        best = sorted(fused, key=lambda d: (-fused[d], -d))[: limit + 1]
+    return [
+        (d, _whole_words(tuple(sorted(shared[d], key=order.index))), d in by_meaning) for d in best
+    ]
 
 
 def found_similar(proposal, *, memo: dict[str, list[int]] | None = None) -> list[list]:
     """What ``SimilarList.items`` holds for ``proposal``: [proposal id, [shared
-    words]] of the STORED most like it, best first. ``memo``: the holders of each
-    word, shared by the proposals of one batch."""
+    words], found by meaning] of the STORED most like it, best first. ``memo``: the
+    holders of each word, shared by the proposals of one batch. Neighbours by
+    meaning join when the proposal's vectors exist when its list is made."""
     ranked = _ranked(proposal, limit=STORED, memo=memo)
     object_ids = dict(
-        SearchDocument.objects.filter(id__in=[d for d, _w in ranked]).values_list("id", "object_id")
+        SearchDocument.objects.filter(id__in=[d for d, _w, _m in ranked]).values_list(
+            "id", "object_id"
+        )
     )
     items = [
-        [object_ids[d], list(words)]
-        for d, words in ranked
+        [object_ids[d], list(words), meaning]
+        for d, words, meaning in ranked
         if d in object_ids and object_ids[d] != proposal.id
     ]
     return items[:STORED]
@@ -295,9 +317,9 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
     docs = (
         SearchDocument.objects.filter(public_documents())
         .only(*SHOWN_FIELDS)
-        .in_bulk([d for d, _w in ranked])
+        .in_bulk([d for d, _w, _m in ranked])
     )
-    rows = [(docs.get(d), words) for d, words in ranked]
+    rows = [(docs.get(d), words, meaning) for d, words, meaning in ranked]
     return _listed(rows, proposal=proposal, limit=limit)
 
 
@@ -306,7 +328,7 @@ SHOWN_FIELDS = ("object_id", "key", "title_zh", "title_en", "context_zh", "conte
 
 def _shown(items: list, *, proposal, limit: int) -> list[SimilarProposal]:
     """A stored list as shown: those of its proposals the public may see now."""
-    ids = [object_id for object_id, _words in items]
+    ids = [item[0] for item in items]
     public = registry.get(DocType.PROPOSAL).public_records().filter(pk=OuterRef("object_id"))
     docs = {
         d.object_id: d
@@ -314,19 +336,20 @@ def _shown(items: list, *, proposal, limit: int) -> list[SimilarProposal]:
             Exists(public), doc_type=DocType.PROPOSAL, object_id__in=ids
         ).only(*SHOWN_FIELDS)
     }
-    rows = [(docs.get(object_id), tuple(words)) for object_id, words in items]
+    # Lists stored before meaning joined hold [id, words]; later ones add the flag.
+    rows = [(docs.get(item[0]), tuple(item[1]), bool(item[2:3] and item[2])) for item in items]
     return _listed(rows, proposal=proposal, limit=limit)
 
 
 def _listed(rows, *, proposal, limit: int) -> list[SimilarProposal]:
     out = []
-    for doc, words in rows:
+    for doc, words, meaning in rows:
         if doc is None or doc.object_id == proposal.id or len(out) == limit:
             continue
         title, lang = pick(doc.title_zh, doc.title_en)
         context, _lang = pick(doc.context_zh, doc.context_en)
         url = reverse("portal:proposal", args=[doc.key])
-        out.append(SimilarProposal(doc.key, url, title, lang, context, words))
+        out.append(SimilarProposal(doc.key, url, title, lang, context, words, meaning))
     return out
 
 
@@ -354,7 +377,7 @@ def refresh(*, ids: Iterable[int], neighbours: bool = True) -> int:
             SimilarList.objects.filter(proposal_id__in=chunk).delete()
             SimilarList.objects.bulk_create(lists)
         made += len(lists)
-        found.update(object_id for s in lists for object_id, _words in s.items)
+        found.update(item[0] for s in lists for item in s.items)
     if neighbours and len(ids) <= NEIGHBOURS_UP_TO:
         others = SimilarList.objects.filter(proposal_id__in=found - set(ids))
         made += refresh(ids=others.values_list("proposal_id", flat=True), neighbours=False)

