@@ -188,3 +188,23 @@ def test_the_public_filters_of_a_body_offer_only_its_own(world, client, body):
     }
     for name in ("agency", "topic"):
         assert not facets.get(name, set()) & foreign["keys"], name
+
+
+def test_agencies_compared_in_each_bodys_words(client, world):
+    """/agencies/ names the reply categories and satisfaction as the bodies compared
+    do, and leaves them out (saying why) when those bodies differ."""
+    for case in bodies.CASES:
+        p = world[case.body]["proposals"]["assigned"]
+        a = p.assignments.get()
+        services.reply_create(assignment=a, category=case.final, on=case.assigned_on)
+    everyone = client.get("/agencies/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "name their reply categories or satisfaction differently" in everyone
+    assert "Category A" not in everyone and "Satisfied" not in everyone
+    for case in bodies.CASES:
+        page = client.get(f"/agencies/?body={case.body}", HTTP_ACCEPT_LANGUAGE="en")
+        html = page.content.decode()
+        final = vocabulary.label(Body.objects.get(key=case.body), "reply_category", case.final)
+        assert final in html
+        assert ("Satisfied" in html) == bool(case.rating)
+        assert [r.agency.key for r in page.context["rows"]] == [case.agency]
+        assert page.context["rows"][0].first >= 1  # its replies in the first category

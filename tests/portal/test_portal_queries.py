@@ -36,11 +36,11 @@ LIST_PAGES = [
     ("/organizations/?kind=agency", 2),
     # body options, count, rows (with proposal counts)
     ("/sessions/", 3),
-    # session options, the bodies' vocabularies (the codes counted), assignments per
-    # agency, first replies per agency, the agencies
-    ("/agencies/", 5),
-    ("/agencies/?sort=on_time", 5),
-    ("/agencies/?session=t-npc-2022&sort=satisfaction", 5),
+    # session options, body options, the bodies' vocabularies (the codes counted and
+    # named), assignments per agency, first replies per agency, the agencies
+    ("/agencies/", 6),
+    ("/agencies/?sort=on_time", 6),
+    ("/agencies/?session=t-npc-2022&sort=satisfaction", 6),
     # jurisdictions, count, rows, issuers
     ("/regulations/?stage=effective&kind=departmental_rule", 4),
 ]

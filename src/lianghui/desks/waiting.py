@@ -61,10 +61,12 @@ def _other(p) -> str:
             "withdraw it until then."
         )
     if p.status == Status.FILED:
+        # The status in the body's words ("Filed", "Tabled", "立案").
+        name = vocabulary.outcome_name(vocabulary.body_of(p), Status.FILED)
         return _(
-            "Filed. Waiting for the office to assign it to the agencies that answer it; "
-            "each will have a due date."
-        )
+            "%(status)s. Waiting for the office to assign it to the agencies that answer "
+            "it; each will have a due date."
+        ) % {"status": name}
     return ""
 
 

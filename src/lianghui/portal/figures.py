@@ -163,9 +163,9 @@ def agency_rows(stats: dict[int, figures.Handling]) -> list[AgencyRow]:
     return [AgencyRow(a, stats[a.pk]) for a in agencies]
 
 
-def agencies_compared(*, session=None) -> tuple[list[AgencyRow], figures.Handling]:
-    """Every agency's figures (for a session, or all) and their totals line."""
-    rows = agency_rows(figures.handling(by="agency", session=session))
+def agencies_compared(*, session=None, body=None) -> tuple[list[AgencyRow], figures.Handling]:
+    """Every agency's figures (for a session, a body, or all) and their totals line."""
+    rows = agency_rows(figures.handling(by="agency", session=session, body=body))
     return rows, figures.total(r.stats for r in rows)
 
 
@@ -229,6 +229,14 @@ AGENCY_DEFINITIONS = (
 
 # ---------------------------------------------------------------------------
 # An agency across years
+
+
+def category_mix(counts: list[int]):
+    """A small bar of a row's reply categories, for up to three categories (the
+    table beside it gives the numbers)."""
+    if not counts or len(counts) > len(ABC_CSS):
+        return ""
+    return mix_bar(counts, ABC_CSS[: len(counts)])
 
 
 def words_of(bodies) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -26,7 +26,7 @@ from lianghui.people.enums import OrganizationKind, Sector
 from lianghui.proposals import figures as proposal_figures
 from lianghui.proposals import selectors as proposals
 from lianghui.proposals import visibility, vocabulary
-from lianghui.proposals.enums import ReviewDecision, Status
+from lianghui.proposals.enums import ReplyCategory, ReviewDecision, Status
 from lianghui.proposals.filters import PROPOSAL_FILTERS
 from lianghui.proposals.timeline import proposal_timeline
 from lianghui.search.similar import similar_proposals
@@ -354,7 +354,7 @@ SORTS = {
     "replied": lambda r: -r.stats.replied,
     "on_time": lambda r: -(r.stats.on_time_rate if r.stats.on_time_rate is not None else -1),
     "overdue": lambda r: -r.stats.overdue,
-    "a": lambda r: -r.stats.a,
+    "a": lambda r: -r.first,  # the first of the body's reply categories (by default A)
     "satisfaction": lambda r: (
         -(r.stats.satisfaction_rate if r.stats.satisfaction_rate is not None else -1)
     ),
@@ -364,21 +364,55 @@ SORTS = {
 @require_safe
 @public_page
 def agency_list(request: HttpRequest) -> HttpResponse:
-    """Agencies side by side: proposals assigned, replies, on-time rate, A/B/C mix and
-    satisfaction, for one session or all; sorted by any column from its header link."""
+    """Agencies side by side: proposals assigned, replies, on-time rate, the first
+    reply category and satisfaction, for one body or session or all; sorted by any
+    column from its header link. Categories and satisfaction are in the words of
+    the bodies compared, and left out when those bodies use different words."""
     sessions = {s.key: s for s in proposals.session_choices()}
+    bodies = {b.key: b for b in proposals.body_list()}
     fs = read(
         request.GET,
-        [Filter("session", _("Session"), options((k, s.name) for k, s in sessions.items()))],
+        [
+            Filter("session", _("Session"), options((k, s.name) for k, s in sessions.items())),
+            Filter("body", _("Body"), options((k, b.name) for k, b in bodies.items())),
+        ],
         with_query=False,
     )
     sort = request.GET.get("sort", "assigned")
-    if sort not in SORTS:
+    session = sessions.get(fs.get("session"))
+    body = bodies.get(fs.get("body")) if session is None else None
+    scope = [session.body] if session else [body] if body else list(bodies.values())
+    words = {
+        (
+            tuple(vocabulary.codes(b, vocabulary.REPLY_CATEGORY)),
+            tuple(vocabulary.codes(b, vocabulary.SATISFACTION)),
+        )
+        for b in scope
+    }
+    categories, ratings = figures.words_of(scope) if len(words) <= 1 else ([], [])
+    codes = [c for c, _label in categories]
+    if sort not in SORTS or (sort == "a" and not codes) or (sort == "satisfaction" and not ratings):
         sort = "assigned"
-    rows, totals = figures.agencies_compared(session=sessions.get(fs.get("session")))
+    rows, totals = figures.agencies_compared(session=session, body=body)
+    for r in rows:
+        r.by_category = r.stats.counts("categories", codes)
+        r.first = r.by_category[0] if codes else 0
+        r.mix_bar = figures.category_mix(r.by_category)
     rows.sort(key=lambda r: r.agency.name)
     if SORTS[sort]:
         rows.sort(key=SORTS[sort])
+    default_words = codes == list(ReplyCategory.values)
+    columns = [
+        ("name", _("Agency")),
+        ("assigned", _("Assigned")),
+        ("replied", _("Replied")),
+        ("on_time", _("On time")),
+        ("overdue", _("Overdue, unanswered")),
+    ]
+    if codes:
+        columns.append(("a", _("Category A") if default_words else categories[0][1]))
+    if ratings:
+        columns.append(("satisfaction", _("Satisfied")))
     return render(
         request,
         "portal/agency_list.html",
@@ -387,17 +421,20 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             "filters": fs,
             "rows": rows,
             "totals": totals,
-            "definitions": figures.definitions(*figures.AGENCY_DEFINITIONS),
+            "totals_by_category": totals.counts("categories", codes),
+            "categories": categories,
+            "ratings": ratings,
+            "default_words": default_words,
+            "words_differ": len(words) > 1,
+            "definitions": figures.definitions(
+                *(
+                    d
+                    for d in figures.AGENCY_DEFINITIONS
+                    if (d != "abc" or default_words) and (d != "satisfaction_rate" or ratings)
+                )
+            ),
             "sort": sort,
-            "columns": [
-                ("name", _("Agency")),
-                ("assigned", _("Assigned")),
-                ("replied", _("Replied")),
-                ("on_time", _("On time")),
-                ("overdue", _("Overdue, unanswered")),
-                ("a", _("Category A")),
-                ("satisfaction", _("Satisfied")),
-            ],
+            "columns": columns,
         },
     )
 
