@@ -194,3 +194,31 @@ def test_only_drafts_are_put_to_consultation(draft, consultation):
             closes_on=CLOSES,
             run_by=consultation.run_by,
         )
+
+
+def test_staff_split_a_theme_and_move_a_comment_from_its_page(client, consultation, accounts):
+    from django.urls import reverse
+
+    from lianghui.consultations.models import Theme
+
+    office = accounts["office"]
+    texts = [f"骑手工作时间太长，应当限制连续派单{n}。" for n in range(4)] + [
+        f"用户应当可以关闭个性化推荐功能{n}。" for n in range(4)
+    ]
+    for text in texts:
+        c = _comment(consultation, accounts["watcher"], text)
+        services.comment_moderate(comment=c, moderator=office, decision="published")
+    themes = services.themes_propose(consultation=consultation, actor=office)
+    source = max(themes, key=lambda t: t.comments.count())
+    client.force_login(office)
+    page = client.get(reverse("consultations:themes", args=[consultation.key])).content.decode()
+    assert "Split into a new theme" in page and 'name="comments"' in page
+    first, second, *_ = source.comments.order_by("id")
+    url = reverse("consultations:theme-decide", args=[consultation.key, source.pk, "split"])
+    client.post(url, {"comments": [first.pk], "label_en": "Split off", "label_zh": "拆出"})
+    split = Theme.objects.get(label_en="Split off")
+    assert list(split.comments.all()) == [first]
+    url = reverse("consultations:theme-decide", args=[consultation.key, source.pk, "move"])
+    client.post(url, {"comment": second.pk, "to": split.pk})
+    assert set(split.comments.all()) == {first, second}
+    assert {"split", "move"} <= set(ThemeDecision.objects.values_list("action", flat=True))

@@ -243,3 +243,23 @@ def dump_records():
                     "comments": members[t.pk],
                 },
             )
+
+
+def theme_members(*, themes: list[ThemeView], limit: int = 30) -> None:
+    """Give each theme view ``members``: its first published comments (for staff to
+    split a theme or move a comment out of it), in one query; ``more`` says how
+    many are not listed."""
+    ids = [t.theme.pk for t in themes]
+    rows = (
+        visibility.public_comments()
+        .filter(theme_id__in=ids)
+        .select_related("provision")
+        .order_by("theme_id", "id")
+    )
+    listed: dict[int, list[Comment]] = defaultdict(list)
+    for c in rows:
+        if len(listed[c.theme_id]) < limit:
+            listed[c.theme_id].append(c)
+    for t in themes:
+        t.members = listed.get(t.theme.pk, [])
+        t.more = max(t.total - len(t.members), 0)

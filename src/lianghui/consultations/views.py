@@ -246,6 +246,10 @@ def moderate(request: HttpRequest, key: str, pk: int) -> HttpResponse:
 def theme_review(request: HttpRequest, key: str) -> HttpResponse:
     consultation = _consultation(key)
     perms.require_moderator(request.user, consultation)
+    themes = selectors.themes_of(
+        consultation=consultation, statuses=(ThemeStatus.PROPOSED, ThemeStatus.ACCEPTED)
+    )
+    selectors.theme_members(themes=themes)
     return render(
         request,
         "consultations/themes.html",
@@ -253,10 +257,7 @@ def theme_review(request: HttpRequest, key: str) -> HttpResponse:
             "section": "regulations",
             "consultation": consultation,
             "allowed": services.themes_allowed(consultation),
-            "themes": selectors.themes_of(
-                consultation=consultation,
-                statuses=(ThemeStatus.PROPOSED, ThemeStatus.ACCEPTED),
-            ),
+            "themes": themes,
             "decisions": ThemeDecision.objects.filter(consultation=consultation)
             .select_related("user", "theme")
             .order_by("-at", "-id")[:50],
@@ -322,7 +323,16 @@ def theme_decide(request: HttpRequest, key: str, pk: int, action: str) -> HttpRe
             ).first()
             if comment is None:
                 raise ValidationError(_("Choose a comment to move."))
-            services.comment_move(comment=comment, theme=theme, user=request.user, note=note)
+            # The address names the theme it goes to, or the form does ("to"), from
+            # the theme's page where the comment is listed.
+            target = theme
+            if request.POST.get("to"):
+                target = Theme.objects.filter(
+                    consultation=consultation, pk=_int(request.POST.get("to"))
+                ).first()
+                if target is None:
+                    raise ValidationError(_("Choose the theme to move it to."))
+            services.comment_move(comment=comment, theme=target, user=request.user, note=note)
         else:
             raise Http404(_("No such action."))
     except ValidationError as exc:
