@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_merges_join_similar_proposals_and_titles_are_grammatical():
-    call_command("demo", sessions=1, per_session=150, last_year=2021, seed=4, verbosity=0)
+    # The Two Sessions' generator (the written questions are in English, one per row).
+    call_command(
+        "demo", sessions=1, per_session=150, last_year=2021, seed=4, verbosity=0, questions=0
+    )
     merged = Proposal.objects.filter(generated=True, merged_into__isnull=False).select_related(
         "merged_into"
     )
