@@ -68,3 +68,12 @@ def test_the_desk_is_for_the_bodys_office(client, session_world, accounts):
     client.post(url, {"action": "publish"})
     session_world.digest.refresh_from_db()
     assert session_world.digest.status == "published"
+
+
+def test_a_digest_published_as_generated_says_so(client, session_world, accounts):
+    digest = services.digest_generate(session=session_world, actor=accounts["office"])
+    services.digest_publish(digest=digest, actor=accounts["office"])
+    page = client.get(reverse("digests:digest", args=["npc-2022"])).content.decode()
+    assert "no item was changed by a person" in page and "edited by the office" not in page
+    md = client.get(reverse("digests:markdown", args=["npc-2022"])).content.decode()
+    assert "as generated: no item was changed by a person" in md

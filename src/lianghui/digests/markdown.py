@@ -9,15 +9,22 @@ def _esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("*", "\\*")
 
 
-def render(digest, parts, *, absolute_url=lambda path: path) -> str:
+def render(digest, parts, *, edited: bool, absolute_url=lambda path: path) -> str:
     session = digest.session
     lines = [
         f"# {_('Highlights of %(session)s') % {'session': session.name}}",
         "",
-        _(
-            "Generated on %(generated)s from the published records and edited by the "
-            "office before publication on %(published)s. Items marked (edited) or (added) "
-            "were changed by a person."
+        (
+            _(
+                "Generated on %(generated)s from the published records; the office edited "
+                "it before publication on %(published)s. Items marked (edited) or (added) "
+                "were changed by a person."
+            )
+            if edited
+            else _(
+                "Generated on %(generated)s from the published records and published on "
+                "%(published)s as generated: no item was changed by a person."
+            )
         )
         % {
             "generated": digest.generated_at.date().isoformat(),

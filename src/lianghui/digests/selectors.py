@@ -68,3 +68,9 @@ def proposal_titles(keys: list[str]) -> dict[str, Proposal]:
 def digest_status(*, session) -> str | None:
     """draft, published or None: what the session's page links to (one query)."""
     return Digest.objects.filter(session=session).values_list("status", flat=True).first()
+
+
+def edited(digest: Digest) -> bool:
+    """Whether a person changed, added or removed any item (the page says so, or
+    says that it is published as generated)."""
+    return digest.items.filter(changed=True).exists()

@@ -32,7 +32,13 @@ def digest_page(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "digests/digest.html",
-        {"section": "sessions", "digest": digest, "session": digest.session, "parts": parts},
+        {
+            "section": "sessions",
+            "digest": digest,
+            "session": digest.session,
+            "parts": parts,
+            "edited": selectors.edited(digest),
+        },
     )
 
 
@@ -42,7 +48,9 @@ def digest_markdown(request: HttpRequest, key: str) -> HttpResponse:
     if found is None:
         raise Http404(_("No highlights have been published for this session."))
     digest, parts = found
-    text = markdown.render(digest, parts, absolute_url=request.build_absolute_uri)
+    text = markdown.render(
+        digest, parts, edited=selectors.edited(digest), absolute_url=request.build_absolute_uri
+    )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{key}-highlights.md"'
     return response
