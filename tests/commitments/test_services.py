@@ -148,3 +148,19 @@ def test_an_english_proposal_is_read_in_english(small_world, reply_to, committed
         reply.save()
     (c,) = Commitment.objects.filter(reply=reply)
     assert c.language == "en" and c.due_on == dt.date(2023, 6, 30)
+
+
+def test_a_bulk_write_reports_proposals_and_their_replies_are_read(small_world, committed):
+    """The importer and the demo report the proposals they wrote, not each reply."""
+    from lianghui.core import events
+
+    with committed():
+        p = ProposalFactory(status="assigned")
+    with committed(), events.bulk():
+        a = p.assignments.get()
+        reply = Reply.objects.create(
+            assignment=a, category="B", replied_on=dt.date(2022, 5, 1), published=True,
+            text_zh=PROMISE,
+        )  # fmt: skip
+        events.changed("proposals.Proposal", [p.pk])
+    assert reply.commitments.count() == 1

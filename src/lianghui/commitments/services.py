@@ -30,10 +30,13 @@ def _text_of(reply: Reply) -> tuple[str, str]:
     return getattr(reply, f"text_{other}"), other
 
 
+READ_AGAIN = ["confidence", "reasons", "due_on", "due_precision", "plan", "extractor"]
+
+
 @transaction.atomic
 def commitments_extract(*, reply: Reply, refresh: bool = True) -> list[Commitment]:
-    """(Re)find the commitments of one reply. Rows the office decided are kept
-    while their sentence still stands in the reply; undecided rows are replaced."""
+    """(Re)find the commitments of one reply. A row stays while its sentence still
+    stands in the reply (with the office's decision); the others go."""
     text, language = _text_of(reply)
     found = {
         f.position: f for f in extract.extract(text, replied_on=reply.replied_on, language=language)
@@ -41,8 +44,24 @@ def commitments_extract(*, reply: Reply, refresh: bool = True) -> list[Commitmen
     kept = []
     for row in Commitment.objects.select_for_update().filter(reply=reply):
         same = found.get(row.position)
-        if row.review != Review.SUGGESTED and same and same.sentence == row.sentence:
+        if same and same.sentence == row.sentence and same.language == row.language:
+            # The same sentence: the row stays (its id, the office's decision), read
+            # again by the current rules. Re-reading happens on every change of the
+            # proposal, so rows must not churn.
             found.pop(row.position)
+            row.confidence, row.reasons = same.confidence, list(same.reasons)
+            row.due_on, row.due_precision, row.plan = same.due_on, same.due_precision, same.plan
+            row.extractor = extract.VERSION
+            row.save(
+                update_fields=[
+                    "confidence",
+                    "reasons",
+                    "due_on",
+                    "due_precision",
+                    "plan",
+                    "extractor",
+                ]
+            )
             kept.append(row)
             continue
         row.delete()

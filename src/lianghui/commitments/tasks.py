@@ -24,6 +24,21 @@ def on_replies_changed(label: str, ids: set[int]) -> None:
 
 
 @task(priority=20)
+def extract_for_proposals(proposal_ids: list[int]) -> int:
+    from lianghui.proposals.models import Reply
+
+    replies = Reply.objects.filter(assignment__proposal_id__in=proposal_ids)
+    return services.commitments_extract_replies(ids=list(replies.values_list("pk", flat=True)))
+
+
+def on_proposals_changed(label: str, ids: set[int]) -> None:
+    """Bulk writers (imports, the demo) report the proposals they wrote, not each
+    reply: their replies are read from here (a reply's change is also reported as
+    its proposal's, so this also catches every other path)."""
+    extract_for_proposals.enqueue(sorted(ids))
+
+
+@task(priority=20)
 def refresh_for_regulations(regulation_ids: list[int]) -> dict:
     from lianghui.proposals.models import Reply
 
@@ -43,4 +58,5 @@ def connect() -> None:
     from lianghui.core import events
 
     events.subscribe("proposals.Reply", on_replies_changed)
+    events.subscribe("proposals.Proposal", on_proposals_changed)
     events.subscribe("laws.Regulation", on_regulations_changed)
