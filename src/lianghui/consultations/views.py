@@ -288,34 +288,32 @@ def theme_decide(request: HttpRequest, key: str, pk: int, action: str) -> HttpRe
     if theme is None:
         raise Http404(_("No such theme."))
     note = request.POST.get("note", "")
+    labels = {f: request.POST.get(f, "") for f in ("label_zh", "label_en")}
+
+    def other(value, missing: str) -> Theme:
+        """Another theme of this consultation, named by a form field."""
+        found = Theme.objects.filter(consultation=consultation, pk=_int(value)).first()
+        if found is None:
+            raise ValidationError(missing)
+        return found
+
     try:
         if action == "accept":
             services.theme_accept(theme=theme, user=request.user, note=note)
         elif action == "reject":
             services.theme_reject(theme=theme, user=request.user, note=note)
         elif action == "rename":
-            services.theme_rename(
-                theme=theme,
-                user=request.user,
-                label_zh=request.POST.get("label_zh", ""),
-                label_en=request.POST.get("label_en", ""),
-                note=note,
-            )
+            services.theme_rename(theme=theme, user=request.user, note=note, **labels)
         elif action == "merge":
-            into = Theme.objects.filter(
-                consultation=consultation, pk=_int(request.POST.get("into"))
-            ).first()
-            if into is None:
-                raise ValidationError(_("Choose the theme to merge into."))
+            into = other(request.POST.get("into"), _("Choose the theme to merge into."))
             services.theme_merge(theme=theme, into=into, user=request.user, note=note)
         elif action == "split":
             services.theme_split(
                 theme=theme,
                 comments=[_int(v) for v in request.POST.getlist("comments")],
                 user=request.user,
-                label_zh=request.POST.get("label_zh", ""),
-                label_en=request.POST.get("label_en", ""),
                 note=note,
+                **labels,
             )
         elif action == "move":
             comment = Comment.objects.filter(
@@ -327,11 +325,7 @@ def theme_decide(request: HttpRequest, key: str, pk: int, action: str) -> HttpRe
             # the theme's page where the comment is listed.
             target = theme
             if request.POST.get("to"):
-                target = Theme.objects.filter(
-                    consultation=consultation, pk=_int(request.POST.get("to"))
-                ).first()
-                if target is None:
-                    raise ValidationError(_("Choose the theme to move it to."))
+                target = other(request.POST.get("to"), _("Choose the theme to move it to."))
             services.comment_move(comment=comment, theme=target, user=request.user, note=note)
         else:
             raise Http404(_("No such action."))
