@@ -43,11 +43,16 @@ def is_lead(user, proposal) -> bool:
     )
 
 
-def is_office_for(user, proposal) -> bool:
+def is_office_of(user, body_id: int) -> bool:
+    """The office of this body, or an administrator."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
-    return role == Role.OFFICE and _profile(user).body_id == proposal.session.body_id
+    return role == Role.OFFICE and _profile(user).body_id == body_id
+
+
+def is_office_for(user, proposal) -> bool:
+    return is_office_of(user, proposal.session.body_id)
 
 
 def require_lead(user, proposal) -> None:

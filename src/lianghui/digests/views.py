@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from lianghui.accounts import permissions as perms
-from lianghui.accounts.enums import Role
 from lianghui.portal.caching import public_page
 from lianghui.proposals.models import Session
 
@@ -58,10 +57,7 @@ def digest_markdown(request: HttpRequest, key: str) -> HttpResponse:
 
 def _session_for_staff(request, key: str) -> Session:
     session = get_object_or_404(Session.objects.select_related("body"), key=key)
-    role = perms.role_of(request.user)
-    if role == Role.ADMIN:
-        return session
-    if role != Role.OFFICE or request.user.profile.body_id != session.body_id:
+    if not perms.is_office_of(request.user, session.body_id):
         raise PermissionDenied(_("Only the office of this session's body edits its highlights."))
     return session
 
