@@ -150,9 +150,47 @@ def test_the_duplicate_panel_finds_a_translated_copy_with_its_matching_sentences
     )
     with indexing():
         import_files([jsonl(copy)])
-    found = suggestions.compute(Proposal.objects.get(key="p-datasec-en")).duplicates
+    proposal = Proposal.objects.get(key="p-datasec-en")
+    # The first view does not embed sentences (seconds of work): it asks the worker.
+    with indexing() as callbacks:
+        found = suggestions.compute(proposal).duplicates
     assert [(d.proposal.key, d.by_meaning) for d in found] == [("p-datasec", True)]
+    assert (found[0].passages, found[0].passages_pending) == ([], True)
+    assert [c.__qualname__ for c in callbacks] == ["_stored_sentences.<locals>.<lambda>"]
+    # The worker has answered: the next view shows the sentences, asking nothing more.
+    with indexing() as callbacks:
+        found = suggestions.compute(proposal).duplicates
+    assert not found[0].passages_pending and not callbacks
     assert any("↔" in p and "数据安全" in p for p in found[0].passages)
+
+
+def test_matching_sentences_are_found_again_after_an_edit(meaning_world, indexing, jsonl):
+    from lianghui.insights import suggestions
+    from lianghui.insights.models import SentenceMatch
+    from lianghui.proposals.models import Proposal
+
+    copy = _p(
+        "p-datasec-en",
+        "npc-2022",
+        "npc-suggestion",
+        en="Data security legislation",
+        text_en="Complete the data security rules.",
+        status="submitted",
+        published=False,
+    )
+    with indexing():
+        import_files([jsonl(copy)])
+    proposal = Proposal.objects.get(key="p-datasec-en")
+    with indexing():
+        suggestions.compute(proposal)
+    assert SentenceMatch.objects.get().pairs
+    Proposal.objects.filter(pk=proposal.pk).update(text_en="Complete the data protection rules.")
+    proposal.refresh_from_db()
+    with indexing():
+        found = suggestions.compute(proposal).duplicates
+    assert found[0].passages_pending  # the stored sentences were of the old text
+    found = suggestions.compute(proposal).duplicates
+    assert any("data protection" in p for p in found[0].passages)
 
 
 def _pk(key):

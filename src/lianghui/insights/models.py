@@ -99,3 +99,32 @@ class InterestStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.member_id}/{self.organization_id}"
+
+
+class SentenceMatch(models.Model):
+    """The sentences of two proposals that say the same thing, in either language,
+    for the office's duplicate panel.
+
+    Found by the worker (`tasks.match_sentences`): embedding two texts sentence by
+    sentence takes seconds, too long for a page view. ``digest`` is of the two
+    texts compared, so an edit of either asks for them again; ``pairs`` is None
+    while the worker has not answered.
+    """
+
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=60, help_text=_("The embedding model's name."))
+    digest = models.CharField(max_length=32, help_text=_("A hash of the two texts compared."))
+    # [[sentence of proposal, sentence of other, cosine], ...], best first.
+    pairs = models.JSONField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "proposal", "other"], name="one_sentence_match_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.proposal_id}~{self.other_id}"

@@ -98,6 +98,8 @@ class DuplicateSuggestion:
     # Found by sentence vectors (a reworded or translated copy): ``similarity`` is
     # their cosine, ``passages`` the sentences that say the same, "a ↔ b".
     by_meaning: bool = False
+    # A copy found by meaning whose matching sentences the worker has yet to find.
+    passages_pending: bool = False
 
     def reasons_json(self) -> str:
         return json.dumps(
@@ -315,13 +317,64 @@ def _near_in_meaning(proposal: Proposal) -> list[tuple[int, float]]:
     return [(pk, s) for pk, s in near if pk in same_body]
 
 
-def _matching_sentences(a: str, b: str) -> list[tuple[str, str, float]]:
+# Characters of each text compared sentence by sentence for a copy found by meaning.
+SENTENCE_CHARS = 600
+
+
+def _compared(p: Proposal) -> str:
+    return serving.proposal_text(p)[:SENTENCE_CHARS]
+
+
+def _stored_sentences(proposal: Proposal, other: Proposal) -> list[str] | None:
+    """The sentences of the two that say the same, "a ↔ b", as the worker found
+    them; None while it has not, and then it is asked (once per pair of texts)."""
+    from django.db import transaction
+
+    from lianghui.search import semantic
+
+    from .models import SentenceMatch
+    from .tasks import match_sentences
+
+    m = semantic.model()
+    if m is None:
+        return []
+    digest = semantic.digest(f"{_compared(proposal)}\x00{_compared(other)}")
+    row = (
+        SentenceMatch.objects.filter(model=m.name, proposal=proposal, other=other)
+        .only("digest", "pairs")
+        .first()
+    )
+    if row is not None and row.digest == digest:
+        return None if row.pairs is None else [f"{a} ↔ {b}" for a, b, _c in row.pairs]
+    SentenceMatch.objects.update_or_create(
+        model=m.name, proposal=proposal, other=other, defaults={"digest": digest, "pairs": None}
+    )
+    ids = (proposal.pk, other.pk)
+    transaction.on_commit(lambda: match_sentences.enqueue(*ids))
+    return None
+
+
+def store_sentence_match(proposal_id: int, other_id: int) -> int:
+    """Embed the two proposals sentence by sentence and keep the pairs that say the
+    same (the worker's half of ``_stored_sentences``); returns how many."""
     from lianghui.search import semantic
 
     from .embeddings import matching_sentences
+    from .models import SentenceMatch
 
     m = semantic.model()
-    return matching_sentences(m, a, b) if m is not None else []
+    rows = {p.pk: p for p in Proposal.objects.filter(pk__in=[proposal_id, other_id])}
+    if m is None or len(rows) < 2:
+        return 0
+    mine, theirs = _compared(rows[proposal_id]), _compared(rows[other_id])
+    pairs = [[a, b, round(c, 3)] for a, b, c in matching_sentences(m, mine, theirs)]
+    SentenceMatch.objects.update_or_create(
+        model=m.name,
+        proposal_id=proposal_id,
+        other_id=other_id,
+        defaults={"digest": semantic.digest(f"{mine}\x00{theirs}"), "pairs": pairs},
+    )
+    return len(pairs)
 
 
 def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) -> None:
@@ -366,9 +419,12 @@ def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) 
         by_meaning = s < DUPLICATE_THRESHOLD and p.pk in meaning
         if s < DUPLICATE_THRESHOLD and not by_meaning:
             continue
+        pending = False
         if by_meaning:
             s = meaning[p.pk]
-            passages = [f"{x} ↔ {y}" for x, y, _c in _matching_sentences(mine[:600], t[:600])]
+            passages = _stored_sentences(proposal, p)
+            pending = passages is None
+            passages = passages or []
         else:
             passages = [m.text for m in matching_passages(mine, t, min_chars=6)[:3]]
         target = p.merged_into if p.status == Status.MERGED and p.merged_into else p
@@ -382,6 +438,7 @@ def _duplicates(out: Suggestions, proposal: Proposal, text: str, body_key: str) 
                 same_session=p.session_id == proposal.session_id,
                 merge_into_key=target.key if target and target.pk != proposal.pk else "",
                 by_meaning=by_meaning,
+                passages_pending=pending,
             )
         )
     found.sort(key=lambda d: -d.similarity)

@@ -17,3 +17,12 @@ def train_suggestion_models(body_key: str) -> str:
     except TrainingError as exc:
         return f"not trained ({exc})"
     return str(result["routing"]["artifact"])
+
+
+@task
+def match_sentences(proposal_id: int, other_id: int) -> int:
+    """Find the sentences two proposals share in meaning (the duplicate panel asks
+    when it shows a copy found by meaning); returns how many pairs were kept."""
+    from .suggestions import store_sentence_match
+
+    return store_sentence_match(proposal_id, other_id)
