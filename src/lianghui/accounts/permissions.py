@@ -7,6 +7,7 @@ policy every channel asks.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from lianghui.proposals.enums import Status
 from .enums import Role
 
 __all__ = [
+    "body_scope",
     "is_lead",
     "is_office_for",
     "require_agency",
@@ -24,7 +26,34 @@ __all__ = [
     "require_lead",
     "require_office",
     "role_of",
+    "role_required",
 ]
+
+
+def role_required(*roles: str, admin: bool = True):
+    """View decorator: only these roles (and administrators, unless the view needs a
+    personal link such as the member's own record) may use the view; a visitor is
+    sent to log in. Which records the view then acts on is the view's scope
+    (``body_scope``, the policy)."""
+    allowed = {*roles, Role.ADMIN} if admin else set(roles)
+
+    def decorate(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if role_of(request.user) not in allowed:
+                raise PermissionDenied(_("This desk is not for your role."))
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+def body_scope(user):
+    """The body whose work a staff desk covers; None for administrators (all)."""
+    return None if role_of(user) == Role.ADMIN else user.profile.body
 
 
 def _deny(message: str):

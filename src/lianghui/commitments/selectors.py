@@ -69,10 +69,17 @@ def lapsed(*, agency=None, limit: int = 50) -> list[Commitment]:
     return list(_listed(rows).order_by("-outcome_on", "-pk")[:limit])
 
 
+def office_commitments(*, body=None) -> QuerySet[Commitment]:
+    """The commitments an office decides on: those of its body (every body for
+    administrators, ``body`` None)."""
+    rows = Commitment.objects.all()
+    if body is not None:
+        rows = rows.filter(reply__assignment__proposal__session__body=body)
+    return rows
+
+
 def office_review_queue(*, body=None) -> QuerySet[Commitment]:
     """Commitments the office has not decided, of its body (every body for
     administrators), most confident first."""
-    rows = Commitment.objects.filter(review=Review.SUGGESTED)
-    if body is not None:
-        rows = rows.filter(reply__assignment__proposal__session__body=body)
+    rows = office_commitments(body=body).filter(review=Review.SUGGESTED)
     return _listed(rows).order_by("-confidence", "-reply__replied_on", "pk")

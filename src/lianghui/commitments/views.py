@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -121,18 +120,9 @@ class LapsedFeed(Feed):
         return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def _office_only(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if perms.role_of(request.user) not in (Role.OFFICE, Role.ADMIN):
-        raise PermissionDenied(_("This desk is not for your role."))
-    return None
-
-
+@perms.role_required(Role.OFFICE)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if (refused := _office_only(request)) is not None:
-        return refused
-    body = None if perms.role_of(request.user) == Role.ADMIN else request.user.profile.body
+    body = perms.body_scope(request.user)
     page = Paginator(selectors.office_review_queue(body=body), PAGE).get_page(
         request.GET.get("page")
     )
@@ -144,12 +134,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@perms.role_required(Role.OFFICE)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    if (refused := _office_only(request)) is not None:
-        return refused
-    rows = Commitment.objects.all()
-    if perms.role_of(request.user) != Role.ADMIN:
-        rows = rows.filter(reply__assignment__proposal__session__body=request.user.profile.body)
+    rows = selectors.office_commitments(body=perms.body_scope(request.user))
     commitment = get_object_or_404(rows, pk=pk)
     decision = request.POST.get("decision", "")
     try:

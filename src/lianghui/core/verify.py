@@ -1,10 +1,11 @@
 """Drift between the records and the copies derived from them.
 
-Each derived store (the search index, the stored API documents, the bulk dumps)
-registers a check, which lists what differs from the records, and a repair,
-which makes the listed records current again. `lianghui verify` runs them all.
-A store that follows the change stream shows no drift once the worker has
-delivered the pending changes; what a check finds is a bug or a lost change.
+Each derived store (the search index, the similar-proposal lists, the stored API
+documents, the bulk dumps) registers a check, which lists what differs from the
+records, and a repair, which makes the listed records current again. `lianghui
+verify` runs them all. A store that follows the change stream shows no drift
+once the worker has delivered the pending changes; what a check finds is a bug
+or a lost change.
 """
 
 from __future__ import annotations

@@ -23,11 +23,6 @@ from lianghui.proposals.workflow import awaiting_reply
 OFFICE_TABS = ("review", "assign", "replied", "key")
 
 
-def body_scope(user):
-    """The body whose work the user's desk covers; None for administrators (all)."""
-    return None if perms.role_of(user) == Role.ADMIN else user.profile.body
-
-
 def member_of(user) -> int | None:
     return user.profile.member_id if hasattr(user, "profile") else None
 

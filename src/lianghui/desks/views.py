@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,25 +65,6 @@ def _attempt(form, call: Callable[[], object]) -> bool:
     return True
 
 
-def _role_required(*roles: str, admin: bool = True):
-    """Only these roles (and administrators, unless the desk needs a personal link
-    such as the member's own record) may use the view."""
-    allowed = {*roles, Role.ADMIN} if admin else set(roles)
-
-    def decorate(view):
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if perms.role_of(request.user) not in allowed:
-                raise PermissionDenied(_("This desk is not for your role."))
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
-        return wrapped
-
-    return decorate
-
-
 def _page(request: HttpRequest, queryset, prefix: str = "page"):
     return Paginator(queryset, PAGE).get_page(request.GET.get(prefix))
 
@@ -120,7 +101,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 # --- member -----------------------------------------------------------------------------
 
 
-@_role_required(Role.MEMBER, admin=False)
+@perms.role_required(Role.MEMBER, admin=False)
 def member_desk(request: HttpRequest) -> HttpResponse:
     mine = selectors.member_led(user=request.user)
     to_rate = selectors.member_replies_to_rate(user=request.user)
@@ -155,7 +136,7 @@ def _rating_forms(replies) -> list:
     return out
 
 
-@_role_required(Role.MEMBER, admin=False)
+@perms.role_required(Role.MEMBER, admin=False)
 def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
     member = request.user.profile.member
     proposal = None
@@ -204,7 +185,7 @@ def draft_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
 
 
 @require_POST
-@_role_required(Role.MEMBER, admin=False)
+@perms.role_required(Role.MEMBER, admin=False)
 def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
     proposal = get_object_or_404(selectors.desk_proposals(user=request.user), key=key)
     try:
@@ -234,7 +215,7 @@ def member_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
 
 
 @require_POST
-@_role_required(Role.MEMBER, admin=False)
+@perms.role_required(Role.MEMBER, admin=False)
 def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
     reply = get_object_or_404(selectors.reply_to_rate(user=request.user), pk=reply_id)
     perms.require_lead(request.user, reply.assignment.proposal)
@@ -260,12 +241,12 @@ def rate_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
 # --- office ---------------------------------------------------------------------------
 
 
-@_role_required(Role.OFFICE)
+@perms.role_required(Role.OFFICE)
 def office_queue(request: HttpRequest) -> HttpResponse:
     scope = selectors.office_proposals(user=request.user)
     tab = request.GET.get("tab", "review")
     today = timezone.localdate()
-    body = selectors.body_scope(request.user)
+    body = perms.body_scope(request.user)
     tabs = selectors.office_tabs(scope=scope)
     if tab not in {*tabs, "overdue", "transfers"}:
         tab = "review"
@@ -301,7 +282,7 @@ def office_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_role_required(Role.OFFICE)
+@perms.role_required(Role.OFFICE)
 def office_bulk(request: HttpRequest) -> HttpResponse:
     scope = selectors.office_proposals(user=request.user)
     body = None if perms.role_of(request.user) == Role.ADMIN else request.user.profile.body
@@ -380,7 +361,7 @@ def _review_message(decision: str, merged_into) -> str:
     return _("Converted to a letter for reference: it leaves the proposal queues.")
 
 
-@_role_required(Role.OFFICE)
+@perms.role_required(Role.OFFICE)
 def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     proposal = get_object_or_404(selectors.office_proposal(user=request.user), key=key)
     body = proposal.session.body
@@ -508,9 +489,9 @@ def office_proposal(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-@_role_required(Role.OFFICE, Role.SUPERVISOR)
+@perms.role_required(Role.OFFICE, Role.SUPERVISOR)
 def statistics(request: HttpRequest) -> HttpResponse:
-    sessions = selectors.statistics_sessions(body=selectors.body_scope(request.user))
+    sessions = selectors.statistics_sessions(body=perms.body_scope(request.user))
     session = sessions.filter(key=request.GET.get("session")).first() or sessions.first()
     # The columns are the session's body's categories and scale (none: no columns).
     categories = vocabulary.terms(session.body_id, vocabulary.REPLY_CATEGORY) if session else []
@@ -543,7 +524,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 # --- agency -----------------------------------------------------------------------------
 
 
-@_role_required(Role.AGENCY)
+@perms.role_required(Role.AGENCY)
 def agency_inbox(request: HttpRequest) -> HttpResponse:
     mine = selectors.agency_assignments(user=request.user)
     today = timezone.localdate()
@@ -565,7 +546,7 @@ def agency_inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_role_required(Role.AGENCY)
+@perms.role_required(Role.AGENCY)
 def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
         # The proposal's citations say which of its texts are this site's translation.
@@ -643,10 +624,10 @@ def agency_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
 # --- supervisor ---------------------------------------------------------------------------
 
 
-@_role_required(Role.SUPERVISOR)
+@perms.role_required(Role.SUPERVISOR)
 def supervisor_desk(request: HttpRequest) -> HttpResponse:
     queryset = selectors.key_proposals(user=request.user)
-    queue = _queue(request, body=selectors.body_scope(request.user))
+    queue = _queue(request, body=perms.body_scope(request.user))
     return render(
         request,
         "desks/supervisor.html",

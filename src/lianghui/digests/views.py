@@ -4,7 +4,6 @@ editing desk. Thin: check the role, call services or selectors, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from lianghui.accounts import permissions as perms
+from lianghui.accounts.enums import Role
 from lianghui.portal.caching import public_page
 from lianghui.proposals.models import Session
 
@@ -62,9 +62,8 @@ def _session_for_staff(request, key: str) -> Session:
     return session
 
 
+@perms.role_required(Role.OFFICE)
 def digest_desk(request: HttpRequest, key: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     session = _session_for_staff(request, key)
     if request.method == "POST":
         _act(request, session)

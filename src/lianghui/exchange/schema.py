@@ -320,6 +320,8 @@ BODY = Spec(
         e("language", Language, default=Language.ZH_HANS),
         # A body naming no schemes uses "tech", the scheme a topic naming none is in.
         F("topic_schemes", "keys", max_length=40, default=("tech",)),
+        # Functions of the register of algorithms switched off for the body.
+        F("algorithms_off", "keys", max_length=60, default=()),
         t("description_zh"),
         t("description_en"),
         b("generated"),
@@ -734,6 +736,8 @@ def check_record(spec: Spec, rec: dict) -> list[Invalid]:
             seen.setdefault(day["date"], n)
     if name == "proposal":
         problems.extend(_check_proposal(rec))
+    if name == "body" and rec.get("algorithms_off"):
+        problems.extend(_check_algorithms_off(rec["algorithms_off"]))
     if name == "body" and rec.get("vocabulary"):
         problems.extend(_check_vocabulary(rec["vocabulary"]))
     return problems
@@ -747,6 +751,19 @@ def _check_precision(date: dt.date | None, precision: str | None, where: str) ->
         first = "the first of the month" if precision == DatePrecision.MONTH else "1 January"
         return [Invalid(f"{date} has {precision} precision: give {first}", where)]
     return []
+
+
+def _check_algorithms_off(keys: list[str]) -> list[Invalid]:
+    from lianghui.insights import algorithms
+
+    valid = ", ".join(algorithms.switchable_keys())
+    return [
+        Invalid(
+            f"{k!r} is not a function that can be switched off per body: one of {valid}",
+            "algorithms_off",
+        )
+        for k in algorithms.unknown_off_keys(keys)
+    ]
 
 
 def _check_vocabulary(items: list[dict]) -> list[Invalid]:

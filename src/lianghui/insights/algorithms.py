@@ -92,6 +92,19 @@ def get(key: str) -> Algorithm | None:
     return _algorithms.get(key)
 
 
+def switchable_keys() -> list[str]:
+    """The keys a body may list in ``Body.algorithms_off``: the functions that can be
+    switched off per body."""
+    return sorted(a.key for a in _algorithms.values() if a.per_body)
+
+
+def unknown_off_keys(keys) -> list[str]:
+    """The keys of ``keys`` that name no function a body can switch off (a typo, a
+    function that is the same for every body), in the order given."""
+    valid = set(switchable_keys())
+    return [k for k in keys if k not in valid]
+
+
 def enabled(key: str, body) -> bool:
     """Whether the function runs for this body (no query: the body's own fields)."""
     if body is None:

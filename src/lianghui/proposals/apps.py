@@ -6,9 +6,10 @@ class ProposalsConfig(AppConfig):
     label = "proposals"
 
     def ready(self) -> None:
-        from . import stamps
+        from . import stamps, vocabulary
 
         stamps.connect()
+        vocabulary.connect()
 
         # What this app puts in the search index (see search/registry.py).
         from .search_documents import register_documents

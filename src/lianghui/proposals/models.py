@@ -167,6 +167,31 @@ class Body(Bilingual, TimeStamped):
         # The short name in the reader's language: 全国人大 in Chinese, NPC in English.
         return self.localized("short_name") or self.name
 
+    def clean(self) -> None:
+        # A typed key that names no function would switch nothing off, silently.
+        from lianghui.insights import algorithms
+
+        off = self.algorithms_off
+        if off in (None, ""):
+            self.algorithms_off = []
+            return
+        if not isinstance(off, list) or not all(isinstance(k, str) for k in off):
+            raise ValidationError({"algorithms_off": _("algorithms_off must be a list of keys.")})
+        unknown = algorithms.unknown_off_keys(off)
+        if unknown:
+            raise ValidationError(
+                {
+                    "algorithms_off": _(
+                        "algorithms_off names no function that can be switched off per body:"
+                        " %(unknown)s. The keys are: %(valid)s."
+                    )
+                    % {
+                        "unknown": ", ".join(unknown),
+                        "valid": ", ".join(algorithms.switchable_keys()),
+                    }
+                }
+            )
+
     @property
     def name(self) -> str:
         return self.localized("name")

@@ -16,10 +16,11 @@ chooses which it uses and what it calls them. A satisfaction code
 The enums in enums.py are the Chinese defaults, copied to a body created
 without a vocabulary of its own (``vocabulary_defaults_copy``).
 
-All terms are read in one query and kept for the rest of the request
-(``RequestCache``), or of a block of work outside requests (``cached()``: the
-worker's tasks, the commands, the demo's generator); elsewhere each call reads
-them afresh. A write to terms within either calls ``forget()``.
+All terms are read in one query and kept for the rest of a scope, ``cached()``:
+each request (``RequestCache``), each of the worker's tasks, the demo's
+generator, a command's block of work; elsewhere each call reads them afresh. A
+write to terms or kinds within a scope drops its copy (``forget()``: called by
+the bulk writers, and on the models' save and delete).
 """
 
 from __future__ import annotations
@@ -67,25 +68,13 @@ CODE_MAX_LENGTH = 30
 _cache: contextvars.ContextVar[dict | None] = contextvars.ContextVar("vocabulary", default=None)
 
 
-class RequestCache:
-    """Middleware: the terms are read at most once per request."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _cache.set({})
-        try:
-            return self.get_response(request)
-        finally:
-            _cache.reset(token)
-
-
 @contextlib.contextmanager
 def cached():
-    """Read the terms at most once within the block, as a request does: for work
-    outside requests that labels or checks many records (a task, a command). A
-    block within a request or another block shares that copy."""
+    """The one scope in which the terms (and which body each kind is of) are read at
+    most once: a request (``RequestCache``), a worker's task, the demo's generator,
+    a command's block of work. A block within another shares its copy. A write to
+    terms or kinds within it drops the copy (``forget``, also on their models'
+    save and delete), so the next label reads them anew."""
     if _cache.get() is not None:
         yield
         return
@@ -94,6 +83,17 @@ def cached():
         yield
     finally:
         _cache.reset(token)
+
+
+class RequestCache:
+    """Middleware: each request is one ``cached()`` scope."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with cached():
+            return self.get_response(request)
 
 
 def _body_id(body: Body | int) -> int:
@@ -140,12 +140,26 @@ def of_proposal(proposal, name: str, code: str) -> str:
     return label(body_of(proposal), name, code)
 
 
-def forget() -> None:
-    """Drop the request's copy (after a write to terms within the request)."""
+def forget(*_args, **_kwargs) -> None:
+    """Drop the scope's copy (after a write to terms or kinds within it); a signal
+    receiver too."""
     cached = _cache.get()
     if cached is not None:
         cached.pop("terms", None)
         cached.pop("kinds", None)
+
+
+def connect() -> None:
+    """Writes through the models (the admin's inlines, a shell, a service) drop the
+    scope's copy; bulk writers (the importer, ``vocabulary_defaults_copy``) call
+    ``forget()`` themselves."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (Term, ProposalKind):
+        post_save.connect(forget, sender=model, dispatch_uid=f"vocabulary-{model.__name__}-save")
+        post_delete.connect(
+            forget, sender=model, dispatch_uid=f"vocabulary-{model.__name__}-delete"
+        )
 
 
 def terms(body: Body | int, vocabulary: str) -> list[Term]:

@@ -373,6 +373,12 @@ def refresh(*, ids: Iterable[int], neighbours: bool = True) -> int:
         lists = [
             SimilarList(proposal_id=p.id, items=found_similar(p, memo=memo)) for p in proposals
         ]
+        # The index may lag behind an unpublish or a delete: a list names only what
+        # the policy lets the public see now (one query per batch).
+        named = {item[0] for s in lists for item in s.items}
+        seen = set(public.filter(id__in=named).values_list("id", flat=True)) if named else set()
+        for s in lists:
+            s.items = [item for item in s.items if item[0] in seen]
         with transaction.atomic():
             SimilarList.objects.filter(proposal_id__in=chunk).delete()
             SimilarList.objects.bulk_create(lists)

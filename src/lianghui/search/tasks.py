@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from . import registry, semantic, services, similar
+from . import registry, semantic, services, similar, similar_drift
 from .enums import DocType
 
 # Removals dropped in the writer's process only for commits touching at most this
@@ -75,6 +75,8 @@ def connect() -> None:
     from lianghui.core import events, verify
 
     verify.register("search", services.drift, services.repair)
+    # After the index's: the lists are found in the index.
+    verify.register(similar_drift.CHANNEL, similar_drift.drift, similar_drift.repair)
 
     for label in services.indexed_labels():
         events.subscribe(label, on_records_changed)

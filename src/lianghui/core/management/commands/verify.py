@@ -9,8 +9,9 @@ from lianghui.core import events, verify
 
 class Command(BaseCommand):
     help = (
-        "Compare the copies derived from the records (search index, stored API documents,"
-        " built bulk dumps) with the records, and list the drift by channel and record."
+        "Compare the copies derived from the records (search index, stored similar-proposal"
+        " lists, stored API documents, built bulk dumps) with the records, and list the drift"
+        " by channel and record."
         " Exits with status 1 when there is drift (after --repair: when some is left)."
     )
 
