@@ -39,6 +39,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -300,15 +301,21 @@ if os.environ.get("LIANGHUI_EMBEDDINGS", "off") != "off":
     before, t, c = memory(), time.perf_counter(), time.process_time()
     m = semantic.model()
     m.query("warm-up")
+    with_model, t, c = memory(), time.perf_counter(), time.process_time()
     loaded = semantic.vectors(m)
     semantic_layer = {
         "model": m.name,
-        "vectors": len(loaded.keys),
+        "vectors": len(loaded),
+        "snapshot_file": bool(semantic.snapshots_dir()),
         "load_s": round(time.perf_counter() - t, 2),
         "load_cpu_s": round(time.process_time() - c, 2),
         "memory_mb_before": before,
-        "memory_mb_after": memory(),
+        "memory_mb_model_loaded": with_model,
+        "memory_mb_vectors_loaded": memory(),
     }
+    if os.environ.get("BENCH_LOAD_ONLY"):
+        print(json.dumps(semantic_layer))
+        sys.exit()
 backend = None
 if connection.vendor == "postgresql":
     with connection.cursor() as cur:
@@ -481,6 +488,7 @@ def main() -> None:
         "postgres": args.pg_url,
     }
     report = {}
+    snapshots = work / "vectors"
     for db in args.databases.split(","):
         env = env_for(urls[db], args.settings)
         r: dict = {}
@@ -545,10 +553,26 @@ def main() -> None:
             print(db, r, flush=True)
         if args.setup_only:
             continue
+        env = {**env, "LIANGHUI_EMBEDDINGS": layer, "LIANGHUI_VECTOR_SNAPSHOTS": str(snapshots)}
+        if args.hybrid:
+            # A process holding the vectors in its own memory (no snapshot file),
+            # then the first process of a server, which writes the snapshot file
+            # that the measured process (as every later one) maps.
+            shutil.rmtree(snapshots, ignore_errors=True)
+            for name, folder in (("in_memory", ""), ("first_process", str(snapshots))):
+                done = subprocess.run(
+                    [PY, "-c", LATENCY, "[]"],
+                    env={**env, "BENCH_LOAD_ONLY": "1", "LIANGHUI_VECTOR_SNAPSHOTS": folder},
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                r[f"vectors_{name}"] = json.loads(done.stdout.strip().splitlines()[-1])
         # Latency without the results cache: each search does its full work.
         lat = subprocess.run(
             [PY, "-c", LATENCY, json.dumps(QUERIES)],
-            env={**env, "LIANGHUI_SEARCH_CACHE_SECONDS": "0", "LIANGHUI_EMBEDDINGS": layer},
+            env={**env, "LIANGHUI_SEARCH_CACHE_SECONDS": "0"},
             cwd=ROOT,
             check=True,
             capture_output=True,
