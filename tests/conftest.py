@@ -33,6 +33,7 @@ def _scratch_folders(settings, tmp_path):
     test or the other database's run beside it."""
     settings.LIANGHUI_INSIGHTS_MODELS = tmp_path / "insights-models"
     settings.LIANGHUI_DUMPS_DIR = tmp_path / "dumps"
+    settings.LIANGHUI_VECTOR_SNAPSHOTS = tmp_path / "vectors"
 
 
 @pytest.fixture(autouse=True)

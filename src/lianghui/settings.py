@@ -393,3 +393,6 @@ LIANGHUI_INSIGHTS_VOCABULARY = os.environ.get("LIANGHUI_INSIGHTS_VOCABULARY", ""
 # text embedded after its title.
 LIANGHUI_EMBEDDINGS = os.environ.get("LIANGHUI_EMBEDDINGS", "auto")
 LIANGHUI_EMBEDDING_CHARS = int(os.environ.get("LIANGHUI_EMBEDDING_CHARS", "120"))
+# Folder of the vector snapshot files the processes of a server map and share
+# (search/semantic.py); empty: each process holds the vectors in its own memory.
+LIANGHUI_VECTOR_SNAPSHOTS = os.environ.get("LIANGHUI_VECTOR_SNAPSHOTS", str(VAR_DIR / "vectors"))

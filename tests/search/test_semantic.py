@@ -193,6 +193,37 @@ def test_matching_sentences_are_found_again_after_an_edit(meaning_world, indexin
     assert any("data protection" in p for p in found[0].passages)
 
 
+@pytest.mark.parametrize("delta_most", [4096, 0])
+def test_server_processes_share_one_vector_snapshot_kept_up_to_date(
+    meaning_world, indexing, jsonl, settings, monkeypatch, delta_most
+):
+    """The first process to search writes the vectors' snapshot; the next maps it
+    and finds the same records. An edit reaches every process, whether held
+    beside the snapshot or written into a new one (delta_most 0)."""
+    monkeypatch.setattr(semantic, "DELTA_MOST", delta_most)
+    first = found("元宇宙")
+    written = sorted(p.name for p in settings.LIANGHUI_VECTOR_SNAPSHOTS.iterdir())
+    assert [n.rsplit(".", 1)[-1] for n in written] == ["npy", "npz"]
+    semantic.reset()  # another process
+    assert found("元宇宙") == first
+    changed = dict(EXTRA[1], title_zh="关于规范外卖骑手用工的建议", text_zh="")
+    with indexing():
+        import_files([jsonl(changed)])
+    for _process in range(2):
+        assert "p-datasec" not in [k for k, _m in found("data security")]
+        assert ("p-datasec", True) in found("rider")
+        assert ("p-meta", True) in found("元宇宙")
+        semantic.reset()
+    now = sorted(p.name for p in settings.LIANGHUI_VECTOR_SNAPSHOTS.iterdir())
+    assert (now == written) == bool(delta_most)  # else a new snapshot replaced the old one
+
+
+def test_without_a_snapshot_folder_each_process_holds_the_vectors(meaning_world, settings):
+    settings.LIANGHUI_VECTOR_SNAPSHOTS = ""
+    semantic.reset()
+    assert ("p-meta", True) in found("元宇宙")
+
+
 def _pk(key):
     return SearchDocument.objects.get(doc_type="proposal", key=key).object_id
 

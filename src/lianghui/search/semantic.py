@@ -13,10 +13,11 @@ batches, proposals first, so a new site is searchable by words at once and by
 meaning as the worker catches up) and after each change of records
 (``refresh``, which re-embeds a record only when its text changed).
 
-Serving: every process keeps the vectors of its model in one float32 matrix,
-loaded on first use and topped up when the data version moves; a query is one
-matrix-vector product over all of them (exact search: about 10 ms at 150,000
-vectors of 384 dimensions). ``LIANGHUI_EMBEDDINGS=off`` turns the layer off:
+Serving: the vectors of a model are one float32 matrix in a snapshot file
+(``LIANGHUI_VECTOR_SNAPSHOTS``) that every process of a server maps, so the
+system holds one copy for all of them; each process keeps beside it the few
+rows stored since, until a new snapshot is written. A query is one
+matrix-vector product over all of them (exact search). ``LIANGHUI_EMBEDDINGS=off`` turns the layer off:
 search is then the keyword search alone.
 """
 
@@ -29,6 +30,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -215,49 +217,141 @@ def progress() -> dict:
 
 # ---------------------------------------------------------------------------
 # Serving
+#
+# A model's vectors are a base matrix written once to a snapshot file (float32,
+# .npy) that every process of a server maps read-only: the system's page cache
+# holds one copy for all of them, where each process used to hold its own
+# (about 420 MB at 150,000 proposals with their replies). Rows stored since
+# (records new or embedded again) wait in each process's small private delta
+# until there are DELTA_MOST of them; then the first process to see that
+# writes the next snapshot and the others map it. Without a snapshot folder
+# (LIANGHUI_VECTOR_SNAPSHOTS empty, or not writable) the base is held in memory.
+
+# Rows a process keeps beside the snapshot before one is written again.
+DELTA_MOST = 4096
+_TYPES = list(DocType.values)  # row types are held as indexes into this
+
+
+def snapshots_dir() -> Path | None:
+    raw = getattr(settings, "LIANGHUI_VECTOR_SNAPSHOTS", "")
+    return Path(raw) if str(raw) else None
 
 
 @dataclass(frozen=True)
 class _Snapshot:
     """What a query reads, swapped whole when vectors are added (a reader never
-    sees a matrix of one load and the keys of another)."""
+    sees a matrix of one load and the keys of another). Rows: the base's, then
+    the delta's; a row replaced by a later one is dead (scores -inf)."""
 
-    matrix: np.ndarray  # float32, one unit row per record
-    keys: list[tuple[str, int]]  # (doc_type, object_id) per row
+    base: np.ndarray  # float32 unit rows, mapped from the snapshot file or in memory
+    delta: np.ndarray  # float32 unit rows stored after the base was written
+    row_ids: np.ndarray  # DocumentVector id per row
+    types: np.ndarray  # index into _TYPES per row
+    ids: np.ndarray  # object id per row
     langs: np.ndarray  # index into LANGUAGES, per row
-    means: np.ndarray  # each language's mean vector
+    means: np.ndarray  # each language's mean vector (the base's)
     centred_norms: np.ndarray  # |row - its language's mean|
-    row_of: dict[tuple[str, int], int]
+    dead: np.ndarray  # rows replaced by later ones
+    packed: np.ndarray  # sorted (type, object id) of the live rows, for row_of
+    packed_rows: np.ndarray
 
     @classmethod
-    def of(cls, matrix: np.ndarray, keys: list, langs: np.ndarray) -> _Snapshot:
-        means = np.zeros((len(LANGUAGES), matrix.shape[1]), dtype=np.float32)
-        for i in range(len(LANGUAGES)):
-            rows = matrix[langs == i]
-            if len(rows):
-                means[i] = rows.mean(axis=0)
-        norms = np.empty(len(matrix), dtype=np.float32)
-        for start in range(0, len(matrix), 20000):
-            part = slice(start, start + 20000)
-            norms[part] = np.linalg.norm(matrix[part] - means[langs[part]], axis=1)
+    def of(
+        cls,
+        base: np.ndarray,
+        row_ids,
+        types,
+        ids,
+        langs,
+        *,
+        means: np.ndarray | None = None,
+        norms: np.ndarray | None = None,
+        delta: np.ndarray | None = None,
+    ) -> _Snapshot:
+        dim = base.shape[1]
+        delta = np.zeros((0, dim), dtype=np.float32) if delta is None else delta
+        row_ids = np.asarray(row_ids, dtype=np.int64)
+        types = np.asarray(types, dtype=np.int8)
+        ids = np.asarray(ids, dtype=np.int64)
+        langs = np.asarray(langs, dtype=np.int8)
+        if means is None:
+            means = np.zeros((len(LANGUAGES), dim), dtype=np.float32)
+            for i in range(len(LANGUAGES)):
+                rows = np.flatnonzero(langs[: len(base)] == i)
+                for start in range(0, len(rows), 20000):
+                    means[i] += base[rows[start : start + 20000]].sum(axis=0)
+                means[i] /= max(len(rows), 1)
+        if norms is None or len(norms) < len(langs):
+            have = 0 if norms is None else len(norms)
+            parts = [norms] if have else []
+            for start in range(have, len(langs), 20000):
+                stop = min(start + 20000, len(langs))
+                rows = _rows(base, delta, start, stop)
+                parts.append(np.linalg.norm(rows - means[langs[start:stop]], axis=1))
+            norms = np.maximum(np.concatenate(parts) if parts else np.zeros(0), 1e-6)
+        norms = norms.astype(np.float32, copy=False)
+        # The last row of a (type, object id) is its live one.
+        key = types.astype(np.int64) << 56 | ids
+        order = np.lexsort((-np.arange(len(key)), key))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = key[order][1:] != key[order][:-1]
+        dead = np.ones(len(key), dtype=bool)
+        dead[order[first]] = False
         return cls(
-            matrix,
-            keys,
-            langs,
-            means,
-            np.maximum(norms, 1e-6),
-            {k: i for i, k in enumerate(keys)},
-        )
+            base, delta, row_ids, types, ids, langs, means, norms, dead,
+            key[order[first]], order[first],
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    def key(self, row: int) -> tuple[str, int]:
+        return _TYPES[self.types[row]], int(self.ids[row])
+
+    def row_of(self, doc_type: str, object_id: int) -> int | None:
+        if doc_type not in _TYPES:
+            return None
+        k = _TYPES.index(doc_type) << 56 | object_id
+        i = int(np.searchsorted(self.packed, k))
+        return int(self.packed_rows[i]) if i < len(self.packed) and self.packed[i] == k else None
+
+    def vector(self, row: int) -> np.ndarray:
+        return np.array(_rows(self.base, self.delta, row, row + 1)[0])
+
+    def scores(self, v: np.ndarray) -> np.ndarray:
+        """Cosines of a unit vector with every row (-inf for dead rows)."""
+        sims = self.base @ v
+        if len(self.delta):
+            sims = np.concatenate([sims, self.delta @ v])
+        sims[self.dead] = -np.inf
+        return sims
 
     def query_scores(self, m: embeddings.Embedder, q: np.ndarray, language: str) -> np.ndarray:
         """Cosines of the query with every row; for a model whose queries favour
         their own language, with each language's mean taken away from both sides:
         (M·q - μ·q) / |M - μ|, without a second matrix."""
         if not m.centred_queries:
-            return self.matrix @ q
+            return self.scores(q)
         qc = q - self.means[LANGUAGES.index(language)]
         qc = qc / max(float(np.linalg.norm(qc)), 1e-6)
-        return (self.matrix @ qc - (self.means @ qc)[self.langs]) / self.centred_norms
+        return (self.scores(qc) - (self.means @ qc)[self.langs]) / self.centred_norms
+
+    def live(self) -> np.ndarray:
+        """The live rows, in order (base, then delta): what a new snapshot holds."""
+        rows = np.flatnonzero(~self.dead)
+        return rows
+
+
+def _named(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _rows(base: np.ndarray, delta: np.ndarray, start: int, stop: int) -> np.ndarray:
+    if stop <= len(base):
+        return base[start:stop]
+    if start >= len(base):
+        return delta[start - len(base) : stop - len(base)]
+    return np.vstack([base[start:], delta[: stop - len(base)]])
 
 
 class _Vectors:
@@ -266,11 +360,13 @@ class _Vectors:
     def __init__(self, name: str, dim: int) -> None:
         self.name = name
         self.dim = dim
-        empty = np.zeros(0, dtype=np.int8)
-        self.snapshot = _Snapshot.of(np.zeros((0, dim), dtype=np.float32), [], empty)
-        self.max_id = 0
+        self.snapshot = self._empty()
+        self.state = (0, 0)  # (rows, largest row id) the snapshot holds
         self.version = None
         self.lock = threading.Lock()
+
+    def _empty(self) -> _Snapshot:
+        return _Snapshot.of(np.zeros((0, self.dim), dtype=np.float32), [], [], [], [])
 
     def current(self) -> _Snapshot:
         version = versioning.current()
@@ -282,35 +378,173 @@ class _Vectors:
             agg = DocumentVector.objects.filter(model=self.name).aggregate(
                 n=Count("id"), top=Max("id")
             )
-            n, top = agg["n"] or 0, agg["top"] or 0
-            if top < self.max_id or n < len(self.snapshot.keys):
-                self._load(0)  # rows went away: read all again
-            elif top > self.max_id:
-                self._load(self.max_id)
+            state = (agg["n"] or 0, agg["top"] or 0)
+            if state != self.state:
+                self._move_to(state)
             self.version = version
         return self.snapshot
 
-    def _load(self, after: int) -> None:
-        rows = list(
-            DocumentVector.objects.filter(model=self.name, id__gt=after)
-            .order_by("id")
-            .values_list("id", "doc_type", "object_id", "vector", "language")
-        )
-        m = embeddings.from_blobs([bytes(r[3]) for r in rows], self.dim)
-        keys = [(r[1], r[2]) for r in rows]
-        langs = np.array(
-            [LANGUAGES.index(r[4]) if r[4] in LANGUAGES else 0 for r in rows], dtype=np.int8
-        )
+    def _move_to(self, state: tuple[int, int]) -> None:
+        n, top = state
+        opened = self._open(state)
+        if opened is not None:
+            self.snapshot, self.state = opened, state
+            return
+        if not self.state[1]:
+            # A process starting: the newest snapshot there is, then what was
+            # stored since, rather than every row from the database.
+            latest = self._latest(top)
+            if latest is not None and (opened := self._open(latest)) is not None:
+                self.snapshot, self.state = opened, latest
+                if latest == state:
+                    return
         old = self.snapshot
-        if after:
-            # A record embedded again has a new row: drop its old one.
-            fresh = set(keys)
-            keep = [i for i, k in enumerate(old.keys) if k not in fresh]
-            m = np.vstack([old.matrix[keep], m])
-            keys = [old.keys[i] for i in keep] + keys
-            langs = np.concatenate([old.langs[keep], langs]).astype(np.int8)
-        self.snapshot = _Snapshot.of(m, keys, langs)
-        self.max_id = rows[-1][0] if rows else (self.max_id if after else 0)
+        if top < self.state[1] or n < len(old) or not self.state[1]:
+            self._rebuild(self._read(0, top), None, top)  # rows went away: read all again
+        else:
+            new = self._read(self.state[1], top)
+            if len(old.delta) + len(new[0]) > DELTA_MOST:
+                self._rebuild(new, old, top)
+            else:
+                self.snapshot = _Snapshot.of(
+                    old.base,
+                    np.concatenate([old.row_ids, new[1]]),
+                    np.concatenate([old.types, new[2]]),
+                    np.concatenate([old.ids, new[3]]),
+                    np.concatenate([old.langs, new[4]]),
+                    means=old.means,
+                    norms=old.centred_norms,
+                    delta=np.vstack([old.delta, new[0]]),
+                )
+                self.state = (len(self.snapshot), top)
+
+    def _read(self, after: int, top: int) -> tuple:
+        rows = DocumentVector.objects.filter(model=self.name, id__gt=after, id__lte=top)
+        matrix = np.empty((rows.count(), self.dim), dtype=np.float32)
+        cols: tuple[list, ...] = ([], [], [], [])
+        blobs: list[bytes] = []
+        done = 0
+        # In batches into one matrix: the blobs of all rows at once would take
+        # more memory than the matrix itself.
+        for r in (
+            rows.order_by("id")
+            .values_list("id", "doc_type", "object_id", "language", "vector")
+            .iterator(chunk_size=5000)
+        ):
+            if done + len(blobs) == len(matrix):
+                break  # rows added since the count: the next top-up reads them
+            for col, value in zip(cols, r[:4], strict=True):
+                col.append(value)
+            blobs.append(bytes(r[4]))
+            if len(blobs) == 5000:
+                matrix[done : done + len(blobs)] = embeddings.from_blobs(blobs, self.dim)
+                done, blobs = done + len(blobs), []
+        if blobs:
+            matrix[done : done + len(blobs)] = embeddings.from_blobs(blobs, self.dim)
+            done += len(blobs)
+        return (
+            matrix[:done],
+            np.array(cols[0], dtype=np.int64),
+            np.array([_TYPES.index(t) for t in cols[1]], dtype=np.int8),
+            np.array(cols[2], dtype=np.int64),
+            np.array([LANGUAGES.index(x) if x in LANGUAGES else 0 for x in cols[3]], np.int8),
+        )
+
+    def _rebuild(self, new: tuple, old: _Snapshot | None, top: int) -> None:
+        """A new base: the live rows of ``old`` (if any) and the ``new`` ones."""
+        if old is not None and len(old.row_ids):
+            keep = old.live()
+            in_base = keep[keep < len(old.base)]
+            matrix = np.empty((len(keep) + len(new[0]), self.dim), dtype=np.float32)
+            np.take(old.base, in_base, axis=0, out=matrix[: len(in_base)])
+            matrix[len(in_base) : len(keep)] = old.delta[keep[len(in_base) :] - len(old.base)]
+            matrix[len(keep) :] = new[0]
+            cols = [np.concatenate([a[keep], b]) for a, b in zip(
+                (old.row_ids, old.types, old.ids, old.langs), new[1:], strict=True
+            )]  # fmt: skip
+        else:
+            matrix, cols = new[0], list(new[1:])
+        snap = _Snapshot.of(matrix, *cols)
+        if len(snap) < len(snap.row_ids):  # rows replaced within the read: drop them
+            keep = snap.live()
+            snap = _Snapshot.of(matrix[keep], *(c[keep] for c in cols), means=snap.means)
+        state = (len(snap), top)
+        self.snapshot = self._write(state, snap) or snap
+        self.state = state
+
+    def _path(self, state: tuple[int, int]) -> Path | None:
+        folder = snapshots_dir()
+        if folder is None:
+            return None
+        db = connection.settings_dict
+        where = digest(f"{connection.vendor}:{db['NAME']}:{db.get('HOST')}:{db.get('PORT')}")
+        return folder / f"{self.name}-{where[:12]}-{state[0]}-{state[1]}"
+
+    def _latest(self, top: int) -> tuple[int, int] | None:
+        path = self._path((0, 0))
+        if path is None or not path.parent.is_dir():
+            return None
+        prefix = path.name.rsplit("-", 2)[0] + "-"
+        states = []
+        for f in path.parent.glob(prefix + "*.npy"):
+            parts = f.name[len(prefix) : -len(".npy")].split("-")
+            if len(parts) == 2 and all(p.isdigit() for p in parts):
+                states.append((int(parts[1]), int(parts[0])))
+        best = max((s for s in states if s[0] <= top), default=None)
+        return (best[1], best[0]) if best else None
+
+    def _open(self, state: tuple[int, int]) -> _Snapshot | None:
+        path = self._path(state)
+        if path is None or not _named(path, ".npy").exists():
+            return None
+        try:
+            with np.load(_named(path, ".npz")) as meta:
+                cols = {k: meta[k] for k in meta.files}
+            # A plain array over the mapped pages (not a np.memmap: its results
+            # would be memmaps too).
+            base = np.asarray(np.load(_named(path, ".npy"), mmap_mode="r"))
+        except (OSError, ValueError, KeyError):
+            logger.warning("vector snapshot %s could not be read", path)
+            return None
+        if base.shape != (state[0], self.dim) or not len(base):
+            return None
+        # A snapshot of another database of the same name (made again since)?
+        last = int(np.argmax(cols["row_ids"]))
+        stored = DocumentVector.objects.filter(id=cols["row_ids"][last]).values_list(
+            "model", "doc_type", "object_id"
+        )
+        if list(stored) != [(self.name, _TYPES[cols["types"][last]], int(cols["ids"][last]))]:
+            return None
+        return _Snapshot.of(
+            base, cols["row_ids"], cols["types"], cols["ids"], cols["langs"],
+            means=cols["means"], norms=cols["norms"],
+        )  # fmt: skip
+
+    def _write(self, state: tuple[int, int], snap: _Snapshot) -> _Snapshot | None:
+        """Write ``snap`` as the snapshot of ``state`` and map it (None if it cannot)."""
+        path = self._path(state)
+        if path is None or not len(snap):
+            return None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = f".{os.getpid()}.{threading.get_ident()}.part"
+            meta = _named(path, part + ".npz")
+            np.savez(
+                meta, row_ids=snap.row_ids, types=snap.types, ids=snap.ids, langs=snap.langs,
+                means=snap.means, norms=snap.centred_norms,
+            )  # fmt: skip
+            meta.replace(_named(path, ".npz"))
+            matrix = _named(path, part + ".npy")
+            np.save(matrix, np.ascontiguousarray(snap.base, dtype=np.float32))
+            # The matrix last: a snapshot is there once its .npy is.
+            matrix.replace(_named(path, ".npy"))
+            for older in path.parent.glob(path.name.rsplit("-", 2)[0] + "-*"):
+                if not older.name.startswith(path.name + ".") and ".part" not in older.name:
+                    older.unlink(missing_ok=True)  # processes mapping it keep their pages
+        except OSError:
+            logger.warning("vector snapshot %s could not be written", path, exc_info=True)
+            return None
+        return self._open(state)
 
 
 _served: dict[str, _Vectors] = {}
@@ -339,16 +573,16 @@ def neighbours(doc_type: str, object_id: int, *, limit: int) -> list[tuple[int, 
     if m is None:
         return []
     v = vectors(m)
-    row = v.row_of.get((doc_type, object_id))
+    row = v.row_of(doc_type, object_id)
     if row is None:
         return []
-    sims = v.matrix @ v.matrix[row]
-    k = min(limit * 4 + 1, len(sims))
+    sims = v.scores(v.vector(row))
+    k = min(limit * 4 + 1, len(v))
     top = np.argpartition(-sims, k - 1)[:k]
     out = [
-        (v.keys[i][1], float(sims[i]))
+        (v.key(i)[1], float(sims[i]))
         for i in top[np.argsort(-sims[top])]
-        if i != row and v.keys[i][0] == doc_type and sims[i] >= m.related
+        if i != row and v.key(i)[0] == doc_type and sims[i] >= m.related
     ]
     return out[:limit]
 
@@ -363,16 +597,16 @@ def near_text(
     if m is None or not text.strip():
         return []
     v = vectors(m)
-    if not v.keys:
+    if not len(v):
         return []
     least = m.duplicate if least is None else least
-    sims = v.matrix @ m.passages([text])[0]
-    k = min(limit * 4, len(sims))
+    sims = v.scores(m.passages([text])[0])
+    k = min(limit * 4, len(v))
     top = np.argpartition(-sims, k - 1)[:k]
     out = [
-        (v.keys[i][1], float(sims[i]))
+        (v.key(i)[1], float(sims[i]))
         for i in top[np.argsort(-sims[top])]
-        if v.keys[i][0] == doc_type and sims[i] >= least
+        if v.key(i)[0] == doc_type and sims[i] >= least
     ]
     return out[:limit]
 
@@ -400,17 +634,17 @@ def nearest(q: ParsedQuery, f: SearchFilters, *, limit: int = NEAREST) -> Near |
         return None
     started = time.perf_counter()
     v = vectors(m)
-    if not v.keys:
+    if not len(v):
         return None
     qv = embeddings.cached_query(spec(), text)
     sims = v.query_scores(m, qv, "zh" if has_cjk(text) else "en")
-    k = min(limit, len(sims))
+    k = min(limit, len(v))
     top = np.argpartition(-sims, k - 1)[:k]
     top = top[np.argsort(-sims[top])]
     top = [i for i in top if sims[i] >= m.query_floor]
     if not top:
         return Near([], (time.perf_counter() - started) * 1000)
-    by_key = {v.keys[i]: float(sims[i]) for i in top}
+    by_key = {v.key(i): float(sims[i]) for i in top}
     wanted = set(filter_tokens(f))
     docs = SearchDocument.objects.filter(
         object_id__in={o for _d, o in by_key}, doc_type__in={d for d, _o in by_key}
