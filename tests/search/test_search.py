@@ -272,6 +272,26 @@ def test_cached_results_give_way_to_a_write(search_world, indexing, jsonl, clien
     assert 'href="/proposals/p-rider/"' in after.content.decode()
 
 
+def test_a_renamed_topic_is_named_anew_in_the_facets(search_world, indexing):
+    from lianghui.proposals import stamps
+    from lianghui.proposals.models import Topic
+
+    stamps.connect()  # another test may have cleared core.events' subscribers
+
+    def topic_names():
+        facets = {f.name: f for f in search(query="人工智能").facets}
+        return {v.label for v in facets["topic"].values}
+
+    assert "Artificial intelligence" in topic_names()
+    with indexing():
+        topic = Topic.objects.get(key="ai")
+        topic.name_en = "Machine intelligence"
+        topic.save()
+    names = topic_names()
+    assert "Machine intelligence" in names
+    assert "Artificial intelligence" not in names
+
+
 def test_postgresql_plan_choice_takes_the_parts_of_a_word_together(monkeypatch):
     """The walk down the newest documents for common matches, the index's bitmap
     for fewer; the parts of one word are as common as the rarest of them."""

@@ -12,6 +12,7 @@ from django.core.paginator import Page
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from lianghui.core import versioning
 from lianghui.proposals import vocabulary
 from lianghui.proposals.models import Body, ProposalKind, Session, Topic
 
@@ -51,7 +52,24 @@ class Labels:
     topics: dict[str, Topic]
 
 
+LABELS_SECONDS = 600
+
+
 def reference_labels() -> Labels:
+    """The reference records' names, kept in the default cache under the
+    reference version (moved by every change to records other than proposals
+    and their parts): read afresh they were four queries and some sixty model
+    instances on every search page, topic page and feed."""
+    key = f"search:labels:{versioning.current(versioning.REFERENCE)}"
+    cache = versioning.response_cache()
+    labels = cache.get(key)
+    if labels is None:
+        labels = _read_labels()
+        cache.set(key, labels, LABELS_SECONDS)
+    return labels
+
+
+def _read_labels() -> Labels:
     return Labels(
         bodies={b.key: b for b in Body.objects.order_by("key")},
         sessions={
@@ -126,13 +144,18 @@ def order(rows: list[tuple], sort: str) -> list[int]:
     return [r[0] for r in dated + undated]
 
 
+_MEMBER = filtertokens.token("member", "")
+
+
 def count_facets(rows: list[tuple]) -> dict[str, Counter]:
     # One join and split: a generator over each row's words was most of the time.
     tokens = Counter(" ".join(r[2] for r in rows).split())
     counts: dict[str, Counter] = defaultdict(Counter)
     for tok, n in tokens.items():
+        if tok.startswith(_MEMBER):  # no facet; most of the distinct tokens
+            continue
         decoded = filtertokens.decode(tok)
-        if decoded and decoded[0] != "member":
+        if decoded:
             counts[decoded[0]][decoded[1]] += n
     return counts
 
@@ -190,7 +213,10 @@ def hit(doc: SearchDocument, tokens: list[str]) -> Hit:
 def build_facets(
     counts, f: SearchFilters, labels: Labels, orgs: dict[str, str], *, capped: bool = False
 ) -> list[Facet]:
+    categories: dict[str, str] | None = None
+
     def name_of(facet: str, value: str) -> str:
+        nonlocal categories
         if facet == "type":
             return registry.type_label(value)
         if facet == "body":
@@ -212,7 +238,10 @@ def build_facets(
         if facet in ("agency", "group"):
             return orgs.get(value, value)
         if facet == "category":
-            return dict(vocabulary.all_choices(vocabulary.REPLY_CATEGORY)).get(value, value)
+            if categories is None:
+                # Read once, not per value (outside a request nothing keeps the terms).
+                categories = dict(vocabulary.all_choices(vocabulary.REPLY_CATEGORY))
+            return categories.get(value, value)
         if facet == "key":
             return _("Key proposals") if value == "1" else _("Other records")
         if facet == "generated":

@@ -3,6 +3,7 @@ the words of the query are wrapped in <mark>."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -15,6 +16,12 @@ WINDOW = 160
 
 
 def _pattern(tokens: list[str]) -> re.Pattern | None:
+    return _compiled(tuple(tokens))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(tokens: tuple[str, ...]) -> re.Pattern | None:
+    # Once per query, not per title and snippet of each hit.
     parts = []
     for t in sorted(set(tokens), key=len, reverse=True):
         if has_cjk(t):

@@ -7,7 +7,8 @@
 - ``matching_ids(q, f, *, limit)``: ids of up to ``limit`` matches;
 - ``row_check(q, f, *, document, params)``: SQL true when a document matches,
   checked row by row;
-- ``indexed_documents()``: about how many documents the index holds.
+- ``indexed_documents()``: about how many documents the index holds;
+- ``warm_up()``: read what the first search would (as a worker starts).
 
 ``current()`` picks SQLite's FTS5 or PostgreSQL's tsvector from the
 connection's vendor; nothing else in the search app writes engine SQL."""

@@ -269,3 +269,10 @@ def indexed_documents() -> float:
     """How many documents the index holds: the planner's own figure."""
     with connection.cursor() as cur:
         return documents_count(cur)
+
+
+def warm_up() -> None:
+    """Read the planner's figures a search weighs its plan by (kept per process)."""
+    with connection.cursor() as cur:
+        documents_count(cur)
+        word_shares_with(cur)

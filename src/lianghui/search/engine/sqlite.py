@@ -116,3 +116,7 @@ def indexed_documents() -> float:
             return float(cur.fetchone()[0])
 
     return planner_figure("indexed documents", read)
+
+
+def warm_up() -> None:
+    """Nothing is read ahead on SQLite: FTS5 needs no figures from outside."""
