@@ -8,6 +8,55 @@ from lianghui.exchange.importer import import_files
 SEED_FACTS = Path(__file__).resolve().parents[1] / "src/lianghui/demo/fixtures/seed_facts.jsonl"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# What pytest-django counts as a test that touches the database.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database: scripts/test gives this to the "
+        "PostgreSQL pass, since the SQLite pass beside it runs the others",
+    )
+
+
+def uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+_DROPPED = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that never open the database (text extraction, tokenisers, models trained
+    from files, templates, settings) prove the same on either database: with
+    --database-tests-only they run in one pass only."""
+    if not config.getoption("database_tests_only"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    dropped = [item for item in items if not uses_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+    config.stash[_DROPPED] = len(dropped)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if _DROPPED in config.stash:
+        terminalreporter.write_line(
+            f"{config.stash[_DROPPED]} tests that use no database left out "
+            "(--database-tests-only: the SQLite pass runs them)"
+        )
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_embeddings():
