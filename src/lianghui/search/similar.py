@@ -350,11 +350,12 @@ _DOCUMENTS = Prepared(_public_documents, *[int] * STORED)
 def _shown(items: list, *, proposal, limit: int) -> list[SimilarProposal]:
     """A stored list as shown: those of its proposals the public may see now."""
     ids = [item[0] for item in items]
-    found = (
-        _DOCUMENTS(*ids, *[0] * (STORED - len(ids)))
-        if len(ids) <= STORED
-        else _public_documents(*ids)
-    )
+    if not ids:  # nothing to read
+        found = []
+    elif len(ids) <= STORED:
+        found = _DOCUMENTS(*ids, *[0] * (STORED - len(ids)))
+    else:
+        found = _public_documents(*ids)
     docs = {d.object_id: d for d in found}
     # Lists stored before meaning joined hold [id, words]; later ones add the flag.
     rows = [(docs.get(item[0]), tuple(item[1]), bool(item[2:3] and item[2])) for item in items]
