@@ -67,7 +67,7 @@ class Prepared:
         slots = {}
         for position, value in enumerate(params):
             for i, marker in enumerate(markers):
-                if type(value) is type(marker) and value == marker:
+                if isinstance(value, type(marker)) and value == marker:
                     slots[position] = i
         if sorted(set(slots.values())) != list(range(len(markers))):
             raise ValueError("a value of the prepared query does not reach its SQL as given")
