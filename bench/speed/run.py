@@ -1,11 +1,25 @@
 """Speed of the plain read path: uncached proposal page and API detail against the API root.
 
     .venv/bin/python bench/speed/run.py [--proposals 150000] [--databases sqlite,postgres]
+        [--sqlite-url sqlite:////.../portal.sqlite3]
         [--pg-url postgres://postgres@127.0.0.1:5432/lianghui_bench_speed]
-        [--work var/bench] [--runs 3] [--seconds 6] [--connections 4] [--rebuild]
+        [--work var/bench] [--runs 3] [--seconds 6] [--connections 4] [--sample 400]
+        [--rebuild | --reuse]
 
 The corpus is bench/search's generator, imported once per database by
-bench/portal's `build` (imported, not copied) and reused by later runs.
+bench/portal's `build` (imported, not copied) and reused by later runs. With
+--reuse, the databases at --sqlite-url and --pg-url are taken as they are, built
+and migrated by another benchmark (e.g. bench/search's 150,000-proposal corpus:
+`--reuse --sqlite-url sqlite:///WORK/search.sqlite3 --pg-url .../lianghui_search_bench`):
+no import, no migration; --proposals must be that corpus's size.
+
+The pages and details are drawn from --sample proposals picked at random (the
+same ones every run). The page shows a proposal's similar proposals from the list
+the worker stores (`lianghui search similar`); a freshly imported corpus has none
+yet, so before measuring, the lists of the sampled proposals that lack one are
+found and stored as the worker would, for those proposals only (the only write
+the benchmark makes to a reused database): the page is measured as visitors see
+it, without computing the lists of the whole corpus.
 
 For each database, one gunicorn process (`--workers 1`, sync) serves the site
 with production settings and every cache off (LIANGHUI_CACHE_URL=dummy://, so
@@ -16,8 +30,8 @@ all three alike:
 
   - api root: ``/api/v1/``, the cheapest answer the application gives (routing,
     middleware, DRF's negotiation and rendering);
-  - proposal page: ``/proposals/<key>/`` for a random proposal of the corpus;
-  - api detail: ``/api/v1/proposals/<key>/`` for a random proposal.
+  - proposal page: ``/proposals/<key>/`` for a random proposal of the sample;
+  - api detail: ``/api/v1/proposals/<key>/`` for a random proposal of the sample.
 
 Prints, per case, the median requests/s of --runs runs of --seconds, the
 median p95 latency and the requests per CPU-second of the server process (its
@@ -58,6 +72,21 @@ def _sibling(name: str):
 
 portal_bench = _sibling("portal")  # build: corpus and database; COUNT: queries per page
 
+# The sampled proposals' similar lists, stored as the worker does (search/similar.py).
+SIMILAR = r"""
+import sys, django
+django.setup()
+from lianghui.proposals.models import Proposal
+from lianghui.search import similar
+from lianghui.search.models import SimilarList
+keys = sys.argv[1:]
+ids = list(Proposal.objects.filter(key__in=keys, published=True).values_list("id", flat=True))
+have = set(SimilarList.objects.filter(proposal_id__in=ids).values_list("proposal_id", flat=True))
+missing = [i for i in ids if i not in have]
+made = similar.refresh(ids=missing, neighbours=False) if missing else 0
+print(len(keys), len(ids), len(have), made)
+"""
+
 TARGETS = {"proposal page": 0.25, "api detail": 0.50}
 
 
@@ -91,30 +120,41 @@ def measure(env: dict, cases: dict, args) -> dict:
 
 def one_database(database: str, args) -> dict:
     work = Path(args.work)
-    url = f"sqlite:///{work.resolve() / 'portal.sqlite3'}" if database == "sqlite" else args.pg_url
+    url = args.sqlite_url or f"sqlite:///{work.resolve() / 'portal.sqlite3'}"
+    url = url if database == "sqlite" else args.pg_url
     env = benchmark_env(
         url,
         DJANGO_SETTINGS_MODULE="lianghui.settings",
         LIANGHUI_TASKS_IMMEDIATE="1",
         LIANGHUI_DUMPS_AUTO="0",
     )
-    build_args = argparse.Namespace(
-        work=args.work, database=database, proposals=args.proposals, rebuild=args.rebuild
-    )
-    portal_bench.build(build_args, url, env)
+    if not args.reuse:
+        build_args = argparse.Namespace(
+            work=args.work, database=database, proposals=args.proposals, rebuild=args.rebuild
+        )
+        portal_bench.build(build_args, url, env)
     plain = {**env, "LIANGHUI_CACHE_URL": "dummy://", "LIANGHUI_PAGE_CACHE_SECONDS": "0",
              "LIANGHUI_API_CACHE_SECONDS": "0"}  # fmt: skip
-    sample = "p0000042"
+    rng = random.Random(7)
+    keys = sorted({f"p{rng.randrange(args.proposals):07d}" for _ in range(args.sample)})
+    lists = subprocess.run(
+        [PY, "-c", SIMILAR, *keys], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
+    print(
+        f"{database}: {lists[0]} sampled proposals, {lists[1]} published; similar lists"
+        f" stored already {lists[2]}, found now {lists[3]}",
+        flush=True,
+    )
+    sample = keys[0]
     counts = subprocess.run(
         [PY, "-c", portal_bench.COUNT, "/api/v1/", f"/proposals/{sample}/",
          f"/api/v1/proposals/{sample}/"],
         cwd=ROOT, env={**plain, "DJANGO_DEBUG": "1"}, check=True, capture_output=True, text=True,
     )  # fmt: skip
     queries = {p: (int(s), int(n)) for p, s, n in (ln.split() for ln in counts.stdout.splitlines())}
-    rng = random.Random(7)
 
     def key() -> str:
-        return f"p{rng.randrange(args.proposals):07d}"
+        return rng.choice(keys)
 
     cases = {
         "api root": lambda: "/api/v1/",
@@ -146,6 +186,7 @@ def one_database(database: str, args) -> dict:
         )
     return {
         "proposals": args.proposals,
+        "sampled": len(keys),
         "queries": queries,
         "rates": rates,
         "ratios": ratios,
@@ -164,7 +205,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--sqlite-url", default="", help="Default: portal.sqlite3 in --work.")
+    parser.add_argument("--sample", type=int, default=400, help="Proposals drawn from.")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="Databases already built and migrated: no import."
+    )
     args = parser.parse_args()
     Path(args.work).mkdir(parents=True, exist_ok=True)
     report = {}

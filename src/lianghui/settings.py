@@ -193,6 +193,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "lianghui.accounts.context.role",
                 "lianghui.notifications.context.unread",
+                "lianghui.portal.context.site_links",
             ],
         },
     },

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianghui.core.links import record_url
 from lianghui.core.models import Bilingual, Citation, TimeStamped
 
 from .enums import (
@@ -138,7 +139,7 @@ class Regulation(Bilingual, TimeStamped):
         return self.localized("title")
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:regulation", args=[self.key])
+        return record_url("portal:regulation", self.key)
 
     def milestones(self) -> list[tuple[Stage, object]]:
         return [(stage, getattr(self, f)) for stage, f in MILESTONES if getattr(self, f)]

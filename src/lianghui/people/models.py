@@ -3,9 +3,9 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianghui.core.links import record_url
 from lianghui.core.models import Bilingual, Citation, TimeStamped
 
 from .enums import AgencyLevel, Gender, OrganizationKind, Sector
@@ -86,7 +86,7 @@ class Organization(Bilingual, TimeStamped):
         return self.kind == OrganizationKind.AGENCY
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:organization", args=[self.key])
+        return record_url("portal:organization", self.key)
 
     def exists_on(self, day) -> bool:
         return (self.founded_on is None or self.founded_on <= day) and (
@@ -120,7 +120,7 @@ class Member(Bilingual, TimeStamped):
         return self.localized("name")
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:member", args=[self.key])
+        return record_url("portal:member", self.key)
 
 
 class YearSpan(models.Model):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from lianghui.commitments.selectors import agency_commitments
 from lianghui.consultations.selectors import consultation_list
+from lianghui.core.links import record_url
 from lianghui.digests.selectors import digest_status
 from lianghui.following.enums import Target
 from lianghui.laws import selectors as laws
@@ -184,6 +185,10 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),
             "similar": similar_proposals(proposal=proposal),
+            "feeds": {
+                "rss": record_url("feeds:proposal", proposal.key),
+                "atom": record_url("feeds:proposal-atom", proposal.key),
+            },
         },
     )
 

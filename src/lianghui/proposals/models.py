@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianghui.core.links import record_url
 from lianghui.core.models import Bilingual, Citation, Language, TimeStamped
 
 from .enums import (
@@ -337,7 +337,7 @@ class Session(Bilingual, TimeStamped):
         return self.localized("name")
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:session", args=[self.key])
+        return record_url("portal:session", self.key)
 
 
 class Topic(Bilingual, models.Model):
@@ -447,7 +447,7 @@ class Proposal(Bilingual, TimeStamped):
         return vocabulary.outcome_name(vocabulary.body_of(self), self.status)
 
     def get_absolute_url(self) -> str:
-        return reverse("portal:proposal", args=[self.key])
+        return record_url("portal:proposal", self.key)
 
 
 class Signer(models.Model):

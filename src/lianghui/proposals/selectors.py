@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from lianghui.core.models import Citation
+from lianghui.core.prepared import Prepared
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
 
@@ -352,60 +353,61 @@ def proposal_detail(*, key: str, viewer=None) -> Proposal:
     fetched (a query each); an assignment transferred from another finds it among
     the proposal's own. ``Regulation.related_proposals`` mirrors the confirmed
     links, so its rows say whether there are outcomes to fetch."""
-    # laws builds on proposals: its models are reached through the relations.
-    related = Proposal._meta.get_field("regulations")
-    links = Proposal._meta.get_field("regulation_links").related_model.objects
-    outcomes = links.filter(status="confirmed").select_related("regulation")
-    proposal = (
-        visible_proposals(viewer=viewer)
-        .select_related("session__body", "kind", "review")
-        .annotate(
-            has_regulations=_has(related.through, "proposal_id"),
-            has_merged=_has(Proposal, "merged_into_id"),
-            has_citations=_has(
-                Citation,
-                "object_id",
-                content_type_id=ContentType.objects.get_for_model(Proposal).pk,
-            ),
-        )
-        .get(key=key)
-    )
-    assignments = (
-        Assignment.objects.select_related("agency")
-        .prefetch_related(Prefetch("replies", queryset=visibility.replies_with_comments(viewer)))
-        .order_by("assigned_on", "id")
-    )
-    lookups = [
-        Prefetch(
-            "signers",
-            queryset=Signer.objects.select_related("member", "group").order_by("position", "id"),
-        ),
-        Prefetch("topics", queryset=Topic.objects.order_by("key")),
-        Prefetch("assignments", queryset=assignments),
-    ]
+    public = visibility.viewer_of(viewer).role in visibility.PUBLIC_ROLES
+    content_type = ContentType.objects.get_for_model(Proposal).pk
+    if public:
+        # The public's page is the one read most: its queries are compiled once.
+        found = _PUBLIC_PROPOSAL(key, content_type)
+    else:
+        found = list(_proposal_row(visible_proposals(viewer=viewer), key, content_type)[:2])
+    if not found:
+        raise Proposal.DoesNotExist(f"No proposal {key!r}")
+    proposal = found[0]
+    # Signers, topics, assignments and their replies are read directly by the
+    # proposal's id, not through prefetch_related_objects: it builds each filter
+    # from the instances (``proposal__in=[...]``), which cost as much as the queries.
+    pid = proposal.pk
+    signers = _SIGNERS(pid)
+    topics = [row.topic for row in _TOPICS(pid)]
+    assignments = _ASSIGNMENTS(pid)
+    replies: dict[int, list] = {a.pk: [] for a in assignments}
+    if assignments:
+        if public:
+            shown = _PUBLIC_REPLIES(pid)
+        else:
+            shown = visibility.replies_with_comments(viewer).filter(assignment__proposal_id=pid)
+        by_id = {a.pk: a for a in assignments}
+        for r in shown:
+            r.assignment = by_id[r.assignment_id]
+            replies[r.assignment_id].append(r)
+    for a in assignments:
+        a.proposal = proposal
+        _prefetched(a, "replies", replies[a.pk])
+    for s in signers:
+        s.proposal = proposal
+    _prefetched(proposal, "signers", signers)
+    _prefetched(proposal, "topics", topics)
+    _prefetched(proposal, "assignments", assignments)
+    lookups = []
     optional = {
-        "outcomes": (
-            proposal.has_regulations,
-            Prefetch(
-                "regulation_links",
-                queryset=outcomes.order_by("-score", "regulation__key"),
-                to_attr="outcomes",
-            ),
-        ),
+        "outcomes": (proposal.has_regulations, _outcomes),
         "merged_from": (
             proposal.has_merged,
-            Prefetch("merged_from", queryset=visible_proposals(viewer=viewer).order_by("key")),
+            lambda: Prefetch(
+                "merged_from", queryset=visible_proposals(viewer=viewer).order_by("key")
+            ),
         ),
-        "citations": (proposal.has_citations, cited()),
+        "citations": (proposal.has_citations, cited),
     }
     for name, (present, lookup) in optional.items():
         if present:
-            lookups.append(lookup)
+            lookups.append(lookup())
         elif name == "outcomes":
             proposal.outcomes = []
         else:
             _none_prefetched(proposal, name)
-    prefetch_related_objects([proposal], *lookups)
+    if lookups:
+        prefetch_related_objects([proposal], *lookups)
     _transferred_from(list(proposal.assignments.all()))
     if proposal.merged_into_id is not None:
         merged_into = Proposal.objects.select_related("session").get(pk=proposal.merged_into_id)
@@ -413,6 +415,67 @@ def proposal_detail(*, key: str, viewer=None) -> Proposal:
             merged_into if visibility.may_see_proposal(viewer, merged_into) else None
         )
     return proposal
+
+
+def _outcomes() -> Prefetch:
+    """The confirmed links to regulations, best first, as ``outcomes``."""
+    # laws builds on proposals: its models are reached through the relations.
+    links = Proposal._meta.get_field("regulation_links").related_model.objects
+    return Prefetch(
+        "regulation_links",
+        queryset=links.filter(status="confirmed")
+        .select_related("regulation")
+        .order_by("-score", "regulation__key"),
+        to_attr="outcomes",
+    )
+
+
+def _proposal_row(queryset: QuerySet[Proposal], key: str, content_type: int) -> QuerySet:
+    """The proposal with its session, body, kind and review, and whether it has
+    regulations, merged proposals and citations."""
+    related = Proposal._meta.get_field("regulations")
+    return (
+        queryset.filter(key=key)
+        .select_related("session__body", "kind", "review")
+        .annotate(
+            has_regulations=_has(related.through, "proposal_id"),
+            has_merged=_has(Proposal, "merged_into_id"),
+            has_citations=_has(Citation, "object_id", content_type_id=content_type),
+        )
+    )
+
+
+_PUBLIC_PROPOSAL = Prepared(
+    lambda key, ct: _proposal_row(visible_proposals(), key, ct)[:2], str, int
+)
+_SIGNERS = Prepared(
+    lambda pid: (
+        Signer.objects.filter(proposal_id=pid)
+        .select_related("member", "group")
+        .order_by("position", "id")
+    ),
+    int,
+)
+_TOPICS = Prepared(
+    lambda pid: (
+        Proposal.topics.through.objects.filter(proposal_id=pid)
+        .select_related("topic")
+        .order_by("topic__key")
+    ),
+    int,
+)
+_ASSIGNMENTS = Prepared(
+    lambda pid: (
+        Assignment.objects.filter(proposal_id=pid)
+        .select_related("agency")
+        .order_by("assigned_on", "id")
+    ),
+    int,
+)
+_PUBLIC_REPLIES = Prepared(
+    lambda pid: visibility.replies_with_comments(None).filter(assignment__proposal_id=pid),
+    int,
+)
 
 
 def _transferred_from(assignments: list[Assignment]) -> None:
@@ -424,6 +487,13 @@ def _transferred_from(assignments: list[Assignment]) -> None:
             if earlier is None:
                 earlier = Assignment.objects.select_related("agency").get(pk=a.transferred_from_id)
             a.transferred_from = earlier
+
+
+def _prefetched(instance, name: str, rows: list) -> None:
+    """Give ``instance`` the related list ``name`` as fetched (``rows``), as a
+    prefetch of it would: ``instance.<name>.all()`` then runs no query."""
+    _none_prefetched(instance, name)
+    instance._prefetched_objects_cache[name]._result_cache = rows
 
 
 def _none_prefetched(instance, name: str) -> None:

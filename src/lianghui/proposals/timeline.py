@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lianghui.core.models import AuditEntry
+from lianghui.core.prepared import Prepared
 from lianghui.people.models import Organization
 
 from . import visibility, vocabulary
@@ -399,12 +400,16 @@ def _topics(proposal: Proposal, keys: set[str]) -> dict[str, Topic]:
     return found
 
 
+# Compiled once: every proposal page reads its log so.
+_HISTORY = Prepared(
+    lambda ct, pk: AuditEntry.objects.filter(content_type_id=ct, object_id=pk).order_by("at", "id"),
+    int,
+    int,
+)
+
+
 def _history(proposal: Proposal) -> list[AuditEntry]:
-    return list(
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal.pk
-        ).order_by("at", "id")
-    )
+    return _HISTORY(ContentType.objects.get_for_model(Proposal).pk, proposal.pk)
 
 
 def proposal_timeline(

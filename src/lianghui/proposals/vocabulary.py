@@ -34,6 +34,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lianghui.core.prepared import Prepared
+
 from .enums import (
     AssignmentRole,
     NotFiledReason,
@@ -96,6 +98,10 @@ class RequestCache:
             return self.get_response(request)
 
 
+# Compiled once: every request that names a status or category reads them.
+_TERMS = Prepared(lambda: Term.objects.order_by("body_id", "vocabulary", "order", "code"))
+
+
 def _body_id(body: Body | int) -> int:
     return body if isinstance(body, int) else body.pk
 
@@ -105,7 +111,7 @@ def _all() -> dict[int, dict[str, list[Term]]]:
     if cached is not None and "terms" in cached:
         return cached["terms"]
     by_body: dict[int, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    for term in Term.objects.order_by("body_id", "vocabulary", "order", "code"):
+    for term in _TERMS():
         by_body[term.body_id][term.vocabulary].append(term)
     if cached is not None:
         cached["terms"] = by_body

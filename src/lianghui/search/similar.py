@@ -35,7 +35,9 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
+
+from lianghui.core.links import record_url
+from lianghui.core.prepared import Prepared
 
 from . import engine, registry, semantic
 from .engine.common import DOC, planner_figures_for
@@ -307,9 +309,8 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
 
     if not enabled("similar_proposals", proposal.session.body):
         return []
-    stored = (
-        SimilarList.objects.filter(proposal_id=proposal.id).values_list("items", flat=True).first()
-    )
+    found = _STORED(proposal.id)
+    stored = found[0] if found else None
     if stored is not None:
         return _shown(stored, proposal=proposal, limit=limit)
     ranked = _ranked(proposal, limit=limit)
@@ -326,16 +327,36 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
 SHOWN_FIELDS = ("object_id", "key", "title_zh", "title_en", "context_zh", "context_en")
 
 
+def _public_documents(*ids: int):
+    public = registry.get(DocType.PROPOSAL).public_records().filter(pk=OuterRef("object_id"))
+    return SearchDocument.objects.filter(
+        Exists(public), doc_type=DocType.PROPOSAL, object_id__in=ids
+    ).only(*SHOWN_FIELDS)
+
+
+# Compiled once (core/prepared.py): a page's list is read by the proposal's id, and
+# its documents by a fixed number of ids (STORED, filled with 0, which no record has).
+_STORED = Prepared(
+    lambda pid: (
+        SimilarList.objects.filter(proposal_id=pid)
+        .order_by("id")
+        .values_list("items", flat=True)[:1]
+    ),
+    int,
+)
+_DOCUMENTS = Prepared(_public_documents, *[int] * STORED)
+
+
 def _shown(items: list, *, proposal, limit: int) -> list[SimilarProposal]:
     """A stored list as shown: those of its proposals the public may see now."""
     ids = [item[0] for item in items]
-    public = registry.get(DocType.PROPOSAL).public_records().filter(pk=OuterRef("object_id"))
-    docs = {
-        d.object_id: d
-        for d in SearchDocument.objects.filter(
-            Exists(public), doc_type=DocType.PROPOSAL, object_id__in=ids
-        ).only(*SHOWN_FIELDS)
-    }
+    if not ids:  # nothing to read
+        found = []
+    elif len(ids) <= STORED:
+        found = _DOCUMENTS(*ids, *[0] * (STORED - len(ids)))
+    else:
+        found = _public_documents(*ids)
+    docs = {d.object_id: d for d in found}
     # Lists stored before meaning joined hold [id, words]; later ones add the flag.
     rows = [(docs.get(item[0]), tuple(item[1]), bool(item[2:3] and item[2])) for item in items]
     return _listed(rows, proposal=proposal, limit=limit)
@@ -348,7 +369,7 @@ def _listed(rows, *, proposal, limit: int) -> list[SimilarProposal]:
             continue
         title, lang = pick(doc.title_zh, doc.title_en)
         context, _lang = pick(doc.context_zh, doc.context_en)
-        url = reverse("portal:proposal", args=[doc.key])
+        url = record_url("portal:proposal", doc.key)
         out.append(SimilarProposal(doc.key, url, title, lang, context, words, meaning))
     return out
 
