@@ -17,8 +17,9 @@ Serving: the vectors of a model are one float32 matrix in a snapshot file
 (``LIANGHUI_VECTOR_SNAPSHOTS``) that every process of a server maps, so the
 system holds one copy for all of them; each process keeps beside it the few
 rows stored since, until a new snapshot is written. A query is one
-matrix-vector product over all of them (exact search). ``LIANGHUI_EMBEDDINGS=off`` turns the layer off:
-search is then the keyword search alone.
+matrix-vector product over all of them (exact search).
+``LIANGHUI_EMBEDDINGS=off`` turns the layer off: search is then the keyword
+search alone.
 """
 
 from __future__ import annotations
