@@ -245,3 +245,28 @@ def test_parents_in_the_same_batch_resolve(jsonl):
 def test_missing_file_is_reported(tmp_path):
     error = failure(str(tmp_path / "nope.jsonl"))
     assert "cannot be read" in str(error)
+
+
+
+def test_a_large_import_refreshes_the_planner_s_statistics(jsonl, monkeypatch):
+    """A bulk load leaves the planner's figures behind (on PostgreSQL a lookup of
+    one proposal's replies was planned as a scan of them all): an import of
+    ANALYZE_AFTER rows or more refreshes them, a small one does not."""
+    from django.db import connection
+
+    from lianghui.exchange import importer
+
+    refreshed = []
+    real = importer.refresh_statistics
+    monkeypatch.setattr(importer, "refresh_statistics", lambda: refreshed.append(real()))
+    monkeypatch.setattr(importer, "ANALYZE_AFTER", 6)
+    import_files([jsonl(BODY, KIND, SESSION, MEMBER, proposal())])
+    assert refreshed == []
+    import_files([jsonl(proposal("p2"), proposal("p3"), proposal("p4"), proposal("p5"))])
+    assert refreshed == []  # 4 rows (and their signers) written: below the mark
+    import_files([jsonl(*(proposal(f"q{i}") for i in range(6)))])
+    assert refreshed == [None]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'proposals_proposal'")
+            assert cur.fetchone()[0] > 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from lianghui.core import events
@@ -32,6 +32,10 @@ from . import bulk, exporter
 from .schema import CITATION, MAX_LINE, SPECS, Invalid, SourceProblem, Spec, check_record
 
 BATCH_SIZE = 1000
+# Rows written from which an import refreshes the planner's statistics: the
+# database's own (autovacuum on PostgreSQL) may come much later, and until then a
+# page's lookup by proposal was planned as a scan of every reply.
+ANALYZE_AFTER = 5000
 MAX_ERRORS = 20
 # Types whose every key -> id fits in memory; proposals are looked up per batch.
 SERVING_KINDS = {OrganizationKind.AGENCY, OrganizationKind.COMMITTEE}
@@ -871,4 +875,16 @@ def import_files(
     finally:
         if bar:
             bar.close()
+    written = sum(importer.report.created.values()) + sum(importer.report.updated.values())
+    if written >= ANALYZE_AFTER:
+        refresh_statistics()
     return importer.report
+
+
+def refresh_statistics() -> None:
+    """Bring the query planner's statistics up to date after a large write."""
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            # Sampled: a full ANALYZE reads every index of a large file.
+            cur.execute("PRAGMA analysis_limit = 1000")
+        cur.execute("ANALYZE")

@@ -655,12 +655,15 @@ def nearest(q: ParsedQuery, f: SearchFilters, *, limit: int = NEAREST) -> Near |
     if f.until:
         docs = docs.filter(date__lt=f.until)
     sqlite = connection.vendor == "sqlite"
+    # A record's words are read only to hold a query's exclusions: they are most
+    # of the bytes of a row, and most queries exclude nothing.
+    words = _words() if q.must_not else Value("", output_field=TextField())
     rows = []
-    for pk, doc_type, object_id, date, tokens, words in docs.values_list(
-        "id", "doc_type", "object_id", "date", "filter_tokens", _words()
+    for pk, doc_type, object_id, date, tokens, text in docs.values_list(
+        "id", "doc_type", "object_id", "date", "filter_tokens", words
     ):
         sim = by_key.get((doc_type, object_id))
-        if sim is None or not wanted <= set(tokens.split()) or _excluded(q, words):
+        if sim is None or not wanted <= set(tokens.split()) or _excluded(q, text):
             continue
         rows.append((pk, (date.isoformat() if sqlite and date else date), tokens, sim))
     rows.sort(key=lambda r: (-r[3], r[0]))
