@@ -247,7 +247,6 @@ def test_missing_file_is_reported(tmp_path):
     assert "cannot be read" in str(error)
 
 
-
 def test_a_large_import_refreshes_the_planner_s_statistics(jsonl, monkeypatch):
     """A bulk load leaves the planner's figures behind (on PostgreSQL a lookup of
     one proposal's replies was planned as a scan of them all): an import of
