@@ -113,6 +113,31 @@ def test_the_fill_embeds_what_has_no_vector_in_batches(meaning_world):
     assert semantic.progress()["embedded"] == SearchDocument.objects.count()
 
 
+def test_a_large_import_is_embedded_by_the_fill_not_in_one_task(
+    settings, indexing, jsonl, monkeypatch
+):
+    """An import's thousands of records (here: more than a batch of 2, read 3 ids
+    at a time) are not embedded by the task that indexes them: the fill does it
+    in batches, and every record ends with its vector."""
+    settings.LIANGHUI_EMBEDDINGS = FAKE
+    semantic.reset()
+    monkeypatch.setattr(semantic, "FILL_BATCH", 2)
+    monkeypatch.setattr(semantic, "REFRESH_CHUNK", 3)
+    fills = []
+    real = semantic.fill
+    monkeypatch.setattr(semantic, "fill", lambda limit=2: fills.append(1) or real(limit))
+    with indexing():
+        import_files([jsonl(*RECORDS, *EXTRA)])
+    assert fills  # the fill was asked for, after the import's commit
+    assert DocumentVector.objects.count() == SearchDocument.objects.count()
+    # A later edit of one record is embedded by its own task at once.
+    changed = dict(EXTRA[1], title_zh="关于规范外卖骑手用工的建议", text_zh="")
+    fills.clear()
+    with indexing():
+        import_files([jsonl(changed)])
+    assert not fills and ("p-datasec", True) in found("rider")
+
+
 @pytest.mark.parametrize(
     ("language", "badge"), [("en", "found by meaning"), ("zh-hans", "按语义找到")]
 )

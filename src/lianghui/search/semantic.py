@@ -139,10 +139,13 @@ def _embed_rows(m: embeddings.Embedder, rows: list[tuple], *, replace: bool) -> 
         if replace:
             # Delete and insert (never update): a new row id is how serving
             # processes see that a vector changed.
-            cond = Q()
+            by_type: dict[str, list[int]] = {}
             for r in rows:
-                cond |= Q(doc_type=r[0], object_id=r[1])
-            DocumentVector.objects.filter(cond, model=m.name).delete()
+                by_type.setdefault(r[0], []).append(r[1])
+            for doc_type, object_ids in by_type.items():
+                DocumentVector.objects.filter(
+                    model=m.name, doc_type=doc_type, object_id__in=object_ids
+                ).delete()
         DocumentVector.objects.bulk_create(objs, ignore_conflicts=True)
         versioning.bump()
     return len(objs)
@@ -181,12 +184,39 @@ def fill(limit: int = FILL_BATCH) -> tuple[int, bool]:
 
 
 def refresh(*, label: str, ids) -> int:
-    """Embed again the records (and their child documents) whose text changed."""
+    """Embed again the records (and their child documents) whose text changed.
+
+    Read a chunk of ids at a time: an import reports tens of thousands, more
+    than one statement may name. New records beyond a batch are left to the
+    fill, which embeds them in batches, proposals first, so that no one task
+    holds the worker for an hour."""
     m = model()
     t = registry.by_model(label)
     if m is None or t is None:
         return 0
     ids = sorted(set(ids))
+    done, left = 0, False
+    for i in range(0, len(ids), REFRESH_CHUNK):
+        stale, new = _stale(m, t, ids[i : i + REFRESH_CHUNK])
+        if len(new) > FILL_BATCH:
+            left = True
+        else:
+            stale += new
+        for j in range(0, len(stale), FILL_BATCH):
+            done += _embed_rows(m, stale[j : j + FILL_BATCH], replace=True)
+    if left:
+        from .tasks import start_filling
+
+        transaction.on_commit(start_filling)
+    return done
+
+
+# Ids read per statement by refresh().
+REFRESH_CHUNK = 500
+
+
+def _stale(m: embeddings.Embedder, t, ids: list[int]) -> tuple[list[tuple], list[tuple]]:
+    """The rows of these records whose vector is of another text, and those with none."""
     cond = Q(doc_type=t.key, object_id__in=ids)
     for child in registry.children(t):
         cond |= Q(doc_type=child.key, parent_id__in=ids)
@@ -199,8 +229,11 @@ def refresh(*, label: str, ids) -> int:
             model=m.name, doc_type__in={r[0] for r in rows}, object_id__in={r[1] for r in rows}
         ).values_list("doc_type", "object_id", "digest")
     }
-    stale = [r for r in rows if known.get((r[0], r[1])) != digest(text_of(*r[2:]))]
-    return _embed_rows(m, stale, replace=True)
+    stale = [
+        r for r in rows if (r[0], r[1]) in known and known[r[0], r[1]] != digest(text_of(*r[2:]))
+    ]
+    new = [r for r in rows if (r[0], r[1]) not in known]
+    return stale, new
 
 
 def progress() -> dict:
