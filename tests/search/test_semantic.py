@@ -158,10 +158,9 @@ def test_similar_proposals_include_those_close_in_meaning(meaning_world, client)
     assert "close in meaning" in html
 
 
-def test_the_duplicate_panel_finds_a_translated_copy_with_its_matching_sentences(
-    meaning_world, indexing, jsonl
-):
-    from lianghui.insights import suggestions
+@pytest.fixture
+def translated_copy(meaning_world, indexing, jsonl):
+    """An English copy of a Chinese proposal, under review: the duplicate panel's case."""
     from lianghui.proposals.models import Proposal
 
     copy = _p(
@@ -175,7 +174,15 @@ def test_the_duplicate_panel_finds_a_translated_copy_with_its_matching_sentences
     )
     with indexing():
         import_files([jsonl(copy)])
-    proposal = Proposal.objects.get(key="p-datasec-en")
+    return Proposal.objects.get(key="p-datasec-en")
+
+
+def test_the_duplicate_panel_finds_a_translated_copy_with_its_matching_sentences(
+    translated_copy, indexing
+):
+    from lianghui.insights import suggestions
+
+    proposal = translated_copy
     # The first view does not embed sentences (seconds of work): it asks the worker.
     with indexing() as callbacks:
         found = suggestions.compute(proposal).duplicates
@@ -189,23 +196,12 @@ def test_the_duplicate_panel_finds_a_translated_copy_with_its_matching_sentences
     assert any("↔" in p and "数据安全" in p for p in found[0].passages)
 
 
-def test_matching_sentences_are_found_again_after_an_edit(meaning_world, indexing, jsonl):
+def test_matching_sentences_are_found_again_after_an_edit(translated_copy, indexing):
     from lianghui.insights import suggestions
     from lianghui.insights.models import SentenceMatch
     from lianghui.proposals.models import Proposal
 
-    copy = _p(
-        "p-datasec-en",
-        "npc-2022",
-        "npc-suggestion",
-        en="Data security legislation",
-        text_en="Complete the data security rules.",
-        status="submitted",
-        published=False,
-    )
-    with indexing():
-        import_files([jsonl(copy)])
-    proposal = Proposal.objects.get(key="p-datasec-en")
+    proposal = translated_copy
     with indexing():
         suggestions.compute(proposal)
     assert SentenceMatch.objects.get().pairs
