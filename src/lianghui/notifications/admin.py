@@ -58,7 +58,6 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and (obj.read_at is not None or obj.mail_state):
-            return False
-        return super().has_delete_permission(request, obj)
+    # Deleting stays allowed, read or not: the admin asks this of every row a
+    # deletion takes with it, and a proposal or an account deleted takes its
+    # notifications (refusing made the proposal itself undeletable).
