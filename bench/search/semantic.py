@@ -141,13 +141,18 @@ def main() -> None:
             )
         )
 
+    # One thread for the numerical library, as in a web process (lianghui.wsgi).
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
     rng = np.random.default_rng(1)
     base = np.repeat(vectors, args.vectors // len(vectors) + 1, axis=0)[: args.vectors]
     noisy = base + rng.normal(0, 0.02, base.shape).astype(np.float32)
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
     langs = (np.arange(args.vectors) % 3 == 0).astype(np.int8)  # a third English-only
-    keys = [("proposal", i) for i in range(args.vectors)]
-    snapshot = semantic._Snapshot.of(noisy.astype(np.float32), keys, langs)
+    rows = np.arange(args.vectors)
+    types = np.full(args.vectors, semantic._TYPES.index("proposal"))
+    snapshot = semantic._Snapshot.of(noisy.astype(np.float32), rows, types, rows, langs)
     timings, cpus = [], []
     for i in range(args.queries):
         q = (QUERIES_ZH + QUERIES_EN)[i % 20] + ("" if i < 20 else f" {i}")
