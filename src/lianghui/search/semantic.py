@@ -674,7 +674,18 @@ class Pending:
 # they run in a thread while the request's own thread waits for the keyword
 # search (PostgreSQL's server, or SQLite's engine, which leaves Python's lock):
 # the two take the time of the longer, not of both.
-_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="meaning")
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's pool, made in the process that uses it: a pool whose threads
+    were started before a fork (a server's workers) has none in the child."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=2, thread_name_prefix="meaning"))
+        return _pool[1]
 
 
 def begin(q: ParsedQuery, *, limit: int = NEAREST) -> Pending | None:
@@ -689,7 +700,7 @@ def begin(q: ParsedQuery, *, limit: int = NEAREST) -> Pending | None:
     v = vectors(m)
     if not len(v):
         return None
-    return Pending(_pool.submit(_nearest_keys, m, v, text, limit), started)
+    return Pending(_executor().submit(_nearest_keys, m, v, text, limit), started)
 
 
 def _nearest_keys(m: embeddings.Embedder, v: _Snapshot, text: str, limit: int) -> dict:
