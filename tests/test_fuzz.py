@@ -120,7 +120,12 @@ def real_kwargs(route: str, name: str, params: list[str]) -> dict:
             out[param] = admin_value(name, param, p1)
         elif param == "key" and "\\.a[0-9]+" in route:  # a part of a proposal
             part = f"p-1.a{_position(p1, reply.assignment)}"
-            out[param] = part if "^assignments/" in route else f"{part}.r0"
+            if "^assignments/" in route:
+                out[param] = part
+            elif "^commitments/" in route:  # a sentence of a reply (none here: a 404)
+                out[param] = f"{part}.r0.zh0"
+            else:
+                out[param] = f"{part}.r0"
         elif param == "key":
             section = next(s for s in route.replace("^", "").split("/") if s in by_section)
             out[param] = by_section[section]

@@ -1,37 +1,11 @@
 """The public list, the agency page's section, the lapsed feed and the office queue."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
-from lianghui.commitments import services
 from lianghui.commitments.models import Commitment
-from lianghui.proposals import services as proposal_services
-from lianghui.proposals.models import Assignment
-from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def promises(small_world, committed):
-    rows = []
-    for n in range(3):
-        with committed():
-            p = ProposalFactory(status="assigned")
-        a = Assignment.objects.get(proposal=p, active=True)
-        with committed():
-            proposal_services.reply_create(
-                assignment=a,
-                category="B",
-                on=dt.date(2022, 5, 1),
-                text_zh=f"下一步，我部将加快修订第{n}号办法，力争2022年底前出台。",
-                published=n < 2,
-            )
-        rows.append(p)
-    services.commitments_refresh(today=dt.date(2023, 1, 2))
-    return rows
 
 
 def test_list_shows_public_commitments_in_both_languages(

@@ -19,6 +19,7 @@ router.register("proposals", views.ProposalViewSet, basename="proposal")
 router.register("replies", views.ReplyViewSet, basename="reply")
 router.register("feedback", views.FeedbackViewSet, basename="feedback")
 router.register("regulations", views.RegulationViewSet, basename="regulation")
+router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("consultations", consultations.ConsultationViewSet, basename="consultation")
 router.register("consultation-comments", consultations.CommentViewSet, basename="comment")
 

@@ -11,6 +11,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from lianghui.commitments.enums import Outcome, Review
+from lianghui.commitments.models import Commitment
 from lianghui.laws.enums import RegulationKind, Stage
 from lianghui.laws.models import Regulation
 from lianghui.people.enums import AgencyLevel, OrganizationKind, Sector
@@ -189,6 +191,21 @@ class FeedbackFilterSet(df.FilterSet):
 
     class Meta:
         model = Feedback
+        fields: list[str] = []
+
+
+class CommitmentFilterSet(df.FilterSet):
+    session = _key("reply__assignment__proposal__session__key", "Session key.")
+    agency = _key("reply__assignment__agency__key", "Agency key.")
+    proposal = _key("reply__assignment__proposal__key", "Proposal key.")
+    outcome = df.ChoiceFilter(choices=Outcome.choices, help_text=Outcome.help_text())
+    review = df.ChoiceFilter(
+        choices=Review.choices,
+        help_text="Whether the office has checked it: suggested, confirmed (rejected: the office).",
+    )
+
+    class Meta:
+        model = Commitment
         fields: list[str] = []
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
+from lianghui.commitments import selectors as commitments
+from lianghui.commitments.models import Commitment
 from lianghui.core.models import Citation
 from lianghui.laws import selectors as laws
 from lianghui.laws.models import Provision, Regulation, RegulationEvent, RegulationVersion
@@ -145,6 +147,45 @@ def feedback_list(
 
 
 FEEDBACK_KEYSET = ("reply__assignment__proposal__key", "reply__assignment_id", "reply_id")
+
+
+def commitment_list(
+    *,
+    viewer,
+    session: str = "",
+    agency: str = "",
+    proposal: str = "",
+    outcome: str = "",
+    review: str = "",
+) -> QuerySet[Commitment]:
+    """Commitments found in the replies the caller may see (commitments.selectors:
+    the office's rejections only to the office)."""
+    qs = commitments.commitments_for(viewer)
+    if session:
+        qs = qs.filter(reply__assignment__proposal__session__key=session)
+    if agency:
+        qs = qs.filter(reply__assignment__agency__key=agency)
+    if proposal:
+        qs = qs.filter(reply__assignment__proposal__key=proposal)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if review:
+        qs = qs.filter(review=review)
+    return qs.select_related(
+        "reply__assignment__agency", "reply__assignment__proposal", "kept_by_regulation"
+    )
+
+
+COMMITMENT_KEYSET = ("reply__assignment__proposal__key", "reply_id", "id")
+
+
+def visible_replies(viewer, ids) -> dict[int, tuple[int, int]]:
+    """{reply id: (assignment id, reply id)} of those of ``ids`` the viewer may see."""
+    if not ids:
+        return {}
+    rows = Reply.objects.filter(visibility.replies_q(viewer), pk__in=ids)
+    pairs = rows.values_list("pk", "assignment_id")
+    return {pk: (assignment_id, pk) for pk, assignment_id in pairs}
 
 
 # --- agency inbox -----------------------------------------------------------------------------

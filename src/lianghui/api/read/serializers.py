@@ -12,6 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers as s
 
+from lianghui.commitments.enums import Outcome as CommitmentOutcome
+from lianghui.commitments.enums import Review as CommitmentReview
 from lianghui.core.models import Language
 from lianghui.core.roles import Role
 from lianghui.laws.enums import (
@@ -559,6 +561,66 @@ class FeedbackSerializer(_PartKeys):
         path = reverse("api:feedback-detail", args=[self.get_reply(fb)])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+
+class CommitmentSerializer(_PartKeys):
+    key = s.SerializerMethodField(
+        help_text="The commitment's key: <reply key>.<language><sentence position>."
+    )
+    url = s.SerializerMethodField(help_text="The commitment's API URL.")
+    reply = s.SerializerMethodField(help_text="The key of the reply that states it.")
+    proposal = s.CharField(source="reply.assignment.proposal.key", help_text="The proposal's key.")
+    agency = s.CharField(source="reply.assignment.agency.key", help_text="The agency's key.")
+    replied_on = s.DateField(source="reply.replied_on", help_text="Day of the reply.")
+    sentence = s.CharField(help_text="The sentence of the reply that states it, as it stands.")
+    language = s.CharField(help_text="zh or en: the reply text the sentence is in.")
+    position = s.IntegerField(help_text="The sentence's place in that text (from 0).")
+    confidence = s.FloatField(help_text="How sure the extraction is, from 0 to 1.")
+    reasons = s.ListField(
+        child=s.CharField(), help_text="Why the sentence was taken for a commitment."
+    )
+    due_on = s.DateField(allow_null=True, help_text="The date it names, if any.")
+    due_precision = s.CharField(help_text="day, month or year: how precise due_on is.")
+    plan = s.CharField(help_text="The plan or programme it names, if any.")
+    review = _choice(
+        CommitmentReview,
+        help_text="suggested: found automatically, not yet checked; confirmed or rejected"
+        " by the office (rejected ones only the office sees).",
+    )
+    outcome = _choice(CommitmentOutcome)
+    outcome_on = s.DateField(allow_null=True, help_text="Day the outcome was reached.")
+    kept_by_regulation = s.SerializerMethodField(
+        help_text="The key of the regulation whose later stage shows it kept, or null."
+    )
+    kept_by_reply = s.SerializerMethodField(
+        help_text="The key of the later reply that shows it kept, or null."
+    )
+
+    def _reply_key(self, reply) -> str:
+        a = reply.assignment
+        return self._positions().reply_key(a.proposal.key, a.pk, reply.pk)
+
+    def get_key(self, c) -> str:
+        return f"{self._reply_key(c.reply)}.{c.language}{c.position}"
+
+    def get_url(self, c) -> str:
+        path = reverse("api:commitment-detail", args=[self.get_key(c)])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_reply(self, c) -> str:
+        return self._reply_key(c.reply)
+
+    def get_kept_by_regulation(self, c) -> str | None:
+        return c.kept_by_regulation.key if c.kept_by_regulation_id else None
+
+    def get_kept_by_reply(self, c) -> str | None:
+        if not c.kept_by_reply_id:
+            return None
+        a = c.reply.assignment
+        # A later reply of the same agency to the same proposal (commitments.services).
+        later = self.context["later_replies"].get(c.kept_by_reply_id)
+        return None if later is None else self._positions().reply_key(a.proposal.key, *later)
 
 
 class InboxSerializer(_PartKeys):

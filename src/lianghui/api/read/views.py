@@ -417,6 +417,38 @@ class FeedbackViewSet(ReadViewSet):
         return {"positions": Positions(fb.reply.assignment.proposal_id for fb in rows)}
 
 
+@_described(
+    "commitments",
+    "What agencies said they would do, found in the replies the caller may see: the"
+    " sentence that says it, the extraction's confidence and reasons, the office's"
+    " check, and whether the record shows it kept, open or lapsed.",
+    "A commitment, by its key <reply key>.<language><position>.",
+)
+class CommitmentViewSet(ReadViewSet):
+    serializer_class = serializers.CommitmentSerializer
+    filterset_class = f.CommitmentFilterSet
+    keyset = selectors.COMMITMENT_KEYSET
+    lookup_value_regex = PART_KEY_REGEX + r"\.(?:zh|en)[0-9]{1,5}"
+
+    def select(self, p):
+        return selectors.commitment_list(viewer=self.request.user, **p)
+
+    def lookup(self, key):
+        reply_key, _dot, sentence = key.rpartition(".")
+        language, position = sentence[:2], int(sentence[2:])
+        reply_id = _reply_id(self.request, reply_key)
+        return self.select({}).get(reply_id=reply_id, language=language, position=position)
+
+    def extra_context(self, rows):
+        later = selectors.visible_replies(
+            self.request.user, {c.kept_by_reply_id for c in rows if c.kept_by_reply_id}
+        )
+        return {
+            "positions": Positions(c.reply.assignment.proposal_id for c in rows),
+            "later_replies": later,
+        }
+
+
 REGULATION_INCLUDE = include_parameter(
     selectors.REGULATION_INCLUDES, "A detail page includes them all unless told otherwise."
 )
@@ -486,6 +518,7 @@ ROOT_LINKS = [
     "replies",
     "feedback",
     "regulations",
+    "commitments",
 ]
 
 
