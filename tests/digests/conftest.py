@@ -1,5 +1,6 @@
 import pytest
 
+from lianghui.digests import services
 from lianghui.proposals.models import Proposal, Session, Signer
 from lianghui.proposals.services import proposal_review
 from tests.factories import ProposalFactory
@@ -39,3 +40,13 @@ def _member(key):
 
 
 __all__ = ["proposal_review"]
+
+
+@pytest.fixture
+def published(session_world, accounts):
+    """The session's highlights as generated, one theme retitled by the office, published."""
+    digest = services.digest_generate(session=session_world, actor=accounts["office"])
+    item = digest.items.get(section="theme", position=0)
+    services.digest_item_edit(item=item, actor=accounts["office"], title_en="Riders' rights")
+    services.digest_publish(digest=digest, actor=accounts["office"])
+    return digest

@@ -9,15 +9,6 @@ from lianghui.proposals.models import Proposal
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(session_world, accounts):
-    digest = services.digest_generate(session=session_world, actor=accounts["office"])
-    item = digest.items.get(section="theme", position=0)
-    services.digest_item_edit(item=item, actor=accounts["office"], title_en="Riders' rights")
-    services.digest_publish(digest=digest, actor=accounts["office"])
-    return digest
-
-
 def test_a_draft_is_not_public(client, session_world, accounts):
     services.digest_generate(session=session_world, actor=accounts["office"])
     assert client.get(reverse("digests:digest", args=["npc-2022"])).status_code == 404

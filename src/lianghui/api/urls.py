@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from lianghui.api import schema
 from lianghui.api.bulk import views as bulk_views
-from lianghui.api.read import algorithms, consultations, timeline, views
+from lianghui.api.read import algorithms, consultations, highlights, timeline, views
 from lianghui.api.write import views as writes
 
 app_name = "api"
@@ -44,6 +44,11 @@ urlpatterns = [
         f"proposals/{KEY}/timeline/",
         timeline.ProposalTimelineView.as_view(),
         name="proposal-timeline",
+    ),
+    path(
+        f"sessions/{KEY}/highlights/",
+        highlights.SessionHighlightsView.as_view(),
+        name="session-highlights",
     ),
     path(f"proposals/{KEY}/submit/", writes.SubmitView.as_view(), name="proposal-submit"),
     path(f"proposals/{KEY}/withdraw/", writes.WithdrawView.as_view(), name="proposal-withdraw"),
