@@ -159,14 +159,12 @@ def commitment_list(
     review: str = "",
 ) -> QuerySet[Commitment]:
     """Commitments found in the replies the caller may see (commitments.selectors:
-    the office's rejections only to the office)."""
+    the office's rejections only to the office), of the replies ``reply_list``
+    gives for the same filters."""
     qs = commitments.commitments_for(viewer)
-    if session:
-        qs = qs.filter(reply__assignment__proposal__session__key=session)
-    if agency:
-        qs = qs.filter(reply__assignment__agency__key=agency)
-    if proposal:
-        qs = qs.filter(reply__assignment__proposal__key=proposal)
+    if session or agency or proposal:
+        replies = reply_list(viewer=viewer, session=session, agency=agency, proposal=proposal)
+        qs = qs.filter(reply__in=replies.values("pk"))
     if outcome:
         qs = qs.filter(outcome=outcome)
     if review:
