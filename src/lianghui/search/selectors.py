@@ -169,7 +169,7 @@ def _find(q, f, sort, page, *, cap, with_facets) -> _Found:
     if capped:
         rows = rows[:cap]
     by_meaning: set[int] = set()
-    near = semantic.nearest(q, f, pending=pending) if pending else None
+    near = semantic.nearest(pending, q, f) if pending else None
     if near and near.rows:
         rows, by_meaning = semantic.fuse(rows, near.rows)
         if cap and len(rows) > cap:

@@ -602,6 +602,13 @@ def vectors(m: embeddings.Embedder) -> _Snapshot:
     return v.current()
 
 
+def _best(sims: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the ``k`` highest cosines, best first (one partial sort)."""
+    k = min(k, len(sims))
+    top = np.argpartition(-sims, k - 1)[:k]
+    return top[np.argsort(-sims[top])]
+
+
 def neighbours(doc_type: str, object_id: int, *, limit: int) -> list[tuple[int, float]]:
     """Records of the same type nearest in meaning to this one: (object id,
     cosine), best first, itself left out; empty when it has no vector yet."""
@@ -613,11 +620,9 @@ def neighbours(doc_type: str, object_id: int, *, limit: int) -> list[tuple[int, 
     if row is None:
         return []
     sims = v.scores(v.vector(row))
-    k = min(limit * 4 + 1, len(v))
-    top = np.argpartition(-sims, k - 1)[:k]
     out = [
         (v.key(i)[1], float(sims[i]))
-        for i in top[np.argsort(-sims[top])]
+        for i in _best(sims, limit * 4 + 1)
         if i != row and v.key(i)[0] == doc_type and sims[i] >= m.related
     ]
     return out[:limit]
@@ -637,11 +642,9 @@ def near_text(
         return []
     least = m.duplicate if least is None else least
     sims = v.scores(m.passages([text])[0])
-    k = min(limit * 4, len(v))
-    top = np.argpartition(-sims, k - 1)[:k]
     out = [
         (v.key(i)[1], float(sims[i]))
-        for i in top[np.argsort(-sims[top])]
+        for i in _best(sims, limit * 4)
         if v.key(i)[0] == doc_type and sims[i] >= least
     ]
     return out[:limit]
@@ -708,21 +711,12 @@ def _nearest_keys(m: embeddings.Embedder, v: _Snapshot, text: str, limit: int) -
     model's floor. No database: it runs in the pool's thread."""
     qv = embeddings.cached_query(spec(), text)
     sims = v.query_scores(m, qv, "zh" if has_cjk(text) else "en")
-    k = min(limit, len(v))
-    top = np.argpartition(-sims, k - 1)[:k]
-    top = top[np.argsort(-sims[top])]
-    return {v.key(i): float(sims[i]) for i in top if sims[i] >= m.query_floor}
+    return {v.key(i): float(sims[i]) for i in _best(sims, limit) if sims[i] >= m.query_floor}
 
 
-def nearest(
-    q: ParsedQuery, f: SearchFilters, *, limit: int = NEAREST, pending: Pending | None = None
-) -> Near | None:
+def nearest(pending: Pending, q: ParsedQuery, f: SearchFilters) -> Near:
     """Index rows about what ``q`` means, by filters and exclusions like a
-    keyword search's, best first; None when the layer is off or empty.
-    ``pending``: what ``begin`` started for the same query."""
-    pending = pending or begin(q, limit=limit)
-    if pending is None:
-        return None
+    keyword search's, best first, from what ``begin`` started for ``q``."""
     by_key = pending.future.result()
     if not by_key:
         return Near([], (time.perf_counter() - pending.started) * 1000)
