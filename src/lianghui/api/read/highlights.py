@@ -34,19 +34,32 @@ class HighlightSerializer(s.Serializer):
     count = s.IntegerField(
         allow_null=True, help_text="The figure it reports (proposals, co-signers...)."
     )
-    proposal = s.CharField(allow_null=True, help_text="The proposal it is about, by key.")
-    topic = s.CharField(allow_null=True, help_text="The topic it is about, by key.")
-    member = s.CharField(allow_null=True, help_text="The member it is about, by key.")
-    examples = s.ListField(
-        child=s.CharField(), help_text="Keys of representative proposals the public may see."
+    proposal = s.CharField(
+        source="proposal.key", allow_null=True, help_text="The proposal it is about, by key."
+    )
+    topic = s.CharField(
+        source="topic.key", allow_null=True, help_text="The topic it is about, by key."
+    )
+    member = s.CharField(
+        source="member.key", allow_null=True, help_text="The member it is about, by key."
+    )
+    examples = s.SlugRelatedField(
+        slug_field="key",
+        many=True,
+        read_only=True,
+        help_text="Keys of representative proposals the public may see.",
     )
     generated = s.BooleanField(help_text="Proposed by the generator (false: added by a person).")
     changed = s.BooleanField(help_text="Edited or moved by a person since it was generated.")
 
 
 class HighlightSectionSerializer(s.Serializer):
+    """A ``digests.selectors.Part``."""
+
     section = s.ChoiceField(choices=Section.choices, help_text=Section.help_text())
-    label = s.CharField(help_text="The section's name, in the response's language.")
+    label = s.CharField(
+        source="section.label", help_text="The section's name, in the response's language."
+    )
     items = HighlightSerializer(many=True)
 
 
@@ -59,24 +72,6 @@ class HighlightsSerializer(s.Serializer):
     published_at = s.DateTimeField()
     edited = s.BooleanField(help_text="A person changed, added or removed an item.")
     sections = HighlightSectionSerializer(many=True)
-
-
-def _item(item) -> dict:
-    return {
-        "title_zh": item.title_zh,
-        "title_en": item.title_en,
-        "text_zh": item.text_zh,
-        "text_en": item.text_en,
-        "reason_zh": item.reason_zh,
-        "reason_en": item.reason_en,
-        "count": item.count,
-        "proposal": item.proposal.key if item.proposal_id else None,
-        "topic": item.topic.key if item.topic_id else None,
-        "member": item.member.key if item.member_id else None,
-        "examples": [p.key for p in item.examples],
-        "generated": item.generated,
-        "changed": item.changed,
-    }
 
 
 class SessionHighlightsView(ConditionalMixin, APIView):
@@ -109,13 +104,6 @@ class SessionHighlightsView(ConditionalMixin, APIView):
             "generated_at": digest.generated_at,
             "published_at": digest.published_at,
             "edited": digests.edited(digest),
-            "sections": [
-                {
-                    "section": part.section.value,
-                    "label": part.section.label,
-                    "items": [_item(i) for i in part.items],
-                }
-                for part in parts
-            ],
+            "sections": parts,
         }
         return Response(HighlightsSerializer(data).data)
