@@ -43,14 +43,14 @@ class HighlightSerializer(s.Serializer):
     member = s.CharField(
         source="member.key", allow_null=True, help_text="The member it is about, by key."
     )
-    examples = s.SlugRelatedField(
-        slug_field="key",
-        many=True,
-        read_only=True,
-        help_text="Keys of representative proposals the public may see.",
+    examples = s.SerializerMethodField(
+        help_text="Keys of representative proposals the public may see."
     )
     generated = s.BooleanField(help_text="Proposed by the generator (false: added by a person).")
     changed = s.BooleanField(help_text="Edited or moved by a person since it was generated.")
+
+    def get_examples(self, item) -> list[str]:
+        return [p.key for p in item.examples]
 
 
 class HighlightSectionSerializer(s.Serializer):
