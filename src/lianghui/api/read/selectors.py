@@ -177,13 +177,12 @@ def commitment_list(
 COMMITMENT_KEYSET = ("reply__assignment__proposal__key", "reply_id", "id")
 
 
-def visible_replies(viewer, ids) -> dict[int, tuple[int, int]]:
-    """{reply id: (assignment id, reply id)} of those of ``ids`` the viewer may see."""
+def visible_replies(viewer, ids) -> dict[int, int]:
+    """{reply id: assignment id} of those of ``ids`` the viewer may see."""
     if not ids:
         return {}
     rows = Reply.objects.filter(visibility.replies_q(viewer), pk__in=ids)
-    pairs = rows.values_list("pk", "assignment_id")
-    return {pk: (assignment_id, pk) for pk, assignment_id in pairs}
+    return dict(rows.values_list("pk", "assignment_id"))
 
 
 # --- agency inbox -----------------------------------------------------------------------------

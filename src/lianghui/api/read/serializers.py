@@ -52,6 +52,13 @@ def _choice(enum, help_text: str = "", **kw) -> s.ChoiceField:
     return s.ChoiceField(choices=enum.choices, help_text=help_text or enum.help_text(), **kw)
 
 
+def api_url(context: dict, route: str, key: str) -> str:
+    """The API URL of ``route`` for ``key``, absolute when the serializer has a request."""
+    path = reverse(f"api:{route}", args=[key])
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
+
+
 class UrlField(s.Field):
     """The record's API URL."""
 
@@ -60,9 +67,7 @@ class UrlField(s.Field):
         super().__init__(source="*", read_only=True, **kw)
 
     def to_representation(self, obj) -> str:
-        path = reverse(f"api:{self.route}", args=[obj.key])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return api_url(self.context, self.route, obj.key)
 
 
 UrlField = extend_schema_field(OpenApiTypes.URI)(UrlField)
@@ -466,9 +471,7 @@ class ProposalSerializer(_Sourced):
         # reverse() and build_absolute_uri() once per list, not once per row.
         template = self.context.get("_proposal_url")
         if template is None:
-            path = reverse("api:proposal-detail", args=["KEY"])
-            request = self.context.get("request")
-            template = request.build_absolute_uri(path) if request else path
+            template = api_url(self.context, "proposal-detail", "KEY")
             self.context["_proposal_url"] = template
         return template.replace("/KEY/", f"/{key}/")
 
@@ -527,9 +530,7 @@ class ReplySerializer(_PartKeys):
         return self._positions().reply_key(r.assignment.proposal.key, r.assignment_id, r.pk)
 
     def get_url(self, r) -> str:
-        path = reverse("api:reply-detail", args=[self.get_key(r)])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return api_url(self.context, "reply-detail", self.get_key(r))
 
     def get_assignment(self, r) -> str:
         return self._positions().assignment_key(r.assignment.proposal.key, r.assignment_id)
@@ -558,9 +559,7 @@ class FeedbackSerializer(_PartKeys):
         return self._positions().reply_key(a.proposal.key, a.pk, fb.reply_id)
 
     def get_url(self, fb) -> str:
-        path = reverse("api:feedback-detail", args=[self.get_reply(fb)])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return api_url(self.context, "feedback-detail", self.get_reply(fb))
 
 
 class CommitmentSerializer(_PartKeys):
@@ -604,9 +603,7 @@ class CommitmentSerializer(_PartKeys):
         return f"{self._reply_key(c.reply)}.{c.language}{c.position}"
 
     def get_url(self, c) -> str:
-        path = reverse("api:commitment-detail", args=[self.get_key(c)])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return api_url(self.context, "commitment-detail", self.get_key(c))
 
     def get_reply(self, c) -> str:
         return self._reply_key(c.reply)
@@ -619,8 +616,10 @@ class CommitmentSerializer(_PartKeys):
             return None
         a = c.reply.assignment
         # A later reply of the same agency to the same proposal (commitments.services).
-        later = self.context["later_replies"].get(c.kept_by_reply_id)
-        return None if later is None else self._positions().reply_key(a.proposal.key, *later)
+        assignment_id = self.context["later_replies"].get(c.kept_by_reply_id)
+        if assignment_id is None:
+            return None
+        return self._positions().reply_key(a.proposal.key, assignment_id, c.kept_by_reply_id)
 
 
 class InboxSerializer(_PartKeys):
