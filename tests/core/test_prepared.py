@@ -1,0 +1,60 @@
+"""Queries compiled once per process (core/prepared.py) give what the queryset gives."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lianghui.core.prepared import Prepared
+from lianghui.proposals.models import Assignment, Proposal
+
+
+def _by_key(key):
+    return Proposal.objects.filter(key=key).select_related("session__body").order_by("id")
+
+
+def _of_agencies(keys, first):
+    return (
+        Assignment.objects.filter(agency__key__in=keys, proposal_id__gte=first)
+        .select_related("agency", "proposal")
+        .order_by("id")
+    )
+
+
+BY_KEY = Prepared(_by_key, str)
+OF_AGENCIES = Prepared(_of_agencies, [str], int)
+
+
+def _rows(instances):
+    return [(type(x).__name__, x.pk, x.__dict__.get("assigned_on")) for x in instances]
+
+
+def test_a_prepared_query_reads_the_rows_its_queryset_reads(small_world):
+    for key in ["p-1", "p-2", "no-such-proposal"]:
+        found = BY_KEY(key)
+        assert [p.pk for p in found] == [p.pk for p in _by_key(key)]
+    p = BY_KEY("p-1")[0]
+    with CaptureQueriesContext(connection) as queries:
+        assert p.session.body.key  # selected with it
+    assert len(queries) == 0
+
+
+def test_a_list_of_values_is_compiled_once_per_length_and_rows_are_converted(small_world):
+    agencies = sorted(Assignment.objects.values_list("agency__key", flat=True).distinct())
+    assert len(agencies) >= 2
+    for keys in [agencies[:1], agencies[:2], agencies[1:2], agencies]:
+        for first in [0, Proposal.objects.get(key="p-2").pk]:
+            found = OF_AGENCIES(keys, first)
+            expected = list(_of_agencies(keys, first))
+            assert _rows(found) == _rows(expected), (keys, first)
+            # Dates come back as dates (the converters kept from the first run).
+            assert all(not isinstance(a.assigned_on, str) for a in found)
+    lengths = {shape for _using, shape in OF_AGENCIES._compiled}
+    assert lengths == {(1, 0), (2, 0), (len(agencies), 0)}
+
+
+def test_an_empty_list_or_a_value_that_never_reaches_the_sql_is_refused(small_world):
+    with pytest.raises(ValueError, match="empty"):
+        OF_AGENCIES([], 0)
+    ignored = Prepared(lambda key: Proposal.objects.order_by("id"), str)
+    with pytest.raises(ValueError, match="does not reach"):
+        ignored("p-1")
