@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from lianghui.core.prepared import Prepared
 from lianghui.people.enums import Sector
 from lianghui.people.models import Affiliation, Member
 from lianghui.proposals.models import Proposal
@@ -123,30 +124,10 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
     if not members:
         return []
     year = proposal.session.year
-    statements = InterestStatement.objects.filter(
-        proposal=proposal, member=OuterRef("member_id"), organization=OuterRef("organization_id")
-    )
-    # One row per affiliation and further sector of its organization (LEFT JOIN): the
-    # further sectors come with the affiliations, in the same query.
-    rows = (
-        Affiliation.objects.filter(member_id__in=members)
-        .filter(Q(organization__sector__in=sectors) | Q(organization__sectors__sector__in=sectors))
-        .filter(Q(start_year__isnull=True) | Q(start_year__lte=year))
-        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
-        .annotate(
-            # The member's statement on this flag comes in the same query.
-            statement_pk=Subquery(statements.values("pk")[:1]),
-            statement_text=Subquery(statements.values("text")[:1]),
-            statement_at=Subquery(statements.values("updated_at")[:1]),
-            further_sector=F("organization__sectors__sector"),
-            further_start=F("organization__sectors__start_year"),
-            further_end=F("organization__sectors__end_year"),
-        )
-        .select_related("organization", "member")
-        .order_by("member_id", "start_year", "id")
-    )
     found: dict[int, tuple[Affiliation, list]] = {}
-    for a in rows:
+    for a in _FLAG_ROWS(members, sorted(sectors), proposal.pk):
+        if not _current(a, year):
+            continue
         _aff, further = found.setdefault(a.pk, (a, []))
         if a.further_sector:
             further.append(
@@ -180,6 +161,40 @@ def proposal_interest_flags(proposal: Proposal) -> list[InterestFlag]:
             )
     flags.sort(key=lambda f: order[f.member.pk])
     return flags
+
+
+def _flag_rows(members: list[int], sectors: list[str], proposal: int):
+    """The members' affiliations with an organization working in one of the sectors
+    (mainly or further, any year: the caller checks the years), one row per further
+    sector, with the member's statement on the proposal's flag."""
+    from .models import InterestStatement
+
+    statements = InterestStatement.objects.filter(
+        proposal_id=proposal,
+        member=OuterRef("member_id"),
+        organization=OuterRef("organization_id"),
+    )
+    return (
+        Affiliation.objects.filter(member_id__in=members)
+        .filter(Q(organization__sector__in=sectors) | Q(organization__sectors__sector__in=sectors))
+        .annotate(
+            # The member's statement on this flag comes in the same query.
+            statement_pk=Subquery(statements.values("pk")[:1]),
+            statement_text=Subquery(statements.values("text")[:1]),
+            statement_at=Subquery(statements.values("updated_at")[:1]),
+            # The further sectors come with the affiliations (LEFT JOIN).
+            further_sector=F("organization__sectors__sector"),
+            further_start=F("organization__sectors__start_year"),
+            further_end=F("organization__sectors__end_year"),
+        )
+        .select_related("organization", "member")
+        .order_by("member_id", "start_year", "id")
+    )
+
+
+# Compiled once per number of members and sectors: the query is on every proposal
+# page whose topics meet a sector, and compiling it cost more than running it.
+_FLAG_ROWS = Prepared(_flag_rows, [int], [str], int)
 
 
 def _with_statements(flags: list[InterestFlag], *, member) -> list[InterestFlag]:
