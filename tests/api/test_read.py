@@ -190,7 +190,11 @@ def test_proposals_built_directly_match_their_declared_fields(small_world, accou
 
     from lianghui.api.read import selectors
     from lianghui.api.read.keys import Positions
-    from lianghui.api.read.serializers import ProposalSerializer
+    from lianghui.api.read.serializers import (
+        AssignmentSerializer,
+        NestedReplySerializer,
+        ProposalSerializer,
+    )
 
     from . import scenarios as sc
 
@@ -209,7 +213,17 @@ def test_proposals_built_directly_match_their_declared_fields(small_world, accou
         "positions": Positions(p.pk for p in rows),
         "proposal_keys": {a.pk: p.key for p in rows for a in p.assignments.all()},
     }
+    parts = 0
     for p in rows:
         fast = ProposalSerializer(p, context=dict(context)).data
         generic = drf.Serializer.to_representation(ProposalSerializer(context=context), p)
         assert fast == dict(generic), p.key
+        for a in p.assignments.all() if "assignments" in include else ():
+            for serializer, part in [(AssignmentSerializer, a), *[
+                (NestedReplySerializer, r) for r in a.replies.all()
+            ]]:  # fmt: skip
+                fast = serializer(part, context=context).data
+                generic = drf.Serializer.to_representation(serializer(context=context), part)
+                assert fast == dict(generic), (p.key, part)
+                parts += 1
+    assert parts or "assignments" not in include

@@ -382,12 +382,12 @@ def proposal_detail(*, key: str, viewer=None) -> Proposal:
             replies[r.assignment_id].append(r)
     for a in assignments:
         a.proposal = proposal
-        _prefetched(a, "replies", replies[a.pk])
+        prefetched(a, "replies", replies[a.pk])
     for s in signers:
         s.proposal = proposal
-    _prefetched(proposal, "signers", signers)
-    _prefetched(proposal, "topics", topics)
-    _prefetched(proposal, "assignments", assignments)
+    prefetched(proposal, "signers", signers)
+    prefetched(proposal, "topics", topics)
+    prefetched(proposal, "assignments", assignments)
     lookups = []
     optional = {
         "outcomes": (proposal.has_regulations, _outcomes),
@@ -489,7 +489,7 @@ def _transferred_from(assignments: list[Assignment]) -> None:
             a.transferred_from = earlier
 
 
-def _prefetched(instance, name: str, rows: list) -> None:
+def prefetched(instance, name: str, rows: list) -> None:
     """Give ``instance`` the related list ``name`` as fetched (``rows``), as a
     prefetch of it would: ``instance.<name>.all()`` then runs no query."""
     _none_prefetched(instance, name)

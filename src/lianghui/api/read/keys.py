@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from lianghui.core.prepared import Prepared
 from lianghui.proposals.models import Assignment, Reply
 
 PART_KEY = re.compile(
@@ -46,11 +47,34 @@ class Positions:
             self.reply[pk] = counter[assignment_id]
             counter[assignment_id] += 1
 
+    @classmethod
+    def of_one(cls, proposal) -> Positions:
+        """Of one proposal whose assignments are read already (all of them, as the
+        detail's read gives them): one query, compiled once per process."""
+        self = cls(())
+        counter: dict[int, int] = defaultdict(int)
+        assignments = sorted(a.pk for a in proposal.assignments.all())
+        for i, pk in enumerate(assignments):
+            self.assignment[pk] = i
+        if assignments:
+            for pk, assignment_id in _REPLY_IDS(proposal.pk):
+                self.reply[pk] = counter[assignment_id]
+                counter[assignment_id] += 1
+        return self
+
     def assignment_key(self, proposal_key: str, assignment_id: int) -> str:
         return f"{proposal_key}.a{self.assignment[assignment_id]}"
 
     def reply_key(self, proposal_key: str, assignment_id: int, reply_id: int) -> str:
         return f"{self.assignment_key(proposal_key, assignment_id)}.r{self.reply[reply_id]}"
+
+
+_REPLY_IDS = Prepared(
+    lambda pid: Reply.objects.filter(assignment__proposal_id=pid)
+    .order_by("assignment_id", "id")
+    .values_list("id", "assignment_id"),
+    int,
+)
 
 
 def parse(key: str) -> tuple[str, int, int | None]:

@@ -105,6 +105,29 @@ def with_proposal_includes(qs: QuerySet[Proposal], include: set[str], *, viewer)
     return qs
 
 
+def proposal_for_detail(*, key: str, viewer, include: set[str]) -> Proposal:
+    """One proposal for its API detail: the proposal page's read
+    (``proposals.selectors.proposal_detail``, the same visibility and the same
+    queries, compiled once per process), with the API's order (assignments and
+    replies as recorded, which is also the order of their keys) and the related
+    regulations from what came of it."""
+    p = proposals.proposal_detail(key=key, viewer=viewer)
+    assignments = sorted(p.assignments.all(), key=_pk)
+    for a in assignments:
+        proposals.prefetched(a, "replies", sorted(a.replies.all(), key=_pk))
+    proposals.prefetched(p, "assignments", assignments)
+    if "regulations" in include:
+        # What came of it, as on the page: the confirmed links, which
+        # ``Regulation.related_proposals`` mirrors.
+        related = {link.regulation.key: link.regulation for link in p.outcomes}
+        proposals.prefetched(p, "regulations", [related[k] for k in sorted(related)])
+    return p
+
+
+def _pk(record) -> int:
+    return record.pk
+
+
 # --- replies and feedback ---------------------------------------------------------------------
 
 

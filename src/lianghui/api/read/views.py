@@ -360,11 +360,20 @@ class ProposalViewSet(ReadViewSet):
 
         return DraftEditView().patch(request, key=key)
 
+    def lookup(self, key: str):
+        return selectors.proposal_for_detail(
+            key=key, viewer=self.request.user, include=self._include
+        )
+
     def extra_context(self, rows):
         if "assignments" not in self._include:
             return {}
         keys = {a.pk: p.key for p in rows for a in p.assignments.all()}
-        return {"positions": Positions(p.pk for p in rows), "proposal_keys": keys}
+        if self.action == "retrieve":
+            positions = Positions.of_one(rows[0])
+        else:
+            positions = Positions(p.pk for p in rows)
+        return {"positions": positions, "proposal_keys": keys}
 
 
 def _reply_id(request, key: str) -> int:
