@@ -58,3 +58,16 @@ def test_an_empty_list_or_a_value_that_never_reaches_the_sql_is_refused(small_wo
     ignored = Prepared(lambda key: Proposal.objects.order_by("id"), str)
     with pytest.raises(ValueError, match="does not reach"):
         ignored("p-1")
+
+
+def test_postgresql_prepares_the_queries_a_connection_repeats(small_world):
+    """PostgreSQL parses and plans a page's queries once per connection, not on
+    every request (DATABASE_PREPARE_THRESHOLD)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    for _ in range(3):
+        BY_KEY("p-1")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('"proposals_proposal"."key" = $1' in s for s in statements), statements
