@@ -214,6 +214,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # transaction mode before 1.21).
     _threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")
     if _threshold != "off":
+        if not _threshold.isdigit():
+            raise ImproperlyConfigured(
+                f"DATABASE_PREPARE_THRESHOLD must be a whole number of runs or off,"
+                f" not {_threshold!r}"
+            )
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=int(_threshold)
         )

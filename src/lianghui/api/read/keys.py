@@ -70,9 +70,11 @@ class Positions:
 
 
 _REPLY_IDS = Prepared(
-    lambda pid: Reply.objects.filter(assignment__proposal_id=pid)
-    .order_by("assignment_id", "id")
-    .values_list("id", "assignment_id"),
+    lambda pid: (
+        Reply.objects.filter(assignment__proposal_id=pid)
+        .order_by("assignment_id", "id")
+        .values_list("id", "assignment_id")
+    ),
     int,
 )
 

@@ -5,6 +5,8 @@ number of queries per page)."""
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from lianghui.commitments import selectors as commitments
@@ -112,9 +114,9 @@ def proposal_for_detail(*, key: str, viewer, include: set[str]) -> Proposal:
     replies as recorded, which is also the order of their keys) and the related
     regulations from what came of it."""
     p = proposals.proposal_detail(key=key, viewer=viewer)
-    assignments = sorted(p.assignments.all(), key=_pk)
+    assignments = sorted(p.assignments.all(), key=attrgetter("pk"))
     for a in assignments:
-        proposals.prefetched(a, "replies", sorted(a.replies.all(), key=_pk))
+        proposals.prefetched(a, "replies", sorted(a.replies.all(), key=attrgetter("pk")))
     proposals.prefetched(p, "assignments", assignments)
     if "regulations" in include:
         # What came of it, as on the page: the confirmed links, which
@@ -122,10 +124,6 @@ def proposal_for_detail(*, key: str, viewer, include: set[str]) -> Proposal:
         related = {link.regulation.key: link.regulation for link in p.outcomes}
         proposals.prefetched(p, "regulations", [related[k] for k in sorted(related)])
     return p
-
-
-def _pk(record) -> int:
-    return record.pk
 
 
 # --- replies and feedback ---------------------------------------------------------------------
