@@ -118,6 +118,26 @@ def test_the_cache_can_be_switched_off(client, portal_world, settings):
     assert client.get("/proposals/t-rich/").context is not None
 
 
+def test_a_cache_that_keeps_nothing_costs_no_stamp(client, portal_world, page_cache, settings):
+    """With the cache configured off (``LIANGHUI_CACHE_URL=dummy://``) a proposal
+    page does not read the stamp its cache entry would be keyed by."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> list[str]:
+        caches["default"].clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/proposals/t-rich/").status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    stored = queries()
+    assert any("core_recordversion" in sql for sql in stored)  # the stamp, then a miss
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    kept_nothing = queries()
+    assert not any("core_recordversion" in sql for sql in kept_nothing)
+    assert len(kept_nothing) == len(stored) - 1
+
+
 def test_a_proposal_page_outlives_changes_to_other_proposals(
     client, portal_world, page_cache, django_assert_max_num_queries
 ):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.db import DatabaseError, connection
 from django.db.models import F
 from django.utils import translation
@@ -104,3 +105,10 @@ def cache_key(prefix: str, request, *parts: object, version: object = None) -> s
 
 def response_cache():
     return caches["default"]
+
+
+def response_cache_stores() -> bool:
+    """Whether the response cache keeps anything: not when it is configured off
+    (``LIANGHUI_CACHE_URL=dummy://``), where reading a stamp to key a lookup that
+    always misses would be a query for nothing."""
+    return not isinstance(response_cache(), DummyCache)

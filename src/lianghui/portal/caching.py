@@ -57,7 +57,12 @@ def public_page(view=None, *, stamp: Callable[..., str | None] | None = None):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = settings.LIANGHUI_PAGE_CACHE_SECONDS
-        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if (
+            not seconds
+            or request.method not in ("GET", "HEAD")
+            or request.user.is_authenticated
+            or not versioning.response_cache_stores()
+        ):
             return view(request, *args, **kwargs)
         version = None
         if stamp is not None:
