@@ -227,3 +227,31 @@ def test_proposals_built_directly_match_their_declared_fields(small_world, accou
                 assert fast == dict(generic), (p.key, part)
                 parts += 1
     assert parts or "assignments" not in include
+
+
+def test_reply_keys_count_replies_the_caller_may_not_see(small_world, api):
+    """A reply's key holds its place among all its assignment's replies: the public
+    sees the second reply as ``.r1`` although the first is not published, and the
+    detail names each reply as the reply endpoint does."""
+    from lianghui.api.read.keys import Positions
+    from lianghui.proposals.models import Reply
+
+    first = Reply.objects.get(assignment__proposal__key="p-1", assignment__agency__key="miit")
+    assignment = first.assignment
+    second = Reply.objects.create(
+        assignment=assignment,
+        category=first.category,
+        replied_on=first.replied_on,
+        published=True,
+    )
+    Reply.objects.filter(pk=first.pk).update(published=False)
+    expected = Positions([assignment.proposal_id])
+    for role, shown in [("anonymous", [second]), ("office", [first, second])]:
+        client = api(role)
+        detail = client.get("/api/v1/proposals/p-1/?include=assignments").json()
+        keys = [r["key"] for a in detail["assignments"] for r in a["replies"]]
+        prefix = expected.assignment_key("p-1", assignment.pk)
+        assert keys == [f"{prefix}.r{expected.reply[r.pk]}" for r in shown], role
+        for key in keys:
+            assert client.get(f"/api/v1/replies/{key}/").json()["key"] == key
+    assert keys[-1].endswith(".r1")

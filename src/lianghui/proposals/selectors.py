@@ -21,6 +21,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -41,6 +42,7 @@ from .models import (
     Body,
     Proposal,
     ProposalKind,
+    Reply,
     Session,
     Signer,
     Topic,
@@ -375,7 +377,9 @@ def proposal_detail(*, key: str, viewer=None) -> Proposal:
         if public:
             shown = _PUBLIC_REPLIES(pid)
         else:
-            shown = visibility.replies_with_comments(viewer).filter(assignment__proposal_id=pid)
+            shown = _with_positions(
+                visibility.replies_with_comments(viewer).filter(assignment__proposal_id=pid)
+            )
         by_id = {a.pk: a for a in assignments}
         for r in shown:
             r.assignment = by_id[r.assignment_id]
@@ -472,8 +476,25 @@ _ASSIGNMENTS = Prepared(
     ),
     int,
 )
+
+
+def _with_positions(replies: QuerySet[Reply]) -> QuerySet[Reply]:
+    """Each reply with ``position``: its place (from 0, in the order recorded) among
+    all its assignment's replies, those the viewer may not see included, which the
+    reply's part key holds (api/read/keys.py): read with the replies, not apart."""
+    qn = connection.ops.quote_name
+    table, assignment, pk = qn(Reply._meta.db_table), qn("assignment_id"), qn("id")
+    sql = (
+        f"(SELECT COUNT(*) FROM {table} x WHERE x.{assignment} = {table}.{assignment}"
+        f" AND x.{pk} < {table}.{pk})"
+    )
+    return replies.annotate(position=RawSQL(sql, (), output_field=IntegerField()))
+
+
 _PUBLIC_REPLIES = Prepared(
-    lambda pid: visibility.replies_with_comments(None).filter(assignment__proposal_id=pid),
+    lambda pid: _with_positions(
+        visibility.replies_with_comments(None).filter(assignment__proposal_id=pid)
+    ),
     int,
 )
 

@@ -50,13 +50,17 @@ class Positions:
     @classmethod
     def of_one(cls, proposal) -> Positions:
         """Of one proposal whose assignments are read already (all of them, as the
-        detail's read gives them): one query, compiled once per process."""
+        detail's read gives them). Replies read with their ``position`` (the
+        detail's read gives it) need no query; else one, compiled once per process."""
         self = cls(())
         counter: dict[int, int] = defaultdict(int)
         assignments = sorted(a.pk for a in proposal.assignments.all())
         for i, pk in enumerate(assignments):
             self.assignment[pk] = i
-        if assignments:
+        replies = [r for a in proposal.assignments.all() for r in a.replies.all()]
+        if all(hasattr(r, "position") for r in replies):
+            self.reply = {r.pk: r.position for r in replies}
+        elif assignments:
             for pk, assignment_id in _REPLY_IDS(proposal.pk):
                 self.reply[pk] = counter[assignment_id]
                 counter[assignment_id] += 1
