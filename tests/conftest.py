@@ -125,6 +125,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a language an earlier test
+    activated in this thread (a command, a job) would otherwise choose what
+    ``record.label`` and ``gettext`` give, and a test's result would depend on
+    which tests ran before it in the same process."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     """Whole-page caching is off in tests: writes a test rolls back never move the
     data version, so a page cached by one test could be served in the next. Tests

@@ -3,7 +3,7 @@ moderator publishes it, staff accept a proposed theme, and the response is
 published; axe-core finds no serious or critical violation on the new pages."""
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lianghui.consultations import services
 from lianghui.consultations.models import Comment, ThemeDecision
@@ -70,7 +70,8 @@ def test_comment_moderate_theme_and_respond(page, accounts, shoot):
     page.get_by_text("themes proposed").wait_for()
     assert axe_violations(page) == []
     mine.refresh_from_db()
-    label = mine.theme.label
+    with translation.override("en"):  # as the page, in English, names it
+        label = mine.theme.label
     page.get_by_role("button", name=f"Accept theme “{label}”").click()
     page.get_by_text("Decision recorded.").wait_for()
     assert ThemeDecision.objects.filter(action="accept", user=accounts["office"]).exists()
