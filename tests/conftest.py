@@ -126,10 +126,10 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    """Every test starts in the site's default language: a language an earlier test
-    activated in this thread (a command, a job) would otherwise choose what
-    ``record.label`` and ``gettext`` give, and a test's result would depend on
-    which tests ran before it in the same process."""
+    """Every test starts in the site's default language. Django's locale middleware
+    leaves a request's language active in the thread, so a test-client request in
+    Chinese would otherwise choose what ``record.label`` and ``gettext`` give in
+    the tests after it, in the same process."""
     from django.utils import translation
 
     translation.deactivate()

@@ -345,9 +345,10 @@ def _has(model, column: str, **equal) -> RawSQL:
 
 def proposal_detail(*, key: str, viewer=None) -> Proposal:
     """One proposal with everything its page shows, as ``viewer`` may see it (the
-    policy: visibility.py). Replies carry ``comment_shown``; ``merged_into`` is
-    kept only if the viewer may see it too; ``merged_from`` lists the visible
-    ones; ``outcomes`` are the confirmed links to regulations (what came of it);
+    policy: visibility.py). Replies carry ``comment_shown`` and ``position`` (the
+    place their part key holds, ``_with_positions``); ``merged_into`` is kept only
+    if the viewer may see it too; ``merged_from`` lists the visible ones;
+    ``outcomes`` are the confirmed links to regulations (what came of it);
     ``citations`` are prefetched.
 
     Four queries for most proposals, which have no regulations, merges, sources or
