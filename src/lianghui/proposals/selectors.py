@@ -482,7 +482,8 @@ _ASSIGNMENTS = Prepared(
 def _with_positions(replies: QuerySet[Reply]) -> QuerySet[Reply]:
     """Each reply with ``position``: its place (from 0, in the order recorded) among
     all its assignment's replies, those the viewer may not see included, which the
-    reply's part key holds (api/read/keys.py): read with the replies, not apart."""
+    reply's part key holds (api/read/keys.py, whose ``Positions`` counts the same
+    for lists; a test holds the two equal): read with the replies, not apart."""
     qn = connection.ops.quote_name
     table, assignment, pk = qn(Reply._meta.db_table), qn("assignment_id"), qn("id")
     sql = (

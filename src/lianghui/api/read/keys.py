@@ -15,7 +15,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from lianghui.core.prepared import Prepared
 from lianghui.proposals.models import Assignment, Reply
 
 PART_KEY = re.compile(
@@ -49,21 +48,12 @@ class Positions:
 
     @classmethod
     def of_one(cls, proposal) -> Positions:
-        """Of one proposal whose assignments are read already (all of them, as the
-        detail's read gives them). Replies read with their ``position`` (the
-        detail's read gives it) need no query; else one, compiled once per process."""
+        """Of one proposal as ``proposals.selectors.proposal_detail`` reads it: all its
+        assignments, and replies that carry their ``position``. No query."""
         self = cls(())
-        counter: dict[int, int] = defaultdict(int)
         assignments = sorted(a.pk for a in proposal.assignments.all())
-        for i, pk in enumerate(assignments):
-            self.assignment[pk] = i
-        replies = [r for a in proposal.assignments.all() for r in a.replies.all()]
-        if all(hasattr(r, "position") for r in replies):
-            self.reply = {r.pk: r.position for r in replies}
-        elif assignments:
-            for pk, assignment_id in _REPLY_IDS(proposal.pk):
-                self.reply[pk] = counter[assignment_id]
-                counter[assignment_id] += 1
+        self.assignment = {pk: i for i, pk in enumerate(assignments)}
+        self.reply = {r.pk: r.position for a in proposal.assignments.all() for r in a.replies.all()}
         return self
 
     def assignment_key(self, proposal_key: str, assignment_id: int) -> str:
@@ -71,16 +61,6 @@ class Positions:
 
     def reply_key(self, proposal_key: str, assignment_id: int, reply_id: int) -> str:
         return f"{self.assignment_key(proposal_key, assignment_id)}.r{self.reply[reply_id]}"
-
-
-_REPLY_IDS = Prepared(
-    lambda pid: (
-        Reply.objects.filter(assignment__proposal_id=pid)
-        .order_by("assignment_id", "id")
-        .values_list("id", "assignment_id")
-    ),
-    int,
-)
 
 
 def parse(key: str) -> tuple[str, int, int | None]:
