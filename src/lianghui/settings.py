@@ -223,6 +223,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             server_side_binding=True, prepare_threshold=int(_threshold)
         )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, each query's placeholders converted once (core/db/sqlite3).
+    DATABASES["default"]["ENGINE"] = "lianghui.core.db.sqlite3"
     # WAL lets readers (the web) and the writer (imports, the worker) overlap;
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
     # failing mid-transaction with "database is locked".

@@ -13,11 +13,22 @@ prefetches: the SQL must not depend on the values. A list of values (for
 
 The SQL is kept per database alias and list lengths; ``forget()`` drops it
 (tests that recreate content types or the schema). The columns' converters are
-kept with it (Django works them out on every run otherwise)."""
+kept with it (Django works them out on every run otherwise).
+
+A query whose one value is another row's id can also run inside that row's
+query: ``rows_column(outer)`` is a column of it holding the rows as a JSON array
+(``outer`` the SQL of the other row's id), and ``from_rows`` makes that column's
+rows into instances as a run would, one statement for several lists instead of
+a round trip and an iterable each."""
 
 from __future__ import annotations
 
 import copy
+import datetime
+import decimal
+import json
+import re
+import uuid
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -99,10 +110,7 @@ class Prepared:
         lengths = tuple(len(v) if is_list else 0 for is_list, v in zip(lists, values, strict=True))
         if any(is_list and not n for is_list, n in zip(lists, lengths, strict=True)):
             raise ValueError("a list of values of a prepared query is empty")
-        compiled = self._compiled.get((using, lengths))
-        if compiled is None:
-            compiled = self._compiled[using, lengths] = self._compile(using, lengths)
-        queryset, template, sql, params, slots = compiled
+        queryset, template, sql, params, slots = self._compiled_for(using, lengths)
         params = tuple(
             v if p not in slots else _value(values, *slots[p]) for p, v in enumerate(params)
         )
@@ -120,6 +128,113 @@ class Prepared:
             if hasattr(queryset, name):
                 setattr(run, name, getattr(queryset, name))
         return list(run)
+
+    # --- the rows of a query as a column of another's -----------------------------
+
+    def rows_column(self, outer: str, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
+        """SQL (and its values) of a sub-select giving this query's rows as a JSON
+        array of arrays, in its order, each with its columns in the order a run
+        selects them; its one value is ``outer``, the SQL of a column of the
+        enclosing query (e.g. ``"proposals_proposal"."id"``)."""
+        if len(self.kinds) != 1 or isinstance(self.kinds[0], list):
+            raise ValueError("only a query of one value runs inside another")
+        _queryset, compiler, sql, params, slots = self._compiled_for(using, (0,))
+        qn = compiler.connection.ops.quote_name
+        columns = [col_sql for _e, (col_sql, _p), _a in compiler.select]
+        column_values = tuple(v for _e, (_s, col_params), _a in compiler.select for v in col_params)
+        # Django writes the columns first (as its compiler's as_sql does): what
+        # follows them is kept, the columns become one JSON array a row.
+        listed = ", ".join(
+            f"{c} AS {qn(alias)}" if alias else c
+            for c, (_e, _s, alias) in zip(columns, compiler.select, strict=True)
+        )
+        if not sql.startswith(f"SELECT {listed} FROM "):
+            raise ValueError("the prepared query's SQL does not start with its columns")
+        rest, values, at = [], [], len(column_values)
+        # Each %s takes the next value: the query's own value becomes the outer
+        # column, the others stay values.
+        for piece in re.split(r"(%%|%s)", sql[len(f"SELECT {listed} ") :]):
+            if piece == "%s":
+                if at in slots:
+                    piece = outer
+                else:
+                    values.append(params[at])
+                at += 1
+            rest.append(piece)
+        if at != len(params):
+            raise ValueError("the prepared query's values do not match its SQL")
+        rest = "".join(rest)
+        source, order = rest, ""
+        if " ORDER BY " in rest:
+            source, order = rest.rsplit(" ORDER BY ", 1)
+        if compiler.connection.vendor == "postgresql":
+            row = f"json_build_array({', '.join(columns)})"
+            rows = f"json_agg({row} ORDER BY {order})" if order else f"json_agg({row})"
+            sql = f"(SELECT coalesce({rows}, '[]'::json) {source})"
+        else:
+            # SQLite before 3.44 has no ORDER BY in an aggregate: it reads the rows
+            # as the sub-select sorts them (a sorted sub-select of an aggregate is
+            # never merged into it, which would lose the order).
+            row = f"json_array({', '.join(columns)})"
+            sql = f"(SELECT json_group_array(json(t.r)) FROM (SELECT {row} AS r {rest}) t)"
+        return sql, column_values + tuple(values)
+
+    def from_rows(self, rows, using: str = DEFAULT_DB_ALIAS) -> list:
+        """The instances ``rows`` (a ``rows_column``'s value: JSON text or the list
+        it holds) stand for, as a run of the query would give them."""
+        if isinstance(rows, str):
+            rows = json.loads(rows)
+        if not rows:
+            return []
+        queryset, template, sql, params, slots = self._compiled_for(using, (0,))
+        parse = self._parsers(template)
+        if parse:
+            for row in rows:
+                for i, to_value in parse:
+                    if row[i] is not None:
+                        row[i] = to_value(row[i])
+        compiler = copy.copy(template)
+        compiler.connection = connections[using]
+        compiler.execute_sql = lambda *args, **kwargs: [rows]
+        compiler.get_converters = lambda expressions: self._converters(template, expressions)
+        run = type(queryset)(
+            model=queryset.model, query=_Query(queryset.query, compiler), using=using
+        )
+        for name in _KEPT:
+            if hasattr(queryset, name):
+                setattr(run, name, getattr(queryset, name))
+        return list(run)
+
+    def _compiled_for(self, using: str, lengths: tuple[int, ...]) -> tuple:
+        compiled = self._compiled.get((using, lengths))
+        if compiled is None:
+            compiled = self._compiled[using, lengths] = self._compile(using, lengths)
+        return compiled
+
+    def _parsers(self, template) -> list:
+        """Where JSON gives text for what the database's driver gives as a value
+        (dates, times, decimals, UUIDs on PostgreSQL; SQLite's driver gives the
+        same text, which Django's converters read): (column, parse) pairs."""
+        key = ("json", id(template))
+        found = self._kept_converters.get(key)
+        if found is None:
+            found = []
+            if template.connection.vendor == "postgresql":
+                for i, (expression, _sql, _alias) in enumerate(template.select):
+                    kind = expression.output_field.get_internal_type()
+                    if kind in _FROM_JSON:
+                        found.append((i, _FROM_JSON[kind]))
+            self._kept_converters[key] = found
+        return found
+
+
+_FROM_JSON = {
+    "DateField": datetime.date.fromisoformat,
+    "DateTimeField": datetime.datetime.fromisoformat,
+    "TimeField": datetime.time.fromisoformat,
+    "DecimalField": lambda v: decimal.Decimal(str(v)),
+    "UUIDField": uuid.UUID,
+}
 
 
 def _value(values: tuple, arg: int, item: int | None):
