@@ -26,6 +26,7 @@ from lianghui.api.read.pagination import KeysetPagination, decode_cursor, limit_
 from lianghui.api.tokens.idempotency import IDEMPOTENCY_PARAMETER as IDEMPOTENCY
 from lianghui.api.tokens.throttling import WriteThrottle
 from lianghui.api.write import inputs
+from lianghui.core.links import record_url
 from lianghui.laws.selectors import RegulationFilters
 from lianghui.people.selectors import MemberFilters, OrganizationFilters
 from lianghui.proposals import stamps
@@ -322,7 +323,7 @@ class ProposalViewSet(ReadViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.action == "retrieve" and response.status_code in {200, 304}:
             # The timeline is in the reader's language, so it is a resource of its own.
-            path = reverse("api:proposal-timeline", args=[self.kwargs[self.lookup_field]])
+            path = record_url("api:proposal-timeline", self.kwargs[self.lookup_field])
             response["Link"] = f'<{request.build_absolute_uri(path)}>; rel="timeline"'
         return response
 
