@@ -97,3 +97,23 @@ def test_a_proposal_without_lists_reads_empty_lists(small_world):
     assert [s.member.key for s in public.signers.all()] == ["deputy-a"]
     assert list(public.topics.all()) == []
     assert list(public.assignments.all()) == []
+
+
+def test_the_publics_read_brings_the_audit_log_its_timeline_reads(small_world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from lianghui.proposals.models import Proposal
+    from lianghui.proposals.timeline import HISTORY, proposal_timeline
+
+    p, _unrated, _shown = _handled(small_world)
+    page = selectors.proposal_detail(key=p.key, history=True)
+    own = HISTORY(ContentType.objects.get_for_model(Proposal).pk, p.pk)
+    assert len(own) >= 6  # drafted, submitted, filed, assigned twice, replied...
+    assert [_fields(e) for e in page.history] == [_fields(e) for e in own]
+    with CaptureQueriesContext(connection) as queries:
+        steps = proposal_timeline(proposal=page, entries=page.history)
+    assert not [q for q in queries.captured_queries if "core_auditentry" in q["sql"]]
+    assert [(e.on, e.text) for e in steps] == [
+        (e.on, e.text) for e in proposal_timeline(proposal=selectors.proposal_detail(key=p.key))
+    ]
+    assert selectors.proposal_detail(key=p.key).history is None  # the API's read: not brought

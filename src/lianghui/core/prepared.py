@@ -15,11 +15,12 @@ The SQL is kept per database alias and list lengths; ``forget()`` drops it
 (tests that recreate content types or the schema). The columns' converters are
 kept with it (Django works them out on every run otherwise).
 
-A query whose one value is another row's id can also run inside that row's
-query: ``rows_column(outer)`` is a column of it holding the rows as a JSON array
-(``outer`` the SQL of the other row's id), and ``from_rows`` makes that column's
-rows into instances as a run would, one statement for several lists instead of
-a round trip and an iterable each."""
+A query whose values are known to another query (its row's id, a constant) can
+also run inside it: ``rows_column(*outer)`` is a column of the other query
+holding the rows as a JSON array (``outer``: the SQL of each value, e.g. the
+other row's id column), and ``from_rows`` makes that column's rows into
+instances as a run would: one statement for several lists instead of a round
+trip and an iterable each."""
 
 from __future__ import annotations
 
@@ -131,14 +132,15 @@ class Prepared:
 
     # --- the rows of a query as a column of another's -----------------------------
 
-    def rows_column(self, outer: str, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
+    def rows_column(self, *outer: str, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
         """SQL (and its values) of a sub-select giving this query's rows as a JSON
         array of arrays, in its order, each with its columns in the order a run
-        selects them; its one value is ``outer``, the SQL of a column of the
-        enclosing query (e.g. ``"proposals_proposal"."id"``)."""
-        if len(self.kinds) != 1 or isinstance(self.kinds[0], list):
-            raise ValueError("only a query of one value runs inside another")
-        _queryset, compiler, sql, params, slots = self._compiled_for(using, (0,))
+        selects them; its values are ``outer``, SQL of the enclosing query (a
+        column such as ``"proposals_proposal"."id"``, or a constant), one a value."""
+        if len(outer) != len(self.kinds) or any(isinstance(k, list) for k in self.kinds):
+            raise ValueError("a query runs inside another with an expression for each value")
+        lengths = (0,) * len(self.kinds)
+        _queryset, compiler, sql, params, slots = self._compiled_for(using, lengths)
         qn = compiler.connection.ops.quote_name
         columns = [col_sql for _e, (col_sql, _p), _a in compiler.select]
         column_values = tuple(v for _e, (_s, col_params), _a in compiler.select for v in col_params)
@@ -151,12 +153,12 @@ class Prepared:
         if not sql.startswith(f"SELECT {listed} FROM "):
             raise ValueError("the prepared query's SQL does not start with its columns")
         rest, values, at = [], [], len(column_values)
-        # Each %s takes the next value: the query's own value becomes the outer
-        # column, the others stay values.
+        # Each %s takes the next value: the query's own values become the outer
+        # expressions, the others stay values.
         for piece in re.split(r"(%%|%s)", sql[len(f"SELECT {listed} ") :]):
             if piece == "%s":
                 if at in slots:
-                    piece = outer
+                    piece = outer[slots[at][0]]
                 else:
                     values.append(params[at])
                 at += 1
@@ -168,6 +170,12 @@ class Prepared:
         if " ORDER BY " in rest:
             source, order = rest.rsplit(" ORDER BY ", 1)
         if compiler.connection.vendor == "postgresql":
+            # A JSON column goes as its text, which Django's field reads (in an
+            # array it would be the value itself); SQLite's JSON is text already.
+            columns = [
+                f"({c})::text" if e.output_field.get_internal_type() == "JSONField" else c
+                for c, (e, _s, _a) in zip(columns, compiler.select, strict=True)
+            ]
             row = f"json_build_array({', '.join(columns)})"
             rows = f"json_agg({row} ORDER BY {order})" if order else f"json_agg({row})"
             sql = f"(SELECT coalesce({rows}, '[]'::json) {source})"
@@ -186,7 +194,8 @@ class Prepared:
             rows = json.loads(rows)
         if not rows:
             return []
-        queryset, template, sql, params, slots = self._compiled_for(using, (0,))
+        lengths = (0,) * len(self.kinds)
+        queryset, template, sql, params, slots = self._compiled_for(using, lengths)
         parse = self._parsers(template)
         if parse:
             for row in rows:

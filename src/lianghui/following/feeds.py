@@ -162,7 +162,7 @@ class ProposalFeed(Feed):
         from lianghui.proposals.selectors import proposal_detail
 
         try:
-            return proposal_detail(key=key)
+            return proposal_detail(key=key, history=True)
         except ObjectDoesNotExist:
             raise Http404(_("No such record.")) from None
 
@@ -178,7 +178,8 @@ class ProposalFeed(Feed):
     def items(self, obj):
         from lianghui.proposals.timeline import proposal_timeline
 
-        steps = [(obj, n, e) for n, e in enumerate(proposal_timeline(proposal=obj))]
+        timeline = proposal_timeline(proposal=obj, entries=obj.history)
+        steps = [(obj, n, e) for n, e in enumerate(timeline)]
         return list(reversed(steps))[: selectors.MAX_ITEMS]
 
     def item_title(self, item):

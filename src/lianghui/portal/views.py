@@ -171,7 +171,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_page(stamp=proposal_stamp)
 def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
-    proposal = _found(proposals.proposal_detail, key=key, viewer=request.user)
+    proposal = _found(proposals.proposal_detail, key=key, viewer=request.user, history=True)
     return render(
         request,
         "portal/proposal_detail.html",
@@ -181,6 +181,7 @@ def proposal_detail(request: HttpRequest, key: str) -> HttpResponse:
             "timeline": proposal_timeline(
                 proposal=proposal,
                 public=not visibility.may_see_whole_history(request.user, proposal),
+                entries=proposal.history,
             ),
             "review": getattr(proposal, "review", None),
             "status_help": Status.explain(proposal.status),

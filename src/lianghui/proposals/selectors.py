@@ -49,6 +49,7 @@ from .models import (
     Signer,
     Topic,
 )
+from .timeline import HISTORY
 
 # Published proposals, seen from a topic (the public's count on the topics index).
 PUBLIC_THROUGH_TOPIC = visibility.proposals_q(visibility.ANONYMOUS, path="proposals")
@@ -345,13 +346,15 @@ def _has(model, column: str, **equal) -> RawSQL:
     return RawSQL(sql, tuple(equal.values()), output_field=BooleanField())
 
 
-def proposal_detail(*, key: str, viewer=None) -> Proposal:
+def proposal_detail(*, key: str, viewer=None, history: bool = False) -> Proposal:
     """One proposal with everything its page shows, as ``viewer`` may see it (the
     policy: visibility.py). Replies carry ``comment_shown`` and ``position`` (the
     place their part key holds, ``_with_positions``); ``merged_into`` is kept only
     if the viewer may see it too; ``merged_from`` lists the visible ones;
     ``outcomes`` are the confirmed links to regulations (what came of it);
-    ``citations`` are prefetched.
+    ``citations`` are prefetched. ``history``: the public's read also brings the
+    proposal's audit log (``timeline.HISTORY``) as ``history``, for its timeline
+    (else ``history`` is None: the timeline reads it).
 
     Four queries for most proposals, which have no regulations, merges, sources or
     transfers: the proposal's row says which of those it has, and only those are
@@ -362,7 +365,7 @@ def proposal_detail(*, key: str, viewer=None) -> Proposal:
     content_type = ContentType.objects.get_for_model(Proposal).pk
     if public:
         # The public's page is the one read most: its queries are compiled once.
-        found = _PUBLIC_PROPOSAL(key, content_type)
+        found = (_PUBLIC_PAGE if history else _PUBLIC_PROPOSAL)(key, content_type)
     else:
         found = list(_proposal_row(visible_proposals(viewer=viewer), key, content_type)[:2])
     if not found:
@@ -372,8 +375,11 @@ def proposal_detail(*, key: str, viewer=None) -> Proposal:
     # proposal's id, not through prefetch_related_objects: it builds each filter
     # from the instances (``proposal__in=[...]``), which cost as much as the queries.
     pid = proposal.pk
+    proposal.history = None
     if public:
         lists = {name: q.from_rows(proposal.__dict__.pop(name)) for name, q in _LISTS.items()}
+        if history:
+            proposal.history = HISTORY.from_rows(proposal.__dict__.pop("history_rows"))
         signers, topics = lists["signer_rows"], [row.topic for row in lists["topic_rows"]]
         assignments = lists["assignment_rows"]
     else:
@@ -512,22 +518,33 @@ _LISTS = {
 }
 
 
-def _with_lists(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """The proposal's signers, topics, assignments and public replies, each a column
-    of its row (``Prepared.rows_column``): one statement for the public's page
-    where there were five, each list as its own query gives it."""
+def _with_lists(queryset: QuerySet[Proposal], *, history: bool) -> QuerySet[Proposal]:
+    """The proposal's signers, topics, assignments and public replies (and with
+    ``history`` its audit log), each a column of its row (``Prepared.rows_column``):
+    one statement for the public's page where there were six, each list as its own
+    query gives it."""
     qn = connection.ops.quote_name
-    outer = f"{qn(Proposal._meta.db_table)}.{qn('id')}"
+    pid = f"{qn(Proposal._meta.db_table)}.{qn('id')}"
+    columns = {name: query.rows_column(pid) for name, query in _LISTS.items()}
+    if history:
+        # Compiled with the content type's id, as the log's own query is run
+        # (``prepared.forget()`` drops both when content types are made anew).
+        content_type = str(int(ContentType.objects.get_for_model(Proposal).pk))
+        columns["history_rows"] = HISTORY.rows_column(content_type, pid)
     return queryset.annotate(
-        **{
-            name: RawSQL(*query.rows_column(outer), output_field=TextField())
-            for name, query in _LISTS.items()
-        }
+        **{name: RawSQL(*column, output_field=TextField()) for name, column in columns.items()}
     )
 
 
 _PUBLIC_PROPOSAL = Prepared(
-    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct))[:2], str, int
+    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct), history=False)[:2],
+    str,
+    int,
+)
+_PUBLIC_PAGE = Prepared(
+    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct), history=True)[:2],
+    str,
+    int,
 )
 
 

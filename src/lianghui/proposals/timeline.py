@@ -400,8 +400,9 @@ def _topics(proposal: Proposal, keys: set[str]) -> dict[str, Topic]:
     return found
 
 
-# Compiled once: every proposal page reads its log so.
-_HISTORY = Prepared(
+# Compiled once: every proposal page reads its log so (the public's read brings it
+# with the proposal: selectors.proposal_detail).
+HISTORY = Prepared(
     lambda ct, pk: AuditEntry.objects.filter(content_type_id=ct, object_id=pk).order_by("at", "id"),
     int,
     int,
@@ -409,7 +410,7 @@ _HISTORY = Prepared(
 
 
 def _history(proposal: Proposal) -> list[AuditEntry]:
-    return _HISTORY(ContentType.objects.get_for_model(Proposal).pk, proposal.pk)
+    return HISTORY(ContentType.objects.get_for_model(Proposal).pk, proposal.pk)
 
 
 def proposal_timeline(

@@ -101,11 +101,11 @@ class ProposalTimelineView(ConditionalMixin, APIView):
         if cached is not None:
             return cached
         try:
-            proposal = proposal_detail(key=key, viewer=request.user)
+            proposal = proposal_detail(key=key, viewer=request.user, history=True)
         except ObjectDoesNotExist:
             raise Http404 from None
         complete = visibility.may_see_whole_history(request.user, proposal)
-        events = proposal_timeline(proposal=proposal, public=not complete)
+        events = proposal_timeline(proposal=proposal, public=not complete, entries=proposal.history)
         data = {
             "proposal": proposal.key,
             "url": request.build_absolute_uri(reverse("api:proposal-detail", args=[key])),
