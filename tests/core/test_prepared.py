@@ -71,3 +71,45 @@ def test_postgresql_prepares_the_queries_a_connection_repeats(small_world):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('"proposals_proposal"."key" = $1' in s for s in statements), statements
+
+
+def _by_agency_of(agency, pid):
+    return (
+        Assignment.objects.filter(agency_id=agency, proposal_id=pid)
+        .select_related("agency")
+        .order_by("-id")
+    )
+
+
+BY_AGENCY_OF = Prepared(_by_agency_of, int, int)
+
+
+def _with_their_assignments(agency):
+    from django.db.models import TextField
+    from django.db.models.expressions import RawSQL
+
+    from lianghui.core.prepared import Column
+
+    column = BY_AGENCY_OF.rows_column(agency, Column('"proposals_proposal"."id"'))
+    rows = RawSQL(*column, output_field=TextField())
+    return Proposal.objects.annotate(agency_rows=rows).order_by("id")
+
+
+WITH_THEIR_ASSIGNMENTS = Prepared(_with_their_assignments, int)
+
+
+def test_a_query_run_inside_another_gives_its_rows_for_each_run_s_values(small_world):
+    """Its rows as a column of the other's, with a value of each run (here an
+    agency) and the other's row (the proposal): the same instances, in the same
+    order, as running it apart."""
+    agencies = set(Assignment.objects.values_list("agency_id", flat=True))
+    assert len(agencies) >= 2
+    seen = 0
+    for agency in sorted(agencies):
+        for p in WITH_THEIR_ASSIGNMENTS(agency):
+            inside = BY_AGENCY_OF.from_rows(p.agency_rows)
+            apart = BY_AGENCY_OF(agency, p.pk)
+            assert _rows(inside) == _rows(apart), (agency, p.key)
+            assert all(a.agency.key for a in inside)  # the related row comes with it
+            seen += len(inside)
+    assert seen == Assignment.objects.count()

@@ -31,6 +31,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -132,11 +133,13 @@ class Prepared:
 
     # --- the rows of a query as a column of another's -----------------------------
 
-    def rows_column(self, *outer: str, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
+    def rows_column(self, *outer, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
         """SQL (and its values) of a sub-select giving this query's rows as a JSON
         array of arrays, in its order, each with its columns in the order a run
-        selects them; its values are ``outer``, SQL of the enclosing query (a
-        column such as ``"proposals_proposal"."id"``, or a constant), one a value."""
+        selects them. ``outer``, one for each of its values: a ``Column`` of the
+        enclosing query (e.g. the id of the row the rows belong to), or a value,
+        which stays a value of the SQL (the enclosing query's own marker, when it
+        is prepared too)."""
         if len(outer) != len(self.kinds) or any(isinstance(k, list) for k in self.kinds):
             raise ValueError("a query runs inside another with an expression for each value")
         lengths = (0,) * len(self.kinds)
@@ -157,10 +160,11 @@ class Prepared:
         # expressions, the others stay values.
         for piece in re.split(r"(%%|%s)", sql[len(f"SELECT {listed} ") :]):
             if piece == "%s":
-                if at in slots:
-                    piece = outer[slots[at][0]]
+                given = outer[slots[at][0]] if at in slots else params[at]
+                if isinstance(given, Column):
+                    piece = given.sql
                 else:
-                    values.append(params[at])
+                    values.append(given)
                 at += 1
             rest.append(piece)
         if at != len(params):
@@ -235,6 +239,13 @@ class Prepared:
                         found.append((i, _FROM_JSON[kind]))
             self._kept_converters[key] = found
         return found
+
+
+@dataclass(frozen=True)
+class Column:
+    """SQL of a column of the enclosing query, for ``rows_column``."""
+
+    sql: str
 
 
 _FROM_JSON = {

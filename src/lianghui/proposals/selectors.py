@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from lianghui.core.models import Citation
-from lianghui.core.prepared import Prepared
+from lianghui.core.prepared import Column, Prepared
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
 
@@ -518,18 +518,15 @@ _LISTS = {
 }
 
 
-def _with_lists(queryset: QuerySet[Proposal], *, history: bool) -> QuerySet[Proposal]:
+def _with_lists(queryset: QuerySet[Proposal], content_type, *, history: bool) -> QuerySet:
     """The proposal's signers, topics, assignments and public replies (and with
-    ``history`` its audit log), each a column of its row (``Prepared.rows_column``):
-    one statement for the public's page where there were six, each list as its own
-    query gives it."""
+    ``history`` its audit log, ``content_type`` the proposal's), each a column of
+    its row (``Prepared.rows_column``): one statement for the public's page where
+    there were six, each list as its own query gives it."""
     qn = connection.ops.quote_name
-    pid = f"{qn(Proposal._meta.db_table)}.{qn('id')}"
+    pid = Column(f"{qn(Proposal._meta.db_table)}.{qn('id')}")
     columns = {name: query.rows_column(pid) for name, query in _LISTS.items()}
     if history:
-        # Compiled with the content type's id, as the log's own query is run
-        # (``prepared.forget()`` drops both when content types are made anew).
-        content_type = str(int(ContentType.objects.get_for_model(Proposal).pk))
         columns["history_rows"] = HISTORY.rows_column(content_type, pid)
     return queryset.annotate(
         **{name: RawSQL(*column, output_field=TextField()) for name, column in columns.items()}
@@ -537,12 +534,12 @@ def _with_lists(queryset: QuerySet[Proposal], *, history: bool) -> QuerySet[Prop
 
 
 _PUBLIC_PROPOSAL = Prepared(
-    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct), history=False)[:2],
+    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct), ct, history=False)[:2],
     str,
     int,
 )
 _PUBLIC_PAGE = Prepared(
-    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct), history=True)[:2],
+    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct), ct, history=True)[:2],
     str,
     int,
 )
