@@ -14,6 +14,7 @@ from rest_framework import serializers as s
 
 from lianghui.commitments.enums import Outcome as CommitmentOutcome
 from lianghui.commitments.enums import Review as CommitmentReview
+from lianghui.core.links import record_url
 from lianghui.core.models import Language
 from lianghui.core.roles import Role
 from lianghui.laws.enums import (
@@ -504,10 +505,13 @@ class ProposalSerializer(_Sourced):
         return out
 
     def _url(self, key: str) -> str:
-        # reverse() and build_absolute_uri() once per list, not once per row.
+        # The pattern reversed once per process (record_url), the host added once
+        # per list, not once per row.
         template = self.context.get("_proposal_url")
         if template is None:
-            template = api_url(self.context, "proposal-detail", "KEY")
+            path = record_url("api:proposal-detail", "KEY")
+            request = self.context.get("request")
+            template = request.build_absolute_uri(path) if request else path
             self.context["_proposal_url"] = template
         return template.replace("/KEY/", f"/{key}/")
 
