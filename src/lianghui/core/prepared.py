@@ -116,12 +116,20 @@ class Prepared:
         params = tuple(
             v if p not in slots else _value(values, *slots[p]) for p, v in enumerate(params)
         )
+        compiler = self._compiler(template, using)
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        return self._run(queryset, compiler, using)
+
+    def _compiler(self, template, using: str):
         compiler = copy.copy(template)
         compiler.connection = connections[using]  # this thread's
-        compiler.as_sql = lambda *args, **kwargs: (sql, params)
         # The columns' converters depend on the columns only: worked out once, not
         # on every run (a tenth of a short query's time).
         compiler.get_converters = lambda expressions: self._converters(template, expressions)
+        return compiler
+
+    @staticmethod
+    def _run(queryset, compiler, using: str) -> list:
         # A new queryset on the kept one's settings (a clone would copy its query).
         run = type(queryset)(
             model=queryset.model, query=_Query(queryset.query, compiler), using=using
@@ -193,7 +201,8 @@ class Prepared:
 
     def from_rows(self, rows, using: str = DEFAULT_DB_ALIAS) -> list:
         """The instances ``rows`` (a ``rows_column``'s value: JSON text or the list
-        it holds) stand for, as a run of the query would give them."""
+        it holds, whose values it may change) stand for, as a run of the query would
+        give them."""
         if isinstance(rows, str):
             rows = json.loads(rows)
         if not rows:
@@ -206,17 +215,9 @@ class Prepared:
                 for i, to_value in parse:
                     if row[i] is not None:
                         row[i] = to_value(row[i])
-        compiler = copy.copy(template)
-        compiler.connection = connections[using]
-        compiler.execute_sql = lambda *args, **kwargs: [rows]
-        compiler.get_converters = lambda expressions: self._converters(template, expressions)
-        run = type(queryset)(
-            model=queryset.model, query=_Query(queryset.query, compiler), using=using
-        )
-        for name in _KEPT:
-            if hasattr(queryset, name):
-                setattr(run, name, getattr(queryset, name))
-        return list(run)
+        compiler = self._compiler(template, using)
+        compiler.execute_sql = lambda *args, **kwargs: [rows]  # the rows in hand
+        return self._run(queryset, compiler, using)
 
     def _compiled_for(self, using: str, lengths: tuple[int, ...]) -> tuple:
         compiled = self._compiled.get((using, lengths))
