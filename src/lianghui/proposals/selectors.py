@@ -356,11 +356,13 @@ def proposal_detail(*, key: str, viewer=None, history: bool = False) -> Proposal
     proposal's audit log (``timeline.HISTORY``) as ``history``, for its timeline
     (else ``history`` is None: the timeline reads it).
 
-    Four queries for most proposals, which have no regulations, merges, sources or
-    transfers: the proposal's row says which of those it has, and only those are
+    The public's read of most proposals, which have no regulations, merges,
+    sources or transfers, is one statement: the proposal's row brings its lists
+    (``_with_lists``) and says which of those others it has, and only those are
     fetched (a query each); an assignment transferred from another finds it among
     the proposal's own. ``Regulation.related_proposals`` mirrors the confirmed
-    links, so its rows say whether there are outcomes to fetch."""
+    links, so its rows say whether there are outcomes to fetch. Other viewers'
+    reads run each list as a query of its own (the lists they may see differ)."""
     public = visibility.viewer_of(viewer).role in visibility.PUBLIC_ROLES
     content_type = ContentType.objects.get_for_model(Proposal).pk
     if public:
