@@ -17,10 +17,10 @@ kept with it (Django works them out on every run otherwise).
 
 A query whose values are known to another query (its row's id, a constant) can
 also run inside it: ``rows_column(*outer)`` is a column of the other query
-holding the rows as a JSON array (``outer``: the SQL of each value, e.g. the
-other row's id column), and ``from_rows`` makes that column's rows into
-instances as a run would: one statement for several lists instead of a round
-trip and an iterable each."""
+holding the rows as a JSON array (``outer``: for each value, a ``Column`` of the
+other query, e.g. its row's id, or a value), and ``from_rows`` makes that
+column's rows into instances as a run would: one statement for several lists
+instead of a round trip and an iterable each."""
 
 from __future__ import annotations
 
