@@ -31,3 +31,13 @@ def test_a_day_follows_the_readers_language():
     assert english != chinese
     assert "2022年3月5日" in chinese
     assert 'datetime="2022-03-05"' in english
+
+
+def test_a_day_of_nothing_is_nothing_and_a_moment_is_its_local_day():
+    from django.utils import timezone
+
+    tag = engines["django"].from_string("{% load portal %}[{% day d %}]")
+    assert tag.render({"d": None}) == "[]"
+    moment = timezone.make_aware(dt.datetime(2022, 3, 5, 23, 30), dt.UTC)
+    with translation.override("en"), timezone.override("Asia/Shanghai"):
+        assert 'datetime="2022-03-06"' in tag.render({"d": moment})

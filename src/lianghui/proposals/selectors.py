@@ -573,6 +573,8 @@ def _none_prefetched(instance, name: str) -> None:
     template = _empty(instance._meta.get_field(name).related_model)
     empty = object.__new__(type(template))
     empty.__dict__.update(template.__dict__)
+    # Its own hints: a manager may add to a queryset's in place.
+    empty._hints = dict(template._hints)
     empty._result_cache = []
     empty._prefetch_done = True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = empty

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -29,9 +29,14 @@ def _active_is_zh() -> bool:
 
 
 @register.simple_tag
-def day(value: dt.date, css: str = ""):
+def day(value: dt.date | None, css: str = ""):
     """``<time datetime="2022-03-05">`` and the day as the reader's language writes
-    it (``{{ value }}``), for a date; ``css`` its class."""
+    it (``{{ value }}``), for a date; ``css`` its class. Nothing for no date; a
+    moment's day where the reader is."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
     return _day(value, get_language(), css)
 
 
