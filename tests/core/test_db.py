@@ -14,6 +14,6 @@ def test_a_kept_conversion_reads_values_and_percent_signs_as_before(db):
         for value in ["x", "y"]:  # the second run uses the kept text
             cursor.execute("SELECT '100%%', %s, '%%s'", [value])
             assert cursor.fetchone() == ("100%", value, "%s")
-        cursor.execute("SELECT :a", {"a": 1})  # named values, as Django's own
+        cursor.execute("SELECT %(a)s", {"a": 1})  # named values: Django's conversion
         assert cursor.fetchone() == (1,)
     assert base._qmark.cache_info().hits >= 1

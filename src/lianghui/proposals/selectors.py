@@ -535,16 +535,19 @@ def _with_lists(queryset: QuerySet[Proposal], content_type, *, history: bool) ->
     )
 
 
-_PUBLIC_PROPOSAL = Prepared(
-    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct), ct, history=False)[:2],
-    str,
-    int,
-)
-_PUBLIC_PAGE = Prepared(
-    lambda key, ct: _with_lists(_proposal_row(visible_proposals(), key, ct), ct, history=True)[:2],
-    str,
-    int,
-)
+def _public_read(*, history: bool) -> Prepared:
+    return Prepared(
+        lambda key, ct: _with_lists(
+            _proposal_row(visible_proposals(), key, ct), ct, history=history
+        )[:2],
+        str,
+        int,
+    )
+
+
+# The API's read (``_PUBLIC_PROPOSAL``) and the page's, feed's and timeline's.
+_PUBLIC_PROPOSAL = _public_read(history=False)
+_PUBLIC_PAGE = _public_read(history=True)
 
 
 def _transferred_from(assignments: list[Assignment]) -> None:
