@@ -92,3 +92,42 @@ def test_the_worker_runs_each_job_in_one_scope(small_world, settings):
             worker_id="scope",
         )
     assert _term_reads(worker.captured_queries) == 2  # once per job
+
+
+@pytest.mark.django_db
+def test_a_proposal_s_page_brings_its_body_s_words_in_its_own_row(small_world, client):
+    npc = Body.objects.get(key="npc")
+    Term.objects.filter(body=npc, vocabulary=vocabulary.REPLY_CATEGORY, code="A").update(
+        label_en="Taken up in full"
+    )
+    Term.objects.filter(body=npc, vocabulary=vocabulary.SATISFACTION, code="satisfied").update(
+        label_en="Content"
+    )
+    client.get("/proposals/p-1/", HTTP_ACCEPT_LANGUAGE="en")  # warm caches (content types)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/proposals/p-1/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert _term_reads(queries) == 0, "the terms came with the proposal's row"
+    page = response.content.decode()
+    assert "Taken up in full" in page
+    assert "Content" in page
+
+
+@pytest.mark.django_db
+def test_a_body_s_words_given_to_a_scope_are_used_until_a_write(small_world):
+    npc = Body.objects.get(key="npc")
+    with vocabulary.cached():
+        with connection.cursor() as cursor:
+            sql, values = vocabulary.BODY_TERMS.rows_column(npc.pk)
+            cursor.execute(f"SELECT {sql}", values)
+            rows = cursor.fetchone()[0]
+        vocabulary.seed(npc.pk, rows)
+        with CaptureQueriesContext(connection) as queries:
+            assert vocabulary.codes(npc, vocabulary.REPLY_CATEGORY) == ["A", "B", "C"]
+        assert len(queries) == 0
+        term = Term.objects.get(body=npc, vocabulary=vocabulary.REPLY_CATEGORY, code="A")
+        term.label_en = "Postponed"
+        term.save()  # drops the scope's copies, the seeded one too
+        with CaptureQueriesContext(connection) as queries:
+            assert vocabulary.label(npc, vocabulary.REPLY_CATEGORY, "A") == "Postponed"
+        assert _term_reads(queries) == 1

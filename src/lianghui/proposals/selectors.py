@@ -37,7 +37,7 @@ from lianghui.core.prepared import Column, Prepared
 from lianghui.people.enums import OrganizationKind
 from lianghui.people.models import Organization
 
-from . import visibility
+from . import visibility, vocabulary
 from .enums import SignerRole, Status
 from .models import (
     Assignment,
@@ -382,6 +382,7 @@ def proposal_detail(*, key: str, viewer=None, history: bool = False) -> Proposal
         lists = {name: q.from_rows(proposal.__dict__.pop(name)) for name, q in _LISTS.items()}
         if history:
             proposal.history = HISTORY.from_rows(proposal.__dict__.pop("history_rows"))
+            vocabulary.seed(proposal.session.body_id, proposal.__dict__.pop("term_rows"))
         signers, topics = lists["signer_rows"], [row.topic for row in lists["topic_rows"]]
         assignments = lists["assignment_rows"]
     else:
@@ -522,14 +523,17 @@ _LISTS = {
 
 def _with_lists(queryset: QuerySet[Proposal], content_type, *, history: bool) -> QuerySet:
     """The proposal's signers, topics, assignments and public replies (and with
-    ``history`` its audit log, ``content_type`` the proposal's), each a column of
-    its row (``Prepared.rows_column``): one statement for the public's page where
-    there were six, each list as its own query gives it."""
+    ``history`` its audit log, ``content_type`` the proposal's, and its body's
+    terms, which the page labels with), each a column of its row
+    (``Prepared.rows_column``): one statement for the public's page where there
+    were seven, each list as its own query gives it."""
     qn = connection.ops.quote_name
     pid = Column(f"{qn(Proposal._meta.db_table)}.{qn('id')}")
     columns = {name: query.rows_column(pid) for name, query in _LISTS.items()}
     if history:
         columns["history_rows"] = HISTORY.rows_column(content_type, pid)
+        body = Column(f"{qn(Session._meta.db_table)}.{qn('body_id')}")
+        columns["term_rows"] = vocabulary.BODY_TERMS.rows_column(body)
     return queryset.annotate(
         **{name: RawSQL(*column, output_field=TextField()) for name, column in columns.items()}
     )

@@ -20,7 +20,9 @@ All terms are read in one query and kept for the rest of a scope, ``cached()``:
 each request (``RequestCache``), each of the worker's tasks, the demo's
 generator, a command's block of work; elsewhere each call reads them afresh. A
 write to terms or kinds within a scope drops its copy (``forget()``: called by
-the bulk writers, and on the models' save and delete).
+the bulk writers, and on the models' save and delete). A record's page that
+reads its own row in one statement brings its body's terms in it (``BODY_TERMS``,
+``seed``), so the page reads no terms apart.
 """
 
 from __future__ import annotations
@@ -100,6 +102,24 @@ class RequestCache:
 
 # Compiled once: every request that names a status or category reads them.
 _TERMS = Prepared(lambda: Term.objects.order_by("body_id", "vocabulary", "order", "code"))
+# One body's terms, in the same order: run inside a record's own statement
+# (``Prepared.rows_column`` with the body's id), then given to ``seed``.
+BODY_TERMS = Prepared(
+    lambda body_id: Term.objects.filter(body_id=body_id).order_by("vocabulary", "order", "code"),
+    int,
+)
+
+
+def seed(body_id: int, rows) -> None:
+    """The scope's copy of one body's terms, from ``BODY_TERMS``'s rows read by
+    another statement (outside a scope there is nothing to keep them in)."""
+    cached = _cache.get()
+    if cached is None:
+        return
+    by_vocabulary: dict[str, list[Term]] = defaultdict(list)
+    for term in BODY_TERMS.from_rows(rows):
+        by_vocabulary[term.vocabulary].append(term)
+    cached.setdefault("bodies", {})[body_id] = by_vocabulary
 
 
 def _body_id(body: Body | int) -> int:
@@ -152,6 +172,7 @@ def forget(*_args, **_kwargs) -> None:
     cached = _cache.get()
     if cached is not None:
         cached.pop("terms", None)
+        cached.pop("bodies", None)
         cached.pop("kinds", None)
 
 
@@ -170,7 +191,10 @@ def connect() -> None:
 
 def terms(body: Body | int, vocabulary: str) -> list[Term]:
     """The body's terms of one vocabulary, in order ([] when it has none)."""
-    found = _all().get(_body_id(body))
+    body_id = _body_id(body)
+    cached = _cache.get()
+    seeded = cached.get("bodies") if cached is not None else None
+    found = seeded[body_id] if seeded and body_id in seeded else _all().get(body_id)
     return list(found.get(vocabulary, ())) if found else []
 
 

@@ -34,7 +34,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, TextField
+from django.db.models.expressions import RawSQL
 
 from lianghui.core.links import record_url
 from lianghui.core.prepared import Prepared
@@ -310,9 +311,8 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
     if not enabled("similar_proposals", proposal.session.body):
         return []
     found = _STORED(proposal.id)
-    stored = found[0] if found else None
-    if stored is not None:
-        return _shown(stored, proposal=proposal, limit=limit)
+    if found:
+        return _shown(*found[0], proposal=proposal, limit=limit)
     ranked = _ranked(proposal, limit=limit)
     # Only what the public may see now (the index may lag behind an unpublish).
     docs = (
@@ -327,36 +327,55 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
 SHOWN_FIELDS = ("object_id", "key", "title_zh", "title_en", "context_zh", "context_en")
 
 
-def _public_documents(*ids: int):
+def _public_documents(ids):
+    """The documents of these proposals the public may see now: ``ids`` is a list
+    of ids or an expression (a sub-select) giving them."""
     public = registry.get(DocType.PROPOSAL).public_records().filter(pk=OuterRef("object_id"))
     return SearchDocument.objects.filter(
         Exists(public), doc_type=DocType.PROPOSAL, object_id__in=ids
     ).only(*SHOWN_FIELDS)
 
 
-# Compiled once (core/prepared.py): a page's list is read by the proposal's id, and
-# its documents by a fixed number of ids (STORED, filled with 0, which no record has).
-_STORED = Prepared(
-    lambda pid: (
+def _listed_ids(items: str) -> RawSQL:
+    """The proposal ids a stored list (the JSON column ``items``) names, as a
+    sub-select: each item is [id, words, by meaning]."""
+    if connection.vendor == "postgresql":
+        sql = f"SELECT (e.value->>0)::bigint FROM jsonb_array_elements({items}) e"
+    else:
+        sql = f"SELECT json_extract(e.value, '$[0]') FROM json_each({items}) e"
+    return RawSQL(sql, ())
+
+
+def _stored_with_documents(pid: int):
+    """The proposal's stored list, and in the same row (one statement) the
+    documents of the proposals it names that the public may see now, as rows of
+    ``_NAMED`` (``Prepared.rows_column``)."""
+    documents = _NAMED.rows_column()
+    return (
         SimilarList.objects.filter(proposal_id=pid)
         .order_by("id")
-        .values_list("items", flat=True)[:1]
-    ),
-    int,
+        .annotate(documents=RawSQL(*documents, output_field=TextField()))
+        .values_list("items", "documents")[:1]
+    )
+
+
+# Compiled once (core/prepared.py): a page's list and its documents are read by
+# the proposal's id, in one statement.
+_NAMED = Prepared(
+    lambda: _public_documents(
+        _listed_ids(
+            f"{connection.ops.quote_name(SimilarList._meta.db_table)}"
+            f".{connection.ops.quote_name('items')}"
+        )
+    ).order_by()
 )
-_DOCUMENTS = Prepared(_public_documents, *[int] * STORED)
+_STORED = Prepared(_stored_with_documents, int)
 
 
-def _shown(items: list, *, proposal, limit: int) -> list[SimilarProposal]:
-    """A stored list as shown: those of its proposals the public may see now."""
-    ids = [item[0] for item in items]
-    if not ids:  # nothing to read
-        found = []
-    elif len(ids) <= STORED:
-        found = _DOCUMENTS(*ids, *[0] * (STORED - len(ids)))
-    else:
-        found = _public_documents(*ids)
-    docs = {d.object_id: d for d in found}
+def _shown(items: list, documents, *, proposal, limit: int) -> list[SimilarProposal]:
+    """A stored list as shown: those of its proposals the public may see now
+    (``documents``: their rows, read with the list)."""
+    docs = {d.object_id: d for d in _NAMED.from_rows(documents)}
     # Lists stored before meaning joined hold [id, words]; later ones add the flag.
     rows = [(docs.get(item[0]), tuple(item[1]), bool(item[2:3] and item[2])) for item in items]
     return _listed(rows, proposal=proposal, limit=limit)
