@@ -3,8 +3,9 @@
     DATABASE_URL=... .venv/bin/python bench/speed/parts.py [--sample 200] [--runs 5]
 
 On the database at DATABASE_URL (e.g. bench/search's 150,000-proposal corpus), in
-this process, with production settings (DEBUG off) and every cache off, through
-Django's test client (no HTTP server: what gunicorn adds is not here), for the API
+this process, with production settings (DEBUG off) and every cache off (the API's
+stored documents too), through Django's test client (no HTTP server: what
+gunicorn adds is not here), for the API
 root, proposal pages and API proposal details of --sample published proposals
 that have a stored similar list (as `bench/speed/run.py` stores them), prints per
 case the median of --runs runs of:
@@ -37,6 +38,7 @@ os.environ.update(
     LIANGHUI_CACHE_URL="dummy://",
     LIANGHUI_PAGE_CACHE_SECONDS="0",
     LIANGHUI_API_CACHE_SECONDS="0",
+    LIANGHUI_API_DOCUMENTS="0",
 )
 
 import django  # noqa: E402

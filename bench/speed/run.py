@@ -23,7 +23,8 @@ it, without computing the lists of the whole corpus.
 
 For each database, one gunicorn process (`--workers 1`, sync) serves the site
 with production settings and every cache off (LIANGHUI_CACHE_URL=dummy://, so
-neither the response cache nor anything else kept between requests answers),
+neither the response cache nor anything else kept between requests answers; the
+API's stored documents are not read either, LIANGHUI_API_DOCUMENTS=0),
 and this process loads it from --connections keep-alive threads. In the same
 run, alternating case by case so that a change in the machine's load touches
 all three alike:
@@ -144,7 +145,7 @@ def one_database(database: str, args) -> dict:
         )
         portal_bench.build(build_args, url, env)
     plain = {**env, "LIANGHUI_CACHE_URL": "dummy://", "LIANGHUI_PAGE_CACHE_SECONDS": "0",
-             "LIANGHUI_API_CACHE_SECONDS": "0"}  # fmt: skip
+             "LIANGHUI_API_CACHE_SECONDS": "0", "LIANGHUI_API_DOCUMENTS": "0"}  # fmt: skip
     rng = random.Random(7)
     keys = sorted({f"p{rng.randrange(args.proposals):07d}" for _ in range(args.sample)})
     lists = subprocess.run(

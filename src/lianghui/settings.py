@@ -398,6 +398,10 @@ LIANGHUI_DUMPS_DEBOUNCE = int(os.environ.get("LIANGHUI_DUMPS_DEBOUNCE", "300")) 
 # Anonymous API answers kept in the default cache, seconds; 0 turns it off. Any committed
 # change moves the data version in the key, so this only bounds memory, not staleness.
 LIANGHUI_API_CACHE_SECONDS = int(os.environ.get("LIANGHUI_API_CACHE_SECONDS", "600"))
+# Anonymous proposal reads answered from the stored documents (api/read/public.py);
+# off, every read renders. The worker keeps the documents current either way, so
+# turning this on again serves nothing stale.
+LIANGHUI_API_DOCUMENTS = env_bool("LIANGHUI_API_DOCUMENTS", True)
 # --- end API ---------------------------------------------------------------------------------
 # --- insights (lianghui.insights): where trained models live, vocabulary mapping ----------------
 # The office pages use the newest artifact under <root>/<body key>/, else under <root>/.

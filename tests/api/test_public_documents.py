@@ -90,6 +90,20 @@ def test_stored_answers_take_one_query(world, client, django_assert_num_queries)
         assert client.get("/api/v1/proposals/?session=npc-2022&limit=2").json()["next"]
 
 
+def test_switched_off_every_read_renders(world, client, settings, django_assert_num_queries):
+    stale = PublicProposal.objects.filter(proposal__key__in=["p-1", "grow-0"])
+    stale.update(full='{"stale":true}', listed='{"stale":1}')
+    assert client.get("/api/v1/proposals/grow-0/").json() == {"stale": True}  # on: served
+    settings.LIANGHUI_API_DOCUMENTS = False
+    client.get("/api/v1/proposals/grow-0/")  # warm the content types
+    # grow-0 has no merges, sources or regulations: the proposal's row alone, and
+    # no look for its document
+    with django_assert_num_queries(1):
+        assert client.get("/api/v1/proposals/grow-0/").json()["key"] == "grow-0"
+    listed = client.get("/api/v1/proposals/?topic=ai").json()["results"]
+    assert [r["key"] for r in listed] == ["p-1"]
+
+
 def test_callers_who_see_more_and_other_shapes_are_rendered(world, api):
     p = Proposal.objects.get(key="p-1")
     PublicProposal.objects.filter(proposal=p).update(full='{"stale":true}', listed='{"stale":1}')

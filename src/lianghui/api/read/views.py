@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -285,9 +286,11 @@ class ProposalViewSet(ReadViewSet):
         return super().retrieve(request, *args, **kwargs)
 
     def _public_default(self) -> bool:
-        """Stored documents serve what the public sees with the default sections."""
+        """Stored documents serve what the public sees with the default sections
+        (unless they are switched off: LIANGHUI_API_DOCUMENTS)."""
         return (
-            role_of(self.request.user) in selectors.PUBLIC_ROLES
+            settings.LIANGHUI_API_DOCUMENTS
+            and role_of(self.request.user) in selectors.PUBLIC_ROLES
             and "include" not in self.request.query_params
             and "format" not in self.request.query_params
         )
