@@ -103,7 +103,7 @@ def test_queries_are_pinned_and_do_not_grow_with_the_steps(
     )
     assert _count(client, URL.format(p.key)) == before
     # proposal (with whether it has regulations, merged proposals and citations:
-    # none here; its signers, topics, assignments, replies and audit log in its
-    # row), the body's vocabulary (for its words)
-    with django_assert_num_queries(2):
+    # none here; its signers, topics, assignments, replies, audit log and its
+    # body's vocabulary, for its words, in its row)
+    with django_assert_num_queries(1):
         client.get(URL.format(p.key))

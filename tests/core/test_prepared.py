@@ -113,3 +113,98 @@ def test_a_query_run_inside_another_gives_its_rows_for_each_run_s_values(small_w
             assert all(a.agency.key for a in inside)  # the related row comes with it
             seen += len(inside)
     assert seen == Assignment.objects.count()
+
+
+def _whole(instance) -> dict:
+    """An instance's fields and annotations, and those of the related rows read
+    with it (what a page or a serializer reads of it)."""
+    own = {k: v for k, v in instance.__dict__.items() if k != "_state"}
+    related = {
+        name: _whole(other) if other is not None else None
+        for name, other in instance._state.fields_cache.items()
+    }
+    return {"type": type(instance).__name__, "own": own, "related": related}
+
+
+def _signers_with_positions(pid):
+    from django.db.models import F
+
+    from lianghui.proposals.models import Signer
+
+    return (
+        Signer.objects.filter(proposal_id=pid)
+        .select_related("member", "group__parent")
+        .annotate(place=F("position") + 1)
+        .order_by("position", "id")
+    )
+
+
+SIGNERS = Prepared(_signers_with_positions, int)
+TOPICS = Prepared(
+    lambda pid: (
+        Proposal.topics.through.objects.filter(proposal_id=pid)
+        .order_by("-id")
+        .values("proposal_id", "topic_id")
+    ),
+    int,
+)
+
+
+def _with_signers():
+    from django.db.models import TextField
+    from django.db.models.expressions import RawSQL
+
+    from lianghui.core.prepared import Column
+
+    pid = Column('"proposals_proposal"."id"')
+    return Proposal.objects.annotate(
+        signer_rows=RawSQL(*SIGNERS.rows_column(pid), output_field=TextField()),
+        topic_rows=RawSQL(*TOPICS.rows_column(pid), output_field=TextField()),
+    ).order_by("id")
+
+
+WITH_SIGNERS = Prepared(_with_signers)
+
+
+def test_rows_read_inside_another_make_the_instances_a_run_makes(small_world):
+    """Field by field, with the related rows selected with them (nested, some
+    empty) and annotations: the same as running the query apart; a query of
+    values, which has no instances, the same dicts."""
+    seen = 0
+    for p in WITH_SIGNERS():
+        inside, apart = SIGNERS.from_rows(p.signer_rows), SIGNERS(p.pk)
+        assert [_whole(s) for s in inside] == [_whole(s) for s in apart]
+        assert all(s.place == s.position + 1 for s in inside)
+        assert all(s.member.key for s in inside)  # no query: read with it
+        rows = Proposal.topics.through.objects.filter(proposal_id=p.pk).order_by("-id")
+        topics = [{"proposal_id": p.pk, "topic_id": r.topic_id} for r in rows]
+        assert TOPICS.from_rows(p.topic_rows) == TOPICS(p.pk) == topics
+        seen += len(inside)
+    assert seen >= 3
+
+
+def test_a_column_of_the_enclosing_query_must_not_name_a_table_the_query_reads_too():
+    """Inside, the table's name would be the query's own table: the rows would no
+    longer be those of the enclosing row."""
+    from lianghui.core.prepared import Column
+    from lianghui.proposals.models import Signer
+
+    joined = Prepared(
+        lambda pid: Signer.objects.filter(proposal_id=pid).select_related("proposal"), int
+    )
+    with pytest.raises(ValueError, match="proposals_proposal"):
+        joined.rows_column(Column('"proposals_proposal"."id"'))
+
+
+def test_a_query_run_inside_another_is_not_ordered_by_a_column_s_place():
+    """Django orders a list of values by what it selects by the column's place."""
+    placed = Prepared(
+        lambda pid: (
+            Proposal.topics.through.objects.filter(proposal_id=pid)
+            .order_by("topic_id")
+            .values("topic_id")
+        ),
+        int,
+    )
+    with pytest.raises(ValueError, match="places"):
+        placed.rows_column(1)
