@@ -41,3 +41,15 @@ def test_a_day_of_nothing_is_nothing_and_a_moment_is_its_local_day():
     moment = timezone.make_aware(dt.datetime(2022, 3, 5, 23, 30), dt.UTC)
     with translation.override("en"), timezone.override("Asia/Shanghai"):
         assert 'datetime="2022-03-06"' in tag.render({"d": moment})
+
+
+def test_shared_words_are_each_marked_and_escaped_as_a_template_loop_writes_them():
+    words = ["数据安全", "<b>&", 'say "no"']
+    ours = engines["django"].from_string("{% load portal %}{{ words|shared_words }}")
+    djangos = engines["django"].from_string(
+        '{% for w in words %}<span class="shared-word">{{ w }}</span>'
+        "{% if not forloop.last %}, {% endif %}{% endfor %}"
+    )
+    assert ours.render({"words": words}) == djangos.render({"words": words})
+    assert "&lt;b&gt;&amp;" in ours.render({"words": words})
+    assert ours.render({"words": []}) == ""

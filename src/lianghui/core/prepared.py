@@ -297,11 +297,10 @@ class _Reader:
         self.annotations = list(template.annotation_col_map.items())
         expressions = [column[0] for column in select[: template.col_count]]
         self.converters = list(converters(template, expressions).items())
-        self.connection = connections[using]
         self.using = using
 
     def __call__(self, rows: list) -> list:
-        connection, converters = self.connection, self.converters
+        connection, converters = connections[self.using], self.converters  # this thread's
         start, end, names, from_db = self.start, self.end, self.names, self.from_db
         out = []
         for row in rows:
