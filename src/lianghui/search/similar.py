@@ -327,9 +327,9 @@ def similar_proposals(*, proposal, limit: int = SHOWN) -> list[SimilarProposal]:
 SHOWN_FIELDS = ("object_id", "key", "title_zh", "title_en", "context_zh", "context_en")
 
 
-def _public_documents(ids):
-    """The documents of these proposals the public may see now: ``ids`` is a list
-    of ids or an expression (a sub-select) giving them."""
+def _public_documents(ids: RawSQL):
+    """The documents of the proposals ``ids`` (a sub-select) gives that the public
+    may see now."""
     public = registry.get(DocType.PROPOSAL).public_records().filter(pk=OuterRef("object_id"))
     return SearchDocument.objects.filter(
         Exists(public), doc_type=DocType.PROPOSAL, object_id__in=ids
