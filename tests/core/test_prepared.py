@@ -194,6 +194,16 @@ def test_a_column_of_the_enclosing_query_must_not_name_a_table_the_query_reads_t
     )
     with pytest.raises(ValueError, match="proposals_proposal"):
         joined.rows_column(Column('"proposals_proposal"."id"'))
+    # The query's own table, followed by an outer join (a nullable relation).
+    grouped = Prepared(
+        lambda pid: (
+            Signer.objects.filter(proposal_id=pid).select_related("group").order_by("position")
+        ),
+        int,
+    )
+    with pytest.raises(ValueError, match="proposals_signer"):
+        grouped.rows_column(Column('"proposals_signer"."proposal_id"'))
+    assert grouped.rows_column(Column('"outer_row"."id"'))  # another table's: kept
 
 
 def test_a_query_run_inside_another_is_not_ordered_by_a_column_s_place():

@@ -168,7 +168,7 @@ class Prepared:
         # A table the query reads under its own name would be what the enclosing
         # query's column names inside the sub-select: no longer the enclosing row.
         tables = re.split(r" WHERE | ORDER BY | GROUP BY | LIMIT ", sql, maxsplit=1)[0]
-        own = set(re.findall(r'(?:FROM|JOIN) ("[^"]+"|\w+)(?= ON | \w+ JOIN |,|$)', tables))
+        own = set(re.findall(r'(?:FROM|JOIN) ("[^"]+"|\w+)(?= ON | (?:\w+ )+JOIN |,|$)', tables))
         for given in outer:
             table = given.sql.rsplit(".", 1)[0] if isinstance(given, Column) else None
             if table in own:
