@@ -185,3 +185,29 @@ def test_query_counts_do_not_grow_with_the_text(client, algo, django_assert_num_
     # consultations; a version: itself, its provisions, citations; the comparison:
     # two versions.
     assert before == [7, 3, 6, 5, 8]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_text_edited_or_removed_through_the_models_leaves_every_cached_copy(
+    client, algo, settings
+):
+    """The admin's version page saves provisions as rows; a shell may too. With the
+    page and API caches on, the next reader sees the change, not the copy kept."""
+    settings.LIANGHUI_PAGE_CACHE_SECONDS = settings.LIANGHUI_API_CACHE_SECONDS = 600
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    draft, final = algo.versions.order_by("date")
+    page, api = final.get_absolute_url(), "/api/v1/regulations/algo/"
+    for url in (page, api):
+        assert "用户可以选择关闭算法推荐服务" in client.get(url).content.decode()
+        assert "用户可以选择关闭算法推荐服务" in client.get(url).content.decode()  # kept
+    provision = Provision.objects.get(version=final, text_zh="用户可以选择关闭算法推荐服务。")
+    provision.text_zh = "用户可以选择关闭个性化推荐。"
+    provision.save()
+    for url in (page, api):
+        shown = client.get(url).content.decode()
+        assert "关闭个性化推荐" in shown and "关闭算法推荐服务" not in shown, url
+    draft_page = draft.get_absolute_url()
+    assert client.get(draft_page).status_code == 200
+    draft.delete()
+    assert client.get(draft_page).status_code == 404
+    assert [v["kind"] for v in client.get(api).json()["versions"]] == ["final"]

@@ -131,3 +131,19 @@ def test_a_body_s_words_given_to_a_scope_are_used_until_a_write(small_world):
         with CaptureQueriesContext(connection) as queries:
             assert vocabulary.label(npc, vocabulary.REPLY_CATEGORY, "A") == "Postponed"
         assert _term_reads(queries) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_term_renamed_through_the_model_shows_on_a_cached_page_at_once(
+    small_world, client, settings
+):
+    settings.LIANGHUI_PAGE_CACHE_SECONDS = 600
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    npc = Body.objects.get(key="npc")
+    term = Term.objects.get(body=npc, vocabulary=vocabulary.REPLY_CATEGORY, code="A")
+    before = client.get("/proposals/p-1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert term.label_en in before
+    term.label_en = "Taken up in full"  # as the admin's body page saves its terms
+    term.save()
+    after = client.get("/proposals/p-1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Taken up in full" in after
