@@ -211,3 +211,24 @@ def test_a_text_edited_or_removed_through_the_models_leaves_every_cached_copy(
     draft.delete()
     assert client.get(draft_page).status_code == 404
     assert [v["kind"] for v in client.get(api).json()["versions"]] == ["final"]
+
+
+def _found(query: str) -> set[str]:
+    from lianghui.search import selectors
+
+    results = selectors.search(query=query, page=1, with_facets=False)
+    return {hit.doc.key for hit in results.hits if hit.doc.doc_type == "regulation"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phrase_of_the_newest_text_finds_the_regulation_and_follows_its_edits(algo):
+    """Words only an article holds find the regulation, in either language; an
+    article edited through the model is found by its new words, not its old ones."""
+    assert "algo" in _found("劳动报酬")  # article 3 of the final text, in no title
+    article = Provision.objects.get(version=algo.versions.order_by("date").last(), number="第二条")
+    assert "algo" not in _found("personalised feeds")
+    article.text_en = "Users may switch off personalised feeds."
+    article.save()
+    assert "algo" in _found("personalised feeds")
+    article.delete()
+    assert "algo" not in _found("personalised feeds")

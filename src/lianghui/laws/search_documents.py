@@ -1,6 +1,12 @@
 """Regulations in the search index: how their documents are built and where hits
 link to (every regulation is public). Registered with the search app's registry
-in LawsConfig.ready()."""
+in LawsConfig.ready().
+
+A regulation is found by its words too: the headings and text of its newest
+version (``selectors.newest_texts``, the text the link suggester compares) are
+among its indexed words, so a phrase of an article finds the law that holds it.
+Its result still shows the summary: the text is long, and a version's own page
+shows it whole."""
 
 from __future__ import annotations
 
@@ -15,10 +21,12 @@ from lianghui.search.text import index_tokens
 
 from .enums import Stage
 from .models import MILESTONE_FIELDS, Regulation
+from .selectors import newest_texts
 
 
 def regulation_documents(ids: list[int]) -> Iterator[Doc]:
-    regulations = Regulation.objects.filter(id__in=ids).prefetch_related("issuers")
+    regulations = list(Regulation.objects.filter(id__in=ids).prefetch_related("issuers"))
+    texts = newest_texts(r.pk for r in regulations)
     for r in regulations:
         issuers = list(r.issuers.all())
         dates = [getattr(r, f) for f in MILESTONE_FIELDS if getattr(r, f)]
@@ -42,6 +50,11 @@ def regulation_documents(ids: list[int]) -> Iterator[Doc]:
                     r.document_number,
                     r.category,
                     *[n for o in issuers for n in (o.name_zh, o.name_en)],
+                    *[
+                        t
+                        for p in texts.get(r.pk, ())
+                        for t in (p.heading_zh, p.heading_en, p.text_zh, p.text_en)
+                    ],
                 ),
                 "status": stage.value if stage else "",
                 "year": latest.year if latest else None,

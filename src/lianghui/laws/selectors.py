@@ -155,6 +155,25 @@ def confirmed_links() -> QuerySet[ProposalLink]:
     )
 
 
+def newest_texts(regulation_ids) -> dict[int, list[Provision]]:
+    """Each regulation's newest version's provisions, in order (one query): the text
+    that stands for the regulation where one is compared or searched. A regulation
+    without versions has no entry."""
+    texts: dict[int, list[Provision]] = {}
+    newest: dict[int, int] = {}
+    for p in (
+        Provision.objects.filter(version__regulation__in=list(regulation_ids))
+        .select_related("version")
+        .order_by("version__date", "version_id", "position")
+    ):
+        reg_id = p.version.regulation_id
+        if newest.get(reg_id) != p.version_id:
+            newest[reg_id] = p.version_id
+            texts[reg_id] = []
+        texts[reg_id].append(p)
+    return texts
+
+
 def _versions() -> Prefetch:
     return Prefetch(
         "versions",

@@ -29,6 +29,7 @@ from lianghui.insights.text import WordAnalyzer, default_segmenter
 from lianghui.proposals import visibility
 from lianghui.proposals.models import Proposal, Reply
 
+from . import selectors
 from .enums import LinkStatus
 from .models import ProposalLink, Provision, Regulation
 
@@ -106,19 +107,7 @@ def links_suggest(
     )
     if not regs or not props:
         return []
-    # The latest version's text stands for the regulation (one query).
-    provisions: dict[int, list[Provision]] = {}
-    latest: dict[int, int] = {}
-    for p in (
-        Provision.objects.filter(version__regulation__in=regs)
-        .select_related("version")
-        .order_by("version__date", "version_id", "position")
-    ):
-        reg_id = p.version.regulation_id
-        if latest.get(reg_id) != p.version_id:
-            latest[reg_id] = p.version_id
-            provisions[reg_id] = []
-        provisions[reg_id].append(p)
+    provisions = selectors.newest_texts(r.pk for r in regs)
     replies: dict[int, list[Reply]] = {}
     for reply in Reply.objects.filter(
         published=True, assignment__proposal__in=props
