@@ -97,3 +97,20 @@ def test_a_later_reply_that_keeps_it_is_named_by_its_key(client, promises, commi
 
 def test_the_index_links_the_list(client):
     assert client.get("/api/v1/").json()["commitments"].endswith(LIST)
+
+
+def test_a_commitment_removed_through_the_model_leaves_the_cached_list_not_proposal_pages(
+    client, promises, committed, settings
+):
+    from lianghui.proposals import stamps
+
+    settings.LIANGHUI_API_CACHE_SECONDS = 600
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert len(_rows(client)) == len(_rows(client)) == 2  # the second from the cache
+    gone = Commitment.objects.get(sentence__contains="第0号办法")
+    page_stamp = stamps.stamp(gone.reply.assignment.proposal.key)
+    with committed():
+        gone.delete()  # as a shell or the admin's delete does
+    assert [r for r in _rows(client) if "第0号办法" in r["sentence"]] == []
+    # No proposal's page shows commitments: theirs stay cached.
+    assert stamps.stamp(gone.reply.assignment.proposal.key) == page_stamp

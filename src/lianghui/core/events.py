@@ -345,6 +345,9 @@ TRACKED: dict[str, list[tuple[str, str]]] = {
     "proposals.Term": [("proposals.Body", "body_id")],
     "people.OrganizationSector": [("people.Organization", "organization_id")],
     "consultations.ThemeDecision": [("consultations.Consultation", "consultation_id")],
+    # Written by the extractor in the worker after its reply's change: the lists
+    # kept of them follow that commit, not the reply's.
+    "commitments.Commitment": [("commitments.Commitment", "pk")],
     "consultations.Consultation": [("consultations.Consultation", "pk")],
     "consultations.Comment": [
         ("consultations.Comment", "pk"),
@@ -386,10 +389,6 @@ UNTRACKED: dict[str, str] = {
     "proposals.CalendarDay": "due dates are stored on assignments when made",
     "insights.SuggestionDecision": "decided on the office's desk, whose audit reports it",
     "insights.SentenceMatch": "derived, for the office's duplicate panel",
-    # Found by the extractor after each reply's change and decided on the office's
-    # desk (whose audit entry reports the decision); the admin only reads them.
-    # Reported on their own, every extraction would move every proposal page's stamp.
-    "commitments.Commitment": "written by the extractor and the desk (audited)",
 }
 # Many-to-many fields whose links show in derived copies: (model, field) -> whether
 # the other side's records are touched too.

@@ -25,6 +25,9 @@ PROPOSAL_RECORDS = frozenset(
 )
 # An audit event is reported with its record's own label, which says what changed.
 NOT_REFERENCE = PROPOSAL_RECORDS | {audit.EVENT}
+# Records that show on no proposal's page or API detail, as their apps declare
+# (``not_on_proposal_views``): their changes move no proposal's stamp.
+_ELSEWHERE: set[str] = set()
 CHUNK = 5000
 
 
@@ -48,10 +51,17 @@ def on_proposals_changed(label: str, ids: set[int]) -> None:
     versioning.bump_records(PROPOSAL, traced(ids))
 
 
+def not_on_proposal_views(label: str) -> None:
+    """Declare that records of ``label`` show on no proposal's views (called from
+    the owning app's ready()): a change to one leaves every proposal cached."""
+    _ELSEWHERE.add(label)
+
+
 def on_records_changed(labels: set[str]) -> None:
     """core.events label subscriber: a commit that changed anything else than
-    proposals and their parts moves the reference version."""
-    if labels - NOT_REFERENCE:
+    proposals and their parts (and records shown elsewhere) moves the reference
+    version."""
+    if labels - NOT_REFERENCE - _ELSEWHERE:
         versioning.bump(row=versioning.REFERENCE)
 
 
