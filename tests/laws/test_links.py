@@ -79,3 +79,21 @@ def test_a_rejected_link_stays_private_and_is_not_suggested_again(
     assert ProposalLink.objects.get(pk=link.pk).status == "rejected"
     assert not workers_rule.related_proposals.exists()
     assert "riders&#x27;" not in client_for(None).get("/proposals/p-1/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmed_link_deleted_through_the_model_leaves_both_records_and_the_api(
+    small_world, client, admin_client
+):
+    """Deleted from a shell, a confirmed link takes its mirror pair with it: the
+    regulation's page, its API detail and the proposal's agree. The admin cannot
+    delete one (a link is rejected on the desk, where the decision is recorded)."""
+    pipl = Regulation.objects.get(key="pipl")
+    link = pipl.proposal_links.get()
+    api = "/api/v1/regulations/pipl/"
+    assert client.get(api).json()["related_proposals"] == ["p-1"]
+    assert admin_client.get(f"/admin/laws/proposallink/{link.pk}/delete/").status_code == 403
+    link.delete()
+    assert not pipl.related_proposals.exists()
+    assert client.get(api).json()["related_proposals"] == []
+    assert "On the digital economy" not in client.get("/regulations/pipl/").content.decode()

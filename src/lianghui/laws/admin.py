@@ -72,3 +72,6 @@ class ProposalLinkAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a link is rejected on the desk, where the decision is recorded

@@ -11,13 +11,14 @@ class LawsConfig(AppConfig):
 
         register_documents()
 
-        from django.db.models.signals import m2m_changed
+        from django.db.models.signals import m2m_changed, post_delete
 
-        from .models import Regulation
-        from .services import related_changed
+        from .models import ProposalLink, Regulation
+        from .services import link_deleted, related_changed
 
         m2m_changed.connect(
             related_changed,
             sender=Regulation.related_proposals.through,
             dispatch_uid="laws-related-proposals-links",
         )
+        post_delete.connect(link_deleted, sender=ProposalLink, dispatch_uid="laws-link-deleted")

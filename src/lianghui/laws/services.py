@@ -213,6 +213,14 @@ def _mirror(link: ProposalLink) -> None:
         through.objects.filter(**pair).delete()
 
 
+def link_deleted(sender, instance: ProposalLink, **kwargs) -> None:
+    """A link deleted (from a shell; with its regulation or proposal) takes its
+    mirror pair with it: ``related_proposals`` holds confirmed links only."""
+    Regulation.related_proposals.through.objects.filter(
+        regulation_id=instance.regulation_id, proposal_id=instance.proposal_id
+    ).delete()
+
+
 def related_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     """``related_proposals`` set by an import or in the admin: people chose those
     links, so they are confirmed (and a removal rejects)."""
