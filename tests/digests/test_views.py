@@ -68,3 +68,20 @@ def test_a_digest_published_as_generated_says_so(client, session_world, accounts
     assert "no item was changed by a person" in page and "edited by the office" not in page
     md = client.get(reverse("digests:markdown", args=["npc-2022"])).content.decode()
     assert "as generated: no item was changed by a person" in md
+
+
+@pytest.mark.django_db(transaction=True)
+def test_highlights_changed_through_the_models_leave_the_cached_page(client, published, settings):
+    """A shell's edit, or a delete in the admin, reaches the cached public page at
+    once, as the desk's audited steps do."""
+    settings.LIANGHUI_PAGE_CACHE_SECONDS = 600
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    url = reverse("digests:digest", args=["npc-2022"])
+    assert "Riders&#x27; rights" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    item = published.items.get(title_en="Riders' rights")
+    item.title_en = "Couriers' rights"
+    item.save()
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Couriers&#x27; rights" in page and "Riders&#x27; rights" not in page
+    published.delete()
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").status_code == 404

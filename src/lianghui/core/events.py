@@ -348,6 +348,9 @@ TRACKED: dict[str, list[tuple[str, str]]] = {
     # Written by the extractor in the worker after its reply's change: the lists
     # kept of them follow that commit, not the reply's.
     "commitments.Commitment": [("commitments.Commitment", "pk")],
+    # A session's highlights, public once published.
+    "digests.Digest": [("digests.Digest", "pk")],
+    "digests.DigestItem": [("digests.Digest", "digest_id")],
     "consultations.Consultation": [("consultations.Consultation", "pk")],
     "consultations.Comment": [
         ("consultations.Comment", "pk"),
@@ -381,8 +384,6 @@ UNTRACKED: dict[str, str] = {
     "following.Follow": "private to its owner; no public copy",
     "following.DigestSetting": "private to its owner; no public copy",
     "notifications.Notification": "private to its owner; no public copy",
-    "digests.Digest": "private: made for its reader",
-    "digests.DigestItem": "private: made for its reader",
     "proposals.ReplyDraft": "private to the agency until it is sent as a reply",
     # Due dates are worked out when an assignment is made and stored with it.
     "proposals.HolidayCalendar": "due dates are stored on assignments when made",
