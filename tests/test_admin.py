@@ -56,3 +56,26 @@ def test_staff_edit_a_holiday_calendar_and_its_days_inline(accounts, client_for)
     response = admin.post("/admin/proposals/holidaycalendar/add/", data)
     assert response.status_code == 200
     assert not HolidayCalendar.objects.filter(key="other").exists()
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "laws.ProposalLink",
+        "consultations.ThemeDecision",
+        "commitments.Commitment",
+        "insights.SuggestionDecision",
+    ],
+)
+def test_records_decided_on_a_desk_are_read_only_in_the_admin(rf, accounts, label):
+    """Decisions are made, and recorded, on the desks: the admin shows them and
+    neither adds, changes nor deletes one (a delete would lose the decision)."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[apps.get_model(label)]
+    request = rf.get("/")
+    request.user = accounts["admin"]
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)

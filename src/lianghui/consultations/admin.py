@@ -53,6 +53,9 @@ class ThemeDecisionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class ChangeInline(admin.StackedInline):
     model = ResponseChange
