@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from lianghui.digests import services
+from lianghui.proposals import stamps
 from lianghui.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +80,13 @@ def test_highlights_changed_through_the_models_leave_the_cached_page(client, pub
     url = reverse("digests:digest", args=["npc-2022"])
     assert "Riders&#x27; rights" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     item = published.items.get(title_en="Riders' rights")
+    listed = Proposal.objects.filter(published=True).first().key
+    page_stamp = stamps.stamp(listed)
     item.title_en = "Couriers' rights"
     item.save()
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Couriers&#x27; rights" in page and "Riders&#x27; rights" not in page
+    # No proposal's page shows the highlights: proposal pages stay cached.
+    assert stamps.stamp(listed) == page_stamp
     published.delete()
     assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").status_code == 404
