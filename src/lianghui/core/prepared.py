@@ -73,7 +73,9 @@ class Prepared:
         self.build = build
         self.kinds = kinds
         self._compiled: dict[tuple, tuple] = {}
-        self._kept_converters: dict[tuple, dict] = {}
+        # What each compiled query's rows need, worked out once per query: its
+        # converters, the JSON columns to parse, its reader (or None).
+        self._worked_out: dict[tuple, object] = {}
         _all.append(self)
 
     def _compile(self, using: str, lengths: tuple[int, ...]) -> tuple:
@@ -102,11 +104,9 @@ class Prepared:
 
     def _converters(self, template, expressions) -> dict:
         key = (id(template), *map(id, expressions))  # the template's own columns
-        found = self._kept_converters.get(key)
+        found = self._worked_out.get(key)
         if found is None:
-            found = self._kept_converters[key] = type(template).get_converters(
-                template, expressions
-            )
+            found = self._worked_out[key] = type(template).get_converters(template, expressions)
         return found
 
     def __call__(self, *values, using: str = DEFAULT_DB_ALIAS) -> list:
@@ -244,8 +244,8 @@ class Prepared:
         queries (values, related objects known to the queryset, instances that
         track their peers), which go through Django's own iterable."""
         key = ("reader", id(template), using)
-        if key in self._kept_converters:
-            return self._kept_converters[key]
+        if key in self._worked_out:
+            return self._worked_out[key]
         reader = None
         fetch_mode = getattr(queryset, "_fetch_mode", None)
         if (
@@ -254,7 +254,7 @@ class Prepared:
             and not getattr(fetch_mode, "track_peers", False)
         ):
             reader = _Reader(template, using, fetch_mode, self._converters)
-        self._kept_converters[key] = reader
+        self._worked_out[key] = reader
         return reader
 
     def _compiled_for(self, using: str, lengths: tuple[int, ...]) -> tuple:
@@ -268,7 +268,7 @@ class Prepared:
         (dates, times, decimals, UUIDs on PostgreSQL; SQLite's driver gives the
         same text, which Django's converters read): (column, parse) pairs."""
         key = ("json", id(template))
-        found = self._kept_converters.get(key)
+        found = self._worked_out.get(key)
         if found is None:
             found = []
             if template.connection.vendor == "postgresql":
@@ -276,7 +276,7 @@ class Prepared:
                     kind = expression.output_field.get_internal_type()
                     if kind in _FROM_JSON:
                         found.append((i, _FROM_JSON[kind]))
-            self._kept_converters[key] = found
+            self._worked_out[key] = found
         return found
 
 
@@ -341,4 +341,4 @@ def _value(values: tuple, arg: int, item: int | None):
 def forget() -> None:
     for prepared in _all:
         prepared._compiled.clear()
-        prepared._kept_converters.clear()
+        prepared._worked_out.clear()
