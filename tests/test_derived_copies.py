@@ -15,6 +15,7 @@ from lianghui.core import events
 from lianghui.core.models import Change
 from lianghui.proposals.models import Proposal, Reply
 from lianghui.search.services import rebuild
+from tests.workers import run_worker
 
 from .api import scenarios as sc
 
@@ -64,18 +65,6 @@ def _admin_data(page) -> dict:
     return data
 
 
-def _worker():
-    call_command(
-        "worker",
-        batch=True,
-        interval=0,
-        startup_delay=False,
-        reload=False,
-        verbosity=0,
-        worker_id="scenario",
-    )
-
-
 def _found(query: str) -> set[str]:
     """Keys of the proposals a search finds, through their documents or replies'."""
     from lianghui.search import selectors
@@ -118,7 +107,7 @@ def test_every_public_channel_follows_admin_and_shell_writes(world, client_for, 
     Proposal.objects.filter(key="qs-del").delete()
 
     assert Change.objects.exists()  # recorded, waiting for the worker
-    _worker()
+    run_worker("scenario")
     assert not Change.objects.exists()
 
     gone = ["admin-del", "shell-off", "qs-del"]

@@ -5,7 +5,6 @@ import datetime as dt
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
@@ -16,22 +15,11 @@ from lianghui.core.management.commands.worker import ATTEMPTS, LEASE, recover
 from lianghui.core.models import Change, WorkerBeat
 from lianghui.proposals.models import Proposal
 from lianghui.search.models import SearchDocument
+from tests.workers import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DB = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LONG_AGO = dt.timedelta(seconds=LEASE * 5)
-
-
-def _worker(worker_id="w-test"):
-    call_command(
-        "worker",
-        batch=True,
-        interval=0,
-        startup_delay=False,
-        reload=False,
-        verbosity=0,
-        worker_id=worker_id,
-    )
 
 
 @pytest.fixture
@@ -55,7 +43,7 @@ def reindexing(small_world, settings):
 
 def test_a_dead_workers_task_runs_again(reindexing):
     task, p = reindexing
-    _worker("w-alive")
+    run_worker("w-alive")
     task.refresh_from_db()
     assert task.status == TaskResultStatus.SUCCESSFUL
     assert task.worker_ids == ["dead", "w-alive"]
@@ -133,7 +121,7 @@ def test_two_workers_side_by_side_run_each_task_once(small_world, settings):
 
     def run(worker_id):
         try:
-            _worker(worker_id)
+            run_worker(worker_id)
         except Exception as error:  # pragma: no cover - reported below
             failures.append(error)
         finally:

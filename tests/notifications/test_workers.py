@@ -14,7 +14,7 @@ from lianghui.notifications.tasks import mail_notifications, produce_notificatio
 from lianghui.people.models import Member, Organization
 from lianghui.proposals import services
 from lianghui.proposals.models import ProposalKind, Session
-from tests.core.test_worker import _worker as run_worker
+from tests.workers import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DB = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
