@@ -2,6 +2,7 @@
 others, each result with the words it shares; on SQLite and PostgreSQL."""
 
 import pytest
+from django.core.cache import caches
 
 from lianghui.proposals.models import Proposal
 from lianghui.search import similar
@@ -136,3 +137,41 @@ def test_a_newly_published_proposal_joins_the_lists_of_those_like_it(
     assert any("p-hidden" in [s.key for s in like(k)] for k in keys)
     for key in keys:
         assert [(s.key, s.shared) for s in like(key)] == _found_now(key)
+
+
+def _similar_on_page(client, key) -> str:
+    page = client.get(f"/proposals/{key}/").content.decode()
+    return page.split('id="similar-heading"')[1]
+
+
+@pytest.mark.parametrize("how", ["unpublished", "deleted"])
+def test_a_proposal_that_leaves_the_public_leaves_the_cached_pages_listing_it(
+    world, client, settings, django_capture_on_commit_callbacks, how
+):
+    settings.LIANGHUI_PAGE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    similar.refresh(ids=Proposal.objects.filter(key="p-ai").values_list("id", flat=True))
+    assert 'href="/proposals/p-cppcc/"' in _similar_on_page(client, "p-ai")  # now cached
+    leaving = Proposal.objects.get(key="p-cppcc")
+    # as the admin or a shell does it: through the model, no service
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "unpublished":
+            leaving.published = False
+            leaving.save()
+        else:
+            leaving.delete()
+    assert 'href="/proposals/p-cppcc/"' not in _similar_on_page(client, "p-ai")
+
+
+def test_a_proposal_that_was_never_public_moves_no_other_page(
+    world, client, settings, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    settings.LIANGHUI_PAGE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    first = client.get("/proposals/p-ai/")
+    hidden = Proposal.objects.get(key="p-hidden")  # unpublished: no list names it
+    hidden.title_en = "Edited while unpublished"
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden.save()
+    with django_assert_max_num_queries(1):  # the stamp: the page is still cached
+        assert client.get("/proposals/p-ai/").content == first.content

@@ -10,6 +10,9 @@ show what was merged into it and what it was merged into). Any change to other
 records (names of members, agencies, sessions, sources, regulations...) moves
 the reference version, which every stamp holds: such changes are rare, and
 tracing each to the proposals naming it would cost more than rendering again.
+For the same reason a proposal that leaves the public (unpublished, refused,
+deleted) moves it too, through search.similar: other proposals' pages list it
+among their similar proposals.
 """
 
 from __future__ import annotations

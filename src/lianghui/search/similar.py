@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, TextField
 from django.db.models.expressions import RawSQL
 
+from lianghui.core import versioning
 from lianghui.core.links import record_url
 from lianghui.core.prepared import Prepared
 
@@ -393,6 +394,30 @@ def _listed(rows, *, proposal, limit: int) -> list[SimilarProposal]:
     return out
 
 
+def left_the_public(ids: Iterable[int]) -> set[int]:
+    """Those of ``ids`` that have a stored list but are not public now: lists are
+    made for public proposals only, so these were public until a recent change
+    (unpublished, refused, deleted), and other proposals' lists may name them."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    had = set(SimilarList.objects.filter(proposal_id__in=ids).values_list("proposal_id", flat=True))
+    if not had:
+        return set()
+    public = registry.get(DocType.PROPOSAL).public_records()
+    return had - set(public.filter(id__in=had).values_list("id", flat=True))
+
+
+def forget_pages_naming(ids: Iterable[int]) -> None:
+    """When proposals have left the public, the cached views of the proposals whose
+    stored lists name them must go too: those lists are not searched by what they
+    name, and a removal is rare, so the reference version every proposal's stamp
+    holds is moved (proposals/stamps.py) and every proposal page is rendered anew,
+    without the proposals that left."""
+    if left_the_public(ids):
+        versioning.bump(row=versioning.REFERENCE)
+
+
 def refresh(*, ids: Iterable[int], neighbours: bool = True) -> int:
     """Find and store the similar proposals of these proposals (those the public may
     see; the lists of the others are dropped). A proposal is most likely new to the
@@ -419,6 +444,8 @@ def refresh(*, ids: Iterable[int], neighbours: bool = True) -> int:
         seen = set(public.filter(id__in=named).values_list("id", flat=True)) if named else set()
         for s in lists:
             s.items = [item for item in s.items if item[0] in seen]
+        # Again here, in case the writer's process did not live to do it at commit.
+        forget_pages_naming(chunk)
         with transaction.atomic():
             SimilarList.objects.filter(proposal_id__in=chunk).delete()
             SimilarList.objects.bulk_create(lists)

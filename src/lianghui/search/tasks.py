@@ -71,6 +71,13 @@ def drop_hidden(label: str, ids: set[int]) -> None:
         services.remove_hidden(label=label, ids=ids)
 
 
+def forget_pages_naming(label: str, ids: set[int]) -> None:
+    """core.events subscriber, right after the commit: a proposal that left the
+    public leaves the cached pages of those whose similar lists name it at once."""
+    if len(ids) <= AT_COMMIT_LIMIT:
+        similar.forget_pages_naming(ids)
+
+
 def connect() -> None:
     from lianghui.core import events, verify
 
@@ -83,5 +90,6 @@ def connect() -> None:
     proposals = registry.get(DocType.PROPOSAL)
     if proposals is not None:
         events.subscribe(proposals.model, on_proposals_changed)
+        events.subscribe(proposals.model, forget_pages_naming, at_commit=True)
     for label in services.removable_labels():
         events.subscribe(label, drop_hidden, at_commit=True)
