@@ -9,7 +9,8 @@ from django.core.management import call_command
 from lianghui.api.bulk import dumps
 from lianghui.consultations import services
 from lianghui.search import selectors as search
-from tests.test_derived_copies import _Sink, _worker
+from tests.test_derived_copies import _Sink
+from tests.workers import run_worker
 
 from .conftest import DURING, article
 
@@ -63,7 +64,7 @@ def test_withdrawn_comment_leaves_search_feeds_api_and_dumps(
     # Removals show at the writer's commit, before any worker runs.
     assert "comment" not in _found("okapi")
     assert client.get(f"/api/v1/consultation-comments/{c.pk}/").status_code == 404
-    _worker()
+    run_worker("scenario")
     assert "comment" not in _found("okapi")
     assert "okapi" not in client.get("/feeds/consultations/pipl-draft/").content.decode()
     assert client.get(f"/api/v1/consultation-comments/{c.pk}/").status_code == 404
