@@ -286,3 +286,25 @@ def test_topics_are_set_by_one_service_for_the_office_and_its_suggestions(small_
     # Setting the same topics again changes nothing and records nothing.
     services.proposal_set_topics(proposal=direct, topics=ai)
     assert [e.action for e in audit.history(direct)].count("topics") == 1
+
+
+@pytest.mark.parametrize("decision", ["not_filed", "converted"])
+def test_the_office_refusing_a_proposal_its_proposer_made_public_unpublishes_it(
+    draft, client, django_capture_on_commit_callbacks, decision
+):
+    submitted = services.proposal_submit(proposal=draft, on=D(2022, 3, 6))
+    submitted.published = True  # deputies publish their own (an import, the admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted.save()
+    assert client.get("/proposals/new-1/").status_code == 200
+    reason = "no_concrete_measure" if decision == "not_filed" else ""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_review(
+            proposal=submitted, decision=decision, reason=reason, on=D(2022, 3, 20)
+        )
+    assert not Proposal.objects.get(key="new-1").published
+    assert client.get("/proposals/new-1/").status_code == 404
+    assert client.get("/api/v1/proposals/new-1/").status_code == 404
+    # the trail says it left the public, to the staff who read it
+    left = audit.history(Proposal.objects.get(key="new-1")).get(field="published")
+    assert (left.before, left.after, left.public) == (True, False, False)

@@ -444,8 +444,11 @@ def proposal_review(
     Review.objects.create(
         proposal=proposal, decision=decision, reason=reason, note=note, decided_on=on
     )
-    if decision in PUBLISHED_DECISIONS:
-        changes["published"] = True
+    # A proposal its proposer made public before review (deputies publish their
+    # own) leaves the public when the office refuses or converts it: the policy's
+    # "a not-filed proposal is unpublished" (visibility.py), and the change stream
+    # takes it out of every public channel.
+    changes["published"] = decision in PUBLISHED_DECISIONS
     _move(
         proposal,
         DECISION_STATUS[decision],

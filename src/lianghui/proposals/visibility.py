@@ -13,8 +13,10 @@ Proposals
     office staff: every proposal of their body; administrators: everything.
 Reviews (decision, coded reason, note) and assignments (agency, role, dates)
     go with the proposal: whoever sees it sees them. A not-filed proposal is
-    unpublished, so its reason is seen by those who see the proposal; counts of
-    such records are figures, not records.
+    unpublished (the office's refusal or conversion unpublishes one its
+    proposer had made public; an imported record keeps the publication its
+    source gives it), so its reason is seen by those who see the proposal;
+    counts of such records are figures, not records.
 Replies
     a published reply is seen with its proposal; an unpublished one only by the
     parties to its handling: the agency that wrote it, the proposal's signers
