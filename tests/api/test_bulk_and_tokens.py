@@ -190,3 +190,38 @@ def test_old_idempotency_keys_are_pruned_daily(accounts, api):
     assert "idempotency-prune" in enqueue_due(at)  # the immediate backend runs it now
     assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["fresh"]
     assert "idempotency-prune" not in enqueue_due(at + dt.timedelta(hours=1))
+
+
+def test_a_comment_made_private_leaves_its_sessions_dump_as_soon_as_a_withdrawn_reply(
+    transactional_db, small_world, settings
+):
+    """A proposer's comment unpublished through the model (as the admin does) is a
+    removal: its session's dump is rebuilt within REMOVAL_DEBOUNCE, not the
+    edits' longer wait."""
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from lianghui.api.tasks import REMOVAL_DEBOUNCE
+    from lianghui.core.events import deliver_all
+    from lianghui.proposals.models import Feedback
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.LIANGHUI_DUMPS_DEBOUNCE = 300
+    feedback = Feedback.objects.select_related("reply__assignment__proposal__session").get()
+    feedback.comment, feedback.comment_public = "The reply missed the point.", True
+    feedback.save()
+    deliver_all()
+    DBTaskResult.objects.all().delete()
+    cache.clear()  # no rebuild waiting: the next change enqueues its own
+    feedback.comment_public = False
+    feedback.save()
+    deliver_all()
+    jobs = DBTaskResult.objects.filter(task_path__endswith="build_session_dump")
+    assert {tuple(j.args_kwargs["args"]) for j in jobs} == {
+        (feedback.reply.assignment.proposal.session.key,)
+    }
+    soonest = min(j.run_after for j in jobs)
+    assert soonest <= timezone.now() + dt.timedelta(seconds=REMOVAL_DEBOUNCE)

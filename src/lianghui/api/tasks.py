@@ -168,6 +168,29 @@ def on_replies_changed(label: str, ids: set[int]) -> None:
         _enqueue_once(build_session_dump, key, urgent=True)
 
 
+def on_feedback_changed(label: str, ids: set[int]) -> None:
+    """A proposer's comment made private (or a feedback deleted) leaves its session's
+    dump soon, as a withdrawn reply does (other edits come with the proposal's change)."""
+    if not _debouncing():
+        return
+    from lianghui.proposals.models import Feedback
+
+    ids = list(ids)
+    urgent: set[str] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        rows = list(
+            Feedback.objects.filter(id__in=chunk).values_list(
+                "comment_public", "reply__assignment__proposal__session__key"
+            )
+        )
+        urgent.update(key for public, key in rows if not public)
+        if len(rows) < len(chunk):
+            urgent.update(_all_sessions())
+    for key in sorted(urgent):
+        _enqueue_once(build_session_dump, key, urgent=True)
+
+
 def on_reference_changed(label: str, ids: set[int]) -> None:
     if _debouncing():
         _enqueue_once(build_shared_dump, dumps.REFERENCE)
@@ -203,6 +226,7 @@ def connect() -> None:
         events.subscribe(label, forget_documents, at_commit=True)
     events.subscribe("proposals.Proposal", on_proposals_changed)
     events.subscribe("proposals.Reply", on_replies_changed)
+    events.subscribe("proposals.Feedback", on_feedback_changed)
     for label in labels(REFERENCE_TYPES):
         events.subscribe(label, on_reference_changed)
     for label in labels(REGULATION_TYPES):
