@@ -222,3 +222,31 @@ def test_staff_split_a_theme_and_move_a_comment_from_its_page(client, consultati
     client.post(url, {"comment": second.pk, "to": split.pk})
     assert set(split.comments.all()) == {first, second}
     assert {"split", "move"} <= set(ThemeDecision.objects.values_list("action", flat=True))
+
+
+def test_a_response_cites_only_accepted_themes_and_shows_only_those(consultation, accounts):
+    from lianghui.consultations.models import Theme
+
+    office = accounts["office"]
+    rest = article(consultation, "第二条")
+    heard = Theme.objects.create(consultation=consultation, label_en="Rest", status="proposed")
+    services.consultation_close(consultation=consultation, actor=office, now=DURING)
+
+    def respond():
+        return services.response_publish(
+            consultation=consultation,
+            actor=office,
+            summary_en="We heard about rest.",
+            changes=[{"draft_provision": rest, "text_en": "Rest added.", "themes": [heard]}],
+            now=AFTER,
+        )
+
+    with pytest.raises(ValidationError, match="accepted themes"):
+        respond()  # a proposed theme is the desk's, not yet the public's
+    services.theme_accept(theme=heard, user=office)
+    respond()
+    [change] = selectors.response_of(consultation).changes.all()
+    assert list(change.themes.all()) == [heard]
+    services.theme_reject(theme=heard, user=office)  # the desk changed its mind
+    [change] = selectors.response_of(consultation).changes.all()
+    assert list(change.themes.all()) == []

@@ -149,7 +149,7 @@ def response_of(consultation) -> Response | None:
                     "draft_provision", "final_provision"
                 ).prefetch_related(
                     Prefetch("comments", visibility.public_comments().order_by("id")),
-                    Prefetch("themes", Theme.objects.exclude(status=ThemeStatus.REJECTED)),
+                    Prefetch("themes", Theme.objects.filter(status=ThemeStatus.ACCEPTED)),
                 ),
             )
         )

@@ -508,9 +508,14 @@ def response_publish(
             raise ValidationError(
                 _("A change can cite only this consultation's published comments.")
             )
-        themes = list(change.get("themes", ()))
-        if any(t.consultation_id != consultation.pk for t in themes):
-            raise ValidationError(_("A change can cite only this consultation's themes."))
+        # Read again, as the comments are: what is checked is what is stored.
+        wanted = [t.pk for t in change.get("themes", ())]
+        themes = list(Theme.objects.filter(pk__in=wanted))
+        if len(themes) != len(set(wanted)) or any(
+            t.consultation_id != consultation.pk or t.status != ThemeStatus.ACCEPTED for t in themes
+        ):
+            # A proposed, merged or rejected theme is not public (visibility.py).
+            raise ValidationError(_("A change can cite only this consultation's accepted themes."))
         row = ResponseChange.objects.create(
             response=response,
             position=n,
