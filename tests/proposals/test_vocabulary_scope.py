@@ -3,7 +3,6 @@ demo's generator (``vocabulary.cached()``); a write to terms or kinds within it
 is seen at once."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
 from django.tasks import task
@@ -11,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lianghui.proposals import vocabulary
 from lianghui.proposals.models import Body, ProposalKind, Term
+from tests.workers import run_worker
 
 TERMS = vocabulary.Term._meta.db_table
 
@@ -82,15 +82,7 @@ def test_the_worker_runs_each_job_in_one_scope(small_world, settings):
     label_replies.enqueue(npc.pk)
     label_replies.enqueue(npc.pk)
     with CaptureQueriesContext(connection) as worker:
-        call_command(
-            "worker",
-            batch=True,
-            interval=0,
-            startup_delay=False,
-            reload=False,
-            verbosity=0,
-            worker_id="scope",
-        )
+        run_worker("scope")
     assert _term_reads(worker.captured_queries) == 2  # once per job
 
 

@@ -145,50 +145,40 @@ def on_proposals_changed(label: str, ids: set[int]) -> None:
         _enqueue_once(build_shared_dump, dumps.REGULATIONS)
 
 
-def on_replies_changed(label: str, ids: set[int]) -> None:
-    """A reply withdrawn (unpublished, or deleted) leaves its session's dump soon
-    (edits and additions come with the proposal's own change)."""
-    if not _debouncing():
-        return
-    from lianghui.proposals.models import Reply
-
+def _rebuild_soon_where_withdrawn(model, shown: str, session: str, ids: set[int]) -> None:
+    """The sessions of those of ``ids`` (records of ``model``) no longer shown (their
+    ``shown`` field false, or deleted: then every session) have their dumps rebuilt
+    within the removals' wait; ``session`` is the path to their session's key."""
     ids = list(ids)
     urgent: set[str] = set()
     for start in range(0, len(ids), ID_CHUNK):
         chunk = ids[start : start + ID_CHUNK]
-        rows = list(
-            Reply.objects.filter(id__in=chunk).values_list(
-                "published", "assignment__proposal__session__key"
-            )
-        )
-        urgent.update(key for published, key in rows if not published)
+        rows = list(model.objects.filter(id__in=chunk).values_list(shown, session))
+        urgent.update(key for is_shown, key in rows if not is_shown)
         if len(rows) < len(chunk):
             urgent.update(_all_sessions())
     for key in sorted(urgent):
         _enqueue_once(build_session_dump, key, urgent=True)
+
+
+def on_replies_changed(label: str, ids: set[int]) -> None:
+    """A reply withdrawn (unpublished, or deleted) leaves its session's dump soon
+    (edits and additions come with the proposal's own change)."""
+    if _debouncing():
+        from lianghui.proposals.models import Reply
+
+        _rebuild_soon_where_withdrawn(Reply, "published", "assignment__proposal__session__key", ids)
 
 
 def on_feedback_changed(label: str, ids: set[int]) -> None:
     """A proposer's comment made private (or a feedback deleted) leaves its session's
     dump soon, as a withdrawn reply does (other edits come with the proposal's change)."""
-    if not _debouncing():
-        return
-    from lianghui.proposals.models import Feedback
+    if _debouncing():
+        from lianghui.proposals.models import Feedback
 
-    ids = list(ids)
-    urgent: set[str] = set()
-    for start in range(0, len(ids), ID_CHUNK):
-        chunk = ids[start : start + ID_CHUNK]
-        rows = list(
-            Feedback.objects.filter(id__in=chunk).values_list(
-                "comment_public", "reply__assignment__proposal__session__key"
-            )
+        _rebuild_soon_where_withdrawn(
+            Feedback, "comment_public", "reply__assignment__proposal__session__key", ids
         )
-        urgent.update(key for public, key in rows if not public)
-        if len(rows) < len(chunk):
-            urgent.update(_all_sessions())
-    for key in sorted(urgent):
-        _enqueue_once(build_session_dump, key, urgent=True)
 
 
 def on_reference_changed(label: str, ids: set[int]) -> None:
