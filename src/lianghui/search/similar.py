@@ -394,27 +394,28 @@ def _listed(rows, *, proposal, limit: int) -> list[SimilarProposal]:
     return out
 
 
-def left_the_public(ids: Iterable[int]) -> set[int]:
-    """Those of ``ids`` that have a stored list but are not public now: lists are
-    made for public proposals only, so these were public until a recent change
-    (unpublished, refused, deleted), and other proposals' lists may name them."""
+def left_the_public(ids: Iterable[int], *, hidden: bool = False) -> set[int]:
+    """Those of ``ids`` that have a stored list but are not public now (``hidden``:
+    the caller knows none of them is): lists are made for public proposals only, so
+    these were public until a recent change (unpublished, refused, deleted), and
+    other proposals' lists may name them."""
     ids = set(ids)
     if not ids:
         return set()
     had = set(SimilarList.objects.filter(proposal_id__in=ids).values_list("proposal_id", flat=True))
-    if not had:
-        return set()
+    if hidden or not had:
+        return had
     public = registry.get(DocType.PROPOSAL).public_records()
     return had - set(public.filter(id__in=had).values_list("id", flat=True))
 
 
-def forget_pages_naming(ids: Iterable[int]) -> None:
+def forget_pages_naming(ids: Iterable[int], *, hidden: bool = False) -> None:
     """When proposals have left the public, the cached views of the proposals whose
     stored lists name them must go too: those lists are not searched by what they
     name, and a removal is rare, so the reference version every proposal's stamp
     holds is moved (proposals/stamps.py) and every proposal page is rendered anew,
     without the proposals that left."""
-    if left_the_public(ids):
+    if left_the_public(ids, hidden=hidden):
         versioning.bump(row=versioning.REFERENCE)
 
 
@@ -444,8 +445,9 @@ def refresh(*, ids: Iterable[int], neighbours: bool = True) -> int:
         seen = set(public.filter(id__in=named).values_list("id", flat=True)) if named else set()
         for s in lists:
             s.items = [item for item in s.items if item[0] in seen]
-        # Again here, in case the writer's process did not live to do it at commit.
-        forget_pages_naming(chunk)
+        # Again here, in case the writer's process did not live to do it at commit:
+        # those of the chunk without a new list are not public.
+        forget_pages_naming(set(chunk) - {s.proposal_id for s in lists}, hidden=True)
         with transaction.atomic():
             SimilarList.objects.filter(proposal_id__in=chunk).delete()
             SimilarList.objects.bulk_create(lists)
