@@ -156,21 +156,23 @@ def confirmed_links() -> QuerySet[ProposalLink]:
 
 
 def newest_texts(regulation_ids) -> dict[int, list[Provision]]:
-    """Each regulation's newest version's provisions, in order (one query): the text
-    that stands for the regulation where one is compared or searched. A regulation
-    without versions has no entry."""
+    """Each regulation's newest version's provisions, in order (one statement): the
+    text that stands for the regulation where one is compared or searched. A
+    regulation without versions has no entry. Earlier versions' texts (drafts) are
+    not read."""
+    newest = (
+        RegulationVersion.objects.filter(regulation_id=OuterRef("version__regulation_id"))
+        .order_by("-date", "-id")
+        .values("id")[:1]
+    )
     texts: dict[int, list[Provision]] = {}
-    newest: dict[int, int] = {}
     for p in (
         Provision.objects.filter(version__regulation__in=list(regulation_ids))
+        .filter(version_id=Subquery(newest))
         .select_related("version")
-        .order_by("version__date", "version_id", "position")
+        .order_by("version_id", "position")
     ):
-        reg_id = p.version.regulation_id
-        if newest.get(reg_id) != p.version_id:
-            newest[reg_id] = p.version_id
-            texts[reg_id] = []
-        texts[reg_id].append(p)
+        texts.setdefault(p.version.regulation_id, []).append(p)
     return texts
 
 
