@@ -200,6 +200,13 @@ TEMPLATES = [
             "libraries": {"i18n": "lianghui.core.templatetags.i18n_once"},
         },
     },
+    {
+        # The proposal page's record (core/jinja.py): <app>/jinja2/ folders.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "lianghui.core.jinja.environment"},
+    },
 ]
 # The check that two tag libraries share a name: "i18n" is meant to be ours (above).
 SILENCED_SYSTEM_CHECKS = ["templates.W003"]

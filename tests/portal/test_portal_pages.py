@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from lianghui.laws.models import Regulation
 from lianghui.laws.selectors import RegulationFilters, regulation_search, regulation_timeline
+from lianghui.proposals.models import Feedback, Proposal, Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -497,3 +498,31 @@ def test_out_of_range_page_shows_the_last_page(client, grow):
 def test_pages_only_answer_get_and_head(client, portal_world):
     assert client.post("/proposals/").status_code == 405
     assert client.head("/proposals/").status_code == 200
+
+
+def test_a_django_page_and_a_jinja2_page_share_one_partial(portal_world, client):
+    # The bilingual heading is a Jinja2 macro; the member page (Django's language)
+    # and the proposal page (its record in Jinja2) both show it.
+    for url in ["/members/t-lei/", "/proposals/t-rich/"]:
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert '<h1 id="page-title"' in page, url
+
+
+def test_what_a_visitor_wrote_is_escaped_on_the_proposal_page(portal_world, client):
+    proposal = Proposal.objects.get(key="t-rich")
+    Proposal.objects.filter(pk=proposal.pk).update(
+        title_en="<script>alert(1)</script> & more", text_en="<img src=x onerror=alert(2)>"
+    )
+    reply = Reply.objects.filter(assignment__proposal=proposal, published=True).first()
+    Reply.objects.filter(pk=reply.pk).update(text_en="<iframe src=evil>")
+    Feedback.objects.update_or_create(
+        reply=reply,
+        defaults={"rating": "satisfied", "comment": "<b>great</b>", "comment_public": True},
+    )
+    page = client.get("/proposals/t-rich/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "&lt;iframe src=evil&gt;" in page
+    assert "&lt;b&gt;great&lt;/b&gt;" in page
+    for raw in ["<script>", "<img src=x", "<iframe", "<b>great"]:
+        assert raw not in page, raw
