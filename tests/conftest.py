@@ -97,6 +97,24 @@ def _no_embeddings():
     settings.LIANGHUI_EMBEDDINGS = "off"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_contexts():
+    """Pages rendered by Jinja2 give their context to the test client, as Django's
+    own templates do under test (``response.context``)."""
+    from django.template.backends import jinja2 as backend
+    from django.test import signals
+
+    render = backend.Template.render
+
+    def rendered(self, context=None, request=None):
+        signals.template_rendered.send(sender=self, template=self, context=context or {})
+        return render(self, context, request)
+
+    backend.Template.render = rendered
+    yield
+    backend.Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     """Background jobs run inline in tests; passwords hash fast (security is not

@@ -179,33 +179,38 @@ AXES_CLIENT_IP_CALLABLE = "lianghui.accounts.network.client_ip"
 ROOT_URLCONF = "lianghui.urls"
 WSGI_APPLICATION = "lianghui.wsgi.application"
 
+# What every page's context holds, whichever engine renders it.
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.i18n",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "django.template.context_processors.csp",
+    "lianghui.accounts.context.role",
+    "lianghui.notifications.context.unread",
+    "lianghui.portal.context.site_links",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.csp",
-                "lianghui.accounts.context.role",
-                "lianghui.notifications.context.unread",
-                "lianghui.portal.context.site_links",
-            ],
+            "context_processors": CONTEXT_PROCESSORS,
             # {% load i18n %}: Django's library, constant messages rendered once per
             # language (core/templatetags/i18n_once.py).
             "libraries": {"i18n": "lianghui.core.templatetags.i18n_once"},
         },
     },
     {
-        # The proposal page's record (core/jinja.py): <app>/jinja2/ folders.
+        # The layout and the proposal page (core/jinja.py): <app>/jinja2/ folders.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "lianghui.core.jinja.environment"},
+        "OPTIONS": {
+            "environment": "lianghui.core.jinja.environment",
+            "context_processors": [*CONTEXT_PROCESSORS, "lianghui.core.jinja.context"],
+        },
     },
 ]
 # The check that two tag libraries share a name: "i18n" is meant to be ours (above).

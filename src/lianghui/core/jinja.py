@@ -1,10 +1,11 @@
-"""The Jinja2 environment of the pages the public reads most (the proposal page's
-record), and the bridges between it and Django's template language.
+"""The Jinja2 environment of the layout and of the page the public reads most (the
+proposal page), and the bridges between it and Django's template language.
 
 Django's template engine resolves every variable by trying a key, an attribute and
 an index in turn inside a context stack; Jinja2 compiles a template to Python. The
-proposal page spent about three fifths of its time in the engine, so its record is
-written for Jinja2, inside the site's layout (``portal/base.html``, Django's).
+proposal page spent about three fifths of its time in Django's engine. The other
+pages stay in Django's language, inside the Jinja2 layout (``portal/base.html``:
+templatetags/jinja.py, ``{% layout %}``).
 
 Messages: ``{{ _("...") }}``, with values through ``|format(name=value)``: the same
 message ids as ``{% translate %}`` and ``{% blocktranslate %}`` write, and the form
@@ -17,12 +18,16 @@ serve both engines unchanged.
 
 from __future__ import annotations
 
+import functools
+
 import jinja2
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import Context, defaultfilters, engines
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
 from markupsafe import Markup
 
 
@@ -30,16 +35,19 @@ def environment(**options) -> jinja2.Environment:
     from lianghui.insights.templatetags import insights_tags
     from lianghui.portal.templatetags import portal
 
+    # As in Django's templates, a missing value (or a value's missing attribute)
+    # prints nothing: the error pages render without the context processors' values.
+    options["undefined"] = jinja2.ChainableUndefined
     env = jinja2.Environment(**options)
     env.globals.update(
         _=lambda message: messages()(message),
-        ngettext=ngettext,
         url=lambda name, *args: reverse(name, args=args),
         day=portal.day,
         bilingual=portal.bilingual,
         language_name=portal.language_name,
         proposal_interests=insights_tags.proposal_interests,
         dtl=_dtl,
+        site_languages=site_languages,
     )
     env.filters.update(
         linebreaks=defaultfilters.linebreaks_filter,
@@ -73,12 +81,32 @@ _messages: dict[str, _Messages] = {}
 
 
 def messages() -> _Messages:
-    """The active language's messages (``_`` in a template rendered by ``render``)."""
+    """The active language's messages: ``_`` in a Jinja2 template."""
     language = translation.get_language() or "en"
     found = _messages.get(language)
     if found is None:
         found = _messages[language] = _Messages(language)
     return found
+
+
+@functools.cache
+def site_languages() -> list[dict]:
+    """The languages the switcher offers, each with its own name for itself."""
+    return [translation.get_language_info(code) for code, _name in settings.LANGUAGES]
+
+
+@receiver(setting_changed)
+def _languages_changed(*, setting, **kwargs) -> None:
+    # As Django drops its own catalogues (django/test/signals.py).
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _messages.clear()
+        site_languages.cache_clear()
+
+
+def context(request) -> dict:
+    """The Jinja2 engine's context processor: ``_``, the active language's messages,
+    looked up once for the page."""
+    return {"_": messages()}
 
 
 def _dtl(name: str, **values) -> str:
