@@ -82,6 +82,14 @@ def test_every_template_string_is_in_the_catalogue():
         for m in pattern.finditer(template.read_text(encoding="utf-8")):
             if (m.group(2), m.group(1)) not in known:
                 missing.add(f"{template.name}: {m.group(1)}")
+    # Jinja2 templates (core/jinja.py): {{ _("...") }}, values through |format.
+    jinja_message = re.compile(r'\b_\("((?:[^"\\]|\\.)+)"\)')
+    jinja_templates = list(PACKAGE.rglob("jinja2/**/*.html"))
+    assert jinja_templates
+    for template in jinja_templates:
+        for m in jinja_message.finditer(template.read_text(encoding="utf-8")):
+            if (None, m.group(1)) not in known:
+                missing.add(f"{template.name}: {m.group(1)}")
     assert not missing, sorted(missing)
 
 
