@@ -25,7 +25,6 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import Context, defaultfilters, engines
-from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from markupsafe import Markup
@@ -41,7 +40,6 @@ def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(**options)
     env.globals.update(
         _=lambda message: messages()(message),
-        url=lambda name, *args: reverse(name, args=args),
         day=portal.day,
         bilingual=portal.bilingual,
         language_name=portal.language_name,
